@@ -1,0 +1,1 @@
+"""gdanim: turn the gradient-descent lesson into an animated static site."""

@@ -1,0 +1,27 @@
+"""Turn a Scene into raw RGBA frames: draw the static layers once, then per frame
+restore that background and draw only the moving artists (blitting)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from gdanim.scenarios import Scene
+
+
+def frames(scene: Scene) -> Iterator[bytes]:
+    """Yield each frame's RGBA bytes. The buffer is reused: consume before the next."""
+    fig = scene.fig
+    canvas = fig.canvas
+    for artist in scene.moving:
+        artist.set_animated(True)       # left out of the full draw below
+    canvas.draw()
+    background = canvas.copy_from_bbox(fig.bbox)
+    for i in range(scene.n_frames):
+        canvas.restore_region(background)
+        scene.update(i)
+        for artist in scene.moving:
+            fig.draw_artist(artist)
+        yield memoryview(canvas.buffer_rgba()).cast("B")
+
+
+def frame_size(scene: Scene) -> tuple[int, int]:
+    return tuple(int(v) for v in scene.fig.canvas.get_width_height())

@@ -1,0 +1,102 @@
+"""The chapters of the explainer, in reading order, and what each one produces.
+
+A scenario is data: a slug, a title, and a `run(quality)` that computes the chapter's
+numbers and describes its figures (built later, only if the build renders them)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from gdanim.config import Quality
+
+
+@dataclass
+class Scene:
+    """A figure drawn once, plus the artists that move and how to move them."""
+
+    fig: Any                        # matplotlib Figure
+    moving: list                    # artists redrawn each frame
+    update: Callable[[int], None]   # put frame i on the moving artists
+    n_frames: int
+
+
+@dataclass(frozen=True)
+class FrameTable:
+    """What each frame shows: the epoch (or candidate index), its loss and parameters."""
+
+    epoch: np.ndarray
+    loss: np.ndarray
+    params: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def rows(self) -> list[dict]:
+        params = np.asarray(self.params, dtype=float).reshape(len(self), -1)
+        return [{"epoch": int(e), "loss": float(l), "params": [float(p) for p in ps]}
+                for e, l, ps in zip(self.epoch, self.loss, params)]
+
+
+@dataclass(frozen=True)
+class Animation:
+    name: str                             # file stem, unique within the chapter
+    title: str
+    alt: str                              # describes what the animation shows
+    make_scene: Callable[[Quality], Scene]
+    frames: FrameTable
+    poster_frame: int                     # index of the frame used as the poster
+    params: dict                          # the settings it was made with (for the manifest)
+    frame_label: str = "epoch"            # what FrameTable.epoch counts
+    fps: int | None = None                # None: the quality's frame rate
+
+
+@dataclass(frozen=True)
+class Still:
+    name: str
+    alt: str
+    make_figure: Callable[[Quality], Any]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A scenario's results: numbers for the page and manifest, figures to render,
+    and anything else the template needs (tables, code)."""
+
+    numbers: dict[str, Any]
+    animations: tuple[Animation, ...] = ()
+    stills: tuple[Still, ...] = ()
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    slug: str
+    title: str
+    summary: str                          # one line, for `list` and the index
+    run: Callable[[Quality], Chapter]
+
+
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def scenario(slug: str, title: str, summary: str):
+    """Register `run(quality) -> Chapter` as the scenario `slug` (in import order)."""
+    def register(run: Callable[[Quality], Chapter]):
+        if slug in SCENARIOS:
+            raise ValueError(f"scenario {slug!r} registered twice")
+        SCENARIOS[slug] = Scenario(slug, title, summary, run)
+        return run
+    return register
+
+
+def get(slug: str) -> Scenario:
+    try:
+        return SCENARIOS[slug]
+    except KeyError:
+        raise KeyError(f"unknown scenario {slug!r} (choose from: {', '.join(SCENARIOS)})")
+
+
+# Import order is reading order.
+from gdanim.scenarios import guess_and_check, grid_search, slopes, descent_1d  # noqa: E402,F401

@@ -1,0 +1,44 @@
+"""Chapter 2: try 50 evenly spaced multipliers and keep the one with the lowest loss."""
+from __future__ import annotations
+
+import numpy as np
+
+from gdanim.config import Quality
+from gdanim.scenarios import Animation, Chapter, FrameTable, scenario
+
+START, STOP, COUNT = 0.0, 5.0, 50
+
+
+@scenario("grid-search", "Grid search",
+          "Try 50 multipliers between 0 and 5 and keep the one with the smallest loss.")
+def run(quality: Quality) -> Chapter:
+    from functools import partial
+
+    from gdanim.data import BELT_CM, BELT_INCHES
+    from gdanim.models import belt_losses
+    from gdanim.schedule import even_frames
+    from gdanim.scenes.belt import grid_sweep_scene
+
+    grid = np.linspace(START, STOP, COUNT)
+    losses = np.asarray(belt_losses(grid, BELT_INCHES, BELT_CM), dtype=float)
+    best = int(np.argmin(losses))
+    numbers = {"candidates": COUNT, "start": START, "stop": STOP,
+               "spacing": float(grid[1] - grid[0]), "best_index": best + 1,
+               "best_multiplier": float(grid[best]), "best_mse": float(losses[best]),
+               "worst_mse": float(losses.max())}
+    pick = even_frames(COUNT, max(quality.frames, 8) if quality.name == "draft" else COUNT,
+                       quality.hold)
+    frames = FrameTable(epoch=pick, loss=losses[pick], params=grid[pick])
+    sweep = Animation(
+        name="sweep", title="Grid search, one candidate at a time",
+        alt=(f"Left: the belt data with a candidate line that swings upward as the "
+             f"multiplier grows from {START:g} to {STOP:g}. Right: the loss traced for each "
+             f"of the {COUNT} candidates, a U-shaped curve whose lowest point, "
+             f"{grid[best]:.4f}, is marked with a star."),
+        make_scene=partial(grid_sweep_scene, grid=grid, losses=losses, frames=frames),
+        frames=frames, poster_frame=len(frames) - 1, frame_label="candidate",
+        params={"start": START, "stop": STOP, "candidates": COUNT},
+        fps=max(4, quality.fps // 2))
+    return Chapter(numbers=numbers, animations=(sweep,),
+                   context={"table": [{"multiplier": float(m), "mse": float(l)}
+                                      for m, l in zip(grid, losses)]})

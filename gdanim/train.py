@@ -1,0 +1,58 @@
+"""Pure JAX training: one jitted `lax.scan` over epochs returns the whole trajectory."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Row e holds the state after e epochs (row 0 is the start), so every array has
+    epochs + 1 rows: parameters, the loss there, and the gradient there."""
+
+    params: np.ndarray   # (epochs + 1,) or (epochs + 1, n_params)
+    loss: np.ndarray     # (epochs + 1,)
+    grad: np.ndarray     # same shape as params
+
+    @property
+    def epochs(self) -> int:
+        return len(self.loss) - 1
+
+    @property
+    def final(self) -> np.ndarray:
+        return self.params[-1]
+
+
+def descend(loss_fn: Callable, start, optimizer: optax.GradientTransformation,
+            epochs: int) -> Trajectory:
+    """Run `epochs` full-batch steps of `optimizer` on `loss_fn(params)` from `start`."""
+    value_and_grad = jax.value_and_grad(loss_fn)
+
+    def step(carry, _):
+        params, state = carry
+        loss, grad = value_and_grad(params)
+        updates, state = optimizer.update(grad, state, params)
+        return (optax.apply_updates(params, updates), state), (params, loss, grad)
+
+    @jax.jit
+    def run(params):
+        (last, _), (ps, ls, gs) = jax.lax.scan(step, (params, optimizer.init(params)),
+                                               length=epochs)
+        last_loss, last_grad = value_and_grad(last)
+        return (jnp.concatenate([ps, last[None]]), jnp.append(ls, last_loss),
+                jnp.concatenate([gs, last_grad[None]]))
+
+    params, loss, grad = run(jnp.asarray(start, dtype=jnp.float32))
+    return Trajectory(params=np.asarray(params), loss=np.asarray(loss),
+                      grad=np.asarray(grad))
+
+
+def gradient_descent(loss_fn: Callable, start, learning_rate: float,
+                     epochs: int) -> Trajectory:
+    """Plain full-batch gradient descent: params <- params - learning_rate * grad."""
+    return descend(loss_fn, start, optax.sgd(learning_rate), epochs)
