@@ -38,6 +38,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the site is public
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -40,11 +40,14 @@ STYLE = {
 matplotlib.rcParams.update(STYLE)
 
 
-def new_figure(quality: Quality, **gridspec) -> Figure:
-    """A 12.8 x 7.2 inch (16:9) figure on an Agg canvas at the quality's dpi."""
+def new_figure(quality: Quality, readout_band: bool = True) -> Figure:
+    """A 12.8 x 7.2 inch (16:9) figure on an Agg canvas at the quality's dpi. With
+    `readout_band` the top strip is kept free for the frame readout."""
     fig = Figure(figsize=(12.8, 7.2), dpi=quality.dpi, layout="constrained")
     FigureCanvasAgg(fig)
-    fig.get_layout_engine().set(w_pad=0.12, h_pad=0.12, hspace=0.06, wspace=0.06)
+    top = 0.915 if readout_band else 1.0
+    fig.get_layout_engine().set(w_pad=0.12, h_pad=0.1, hspace=0.07, wspace=0.06,
+                                rect=(0, 0, 1, top))
     return fig
 
 
@@ -55,7 +58,7 @@ def freeze_layout(fig: Figure) -> None:
 
 
 def readout(fig: Figure, text: str = ""):
-    """A text artist at the top right for the frame's epoch, parameters and loss."""
-    return fig.text(0.985, 0.975, text, ha="right", va="top", fontsize=15,
+    """A text artist in the top band for the frame's epoch, parameters and loss."""
+    return fig.text(0.012, 0.975, text, ha="left", va="top", fontsize=17,
                     family="DejaVu Sans Mono", color=INK,
-                    bbox={"boxstyle": "round,pad=0.35", "fc": "#f6f6f2", "ec": "#cccccc"})
+                    bbox={"boxstyle": "round,pad=0.3", "fc": "#f4f3ec", "ec": "#d0cec4"})

@@ -12,21 +12,21 @@ from gdanim.scenes import (BLUE, DATA, GREEN, GREY, ORANGE, VERMILION, freeze_la
 INCH_RANGE = np.array([28.0, 51.0])
 
 
-def _belt_axes(ax, title="The belt chart"):
+def _belt_axes(ax, title="The belt chart", top=145):
     ax.scatter(BELT_INCHES, BELT_CM, s=70, color=DATA, zorder=3, label="belt chart")
-    ax.set(xlim=INCH_RANGE, ylim=(40, 250), xlabel="belt length (inches)",
+    ax.set(xlim=INCH_RANGE, ylim=(0, top), xlabel="belt length (inches)",
            ylabel="belt length (cm)", title=title)
 
 
 def _loss_axes(ax, grid, losses, title="How wrong each multiplier is"):
     ax.plot(grid, losses, color=GREY, lw=1.6, ls=(0, (3, 3)), zorder=1)
-    ax.set(xlim=(grid.min(), grid.max()), ylim=(0, losses.max() * 1.05),
+    ax.set(xlim=(grid.min(), grid.max()), ylim=(-0.03 * losses.max(), losses.max() * 1.05),
            xlabel="multiplier (cm per inch)", ylabel="mean squared error", title=title)
 
 
 def guesses_figure(quality: Quality, guesses: dict[float, float]):
     """The data with each guessed line and its errors; bars of the errors per belt."""
-    fig = new_figure(quality)
+    fig = new_figure(quality, readout_band=False)
     left, right = fig.subplots(1, 2, width_ratios=[1.15, 1])
     _belt_axes(left, "Two guesses against the chart")
     width = 0.38
@@ -54,12 +54,12 @@ def grid_sweep_scene(quality: Quality, grid: np.ndarray, losses: np.ndarray,
     best candidate yet marked with a star."""
     fig = new_figure(quality)
     left, right = fig.subplots(1, 2)
-    _belt_axes(left, "Trying one multiplier at a time")
+    _belt_axes(left, "Trying one multiplier at a time", top=260)
     _loss_axes(right, grid, losses, "Loss of every multiplier tried")
     best_line, = left.plot(INCH_RANGE, INCH_RANGE, color=GREEN, lw=2, ls="--",
                            label="best so far")
     line, = left.plot(INCH_RANGE, INCH_RANGE, color=BLUE, label="candidate")
-    left.legend(loc="upper left")
+    left.legend(loc="lower right")
     traced, = right.plot([], [], color=BLUE, marker="o", ms=4, lw=2)
     current, = right.plot([], [], "o", color=BLUE, ms=12, mec="white", mew=2)
     star, = right.plot([], [], "*", color=VERMILION, ms=22, mec="white", mew=1,
@@ -77,10 +77,14 @@ def grid_sweep_scene(quality: Quality, grid: np.ndarray, losses: np.ndarray,
         current.set_data([grid[k]], [losses[k]])
         star.set_data([grid[best]], [losses[best]])
         text.set_text(f"candidate {k + 1:2d}/{len(grid)}   multiplier {grid[k]:.3f}   "
-                      f"MSE {losses[k]:9,.1f}\nbest so far {grid[best]:.4f}")
+                      f"MSE {losses[k]:9,.1f}   best so far {grid[best]:.4f}")
 
     return Scene(fig, [best_line, line, traced, current, star, text], update, len(frames))
 
+
+
+def fmt_signed(value: float) -> str:
+    return f"{value:,.1f}".replace("-", "\u2212")
 
 
 def _tangent(m, loss, slope, half_width):
@@ -90,7 +94,7 @@ def _tangent(m, loss, slope, half_width):
 
 def slopes_figure(quality: Quality, grid, losses, points: list[tuple[float, float, float]]):
     """The loss valley with a tangent and a downhill arrow at each (m, loss, slope)."""
-    fig = new_figure(quality)
+    fig = new_figure(quality, readout_band=False)
     ax = fig.subplots()
     ax.plot(grid, losses, color=DATA, lw=2.5)
     ax.set(xlim=(grid.min(), grid.max()), ylim=(0, losses.max() * 1.05),
@@ -104,10 +108,14 @@ def slopes_figure(quality: Quality, grid, losses, points: list[tuple[float, floa
         ax.annotate("", xy=(m + step, loss), xytext=(m, loss),
                     arrowprops={"arrowstyle": "-|>,head_width=0.5,head_length=0.9",
                                 "color": colour, "lw": 3})
-        side = "left" if slope > 0 else "right"
-        ax.annotate(f"at {m:g}: slope {slope:,.1f}\nso step {'left' if slope > 0 else 'right'}",
-                    xy=(m, loss), xytext=(m + (0.25 if slope < 0 else -0.25), loss + 0.06 * losses.max()),
-                    ha=side, va="bottom", fontsize=15, color=colour, weight="bold")
+        # Labels sit in the empty space inside the valley, with a leader to their point.
+        right_side = slope > 0
+        ax.annotate(f"at {m:g} the slope is {fmt_signed(slope)}\nso step {'left' if right_side else 'right'}",
+                    xy=(m, loss), xytext=(2.75 if right_side else 2.35, 0.55 * losses.max()),
+                    ha="left" if right_side else "right", va="center", fontsize=16,
+                    color=colour, weight="bold",
+                    arrowprops={"arrowstyle": "-", "color": colour, "lw": 1.2,
+                                "shrinkB": 9})
     return fig
 
 
@@ -129,8 +137,8 @@ def tangent_sweep_scene(quality: Quality, grid, losses, slopes, frames: FrameTab
         k = int(frames.epoch[i])
         tangent.set_data(*_tangent(grid[k], losses[k], slopes[k], 0.6))
         point.set_data([grid[k]], [losses[k]])
-        text.set_text(f"multiplier {grid[k]:.2f}   MSE {losses[k]:9,.1f}\n"
-                      f"slope {slopes[k]:+11,.1f}")
+        text.set_text(f"multiplier {grid[k]:.3f}   MSE {losses[k]:9,.1f}   "
+                      f"slope {slopes[k]:+10,.1f}")
 
     return Scene(fig, [tangent, point, text], update, len(frames))
 

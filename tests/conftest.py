@@ -1,0 +1,28 @@
+"""Shared fixtures: one draft build of the whole site per test session."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gdanim.cli import cli
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """A `--quality draft` build of every chapter, shared by the tests that read it."""
+    out = tmp_path_factory.mktemp("build") / "site"
+    result = run_cli("build", "--out", str(out), "--quality", "draft", "--quiet")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="session")
+def manifest(built_site) -> dict:
+    return json.loads((built_site / "manifest.json").read_text())
