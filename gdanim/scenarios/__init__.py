@@ -34,9 +34,16 @@ class FrameTable:
         return len(self.epoch)
 
     def rows(self) -> list[dict]:
-        params = np.asarray(self.params, dtype=float).reshape(len(self), -1)
-        return [{"epoch": int(e), "loss": float(l), "params": [float(p) for p in ps]}
-                for e, l, ps in zip(self.epoch, self.loss, params)]
+        """One JSON-ready dict per frame. Animations of several runs have a loss per
+        run and a parameter vector per run."""
+        loss = np.asarray(self.loss, dtype=float)
+        params = np.asarray(self.params, dtype=float)
+        if params.ndim == 1:
+            params = params[:, None]
+        if not (np.isfinite(loss).all() and np.isfinite(params).all()):
+            raise ValueError("frame table has non-finite values; freeze diverged runs")
+        return [{"epoch": int(e), "loss": l.tolist(), "params": p.tolist()}
+                for e, l, p in zip(self.epoch, loss, params)]
 
 
 @dataclass(frozen=True)
@@ -100,3 +107,4 @@ def get(slug: str) -> Scenario:
 
 # Import order is reading order.
 from gdanim.scenarios import guess_and_check, grid_search, slopes, descent_1d  # noqa: E402,F401
+from gdanim.scenarios import learning_rates, optimizers  # noqa: E402,F401

@@ -1,0 +1,91 @@
+"""Small multiples for the learning-rate chapter: one panel per learning rate, all
+moving in step, a diverged run frozen where it left the plot and labelled."""
+from __future__ import annotations
+
+import numpy as np
+
+from gdanim.config import Quality
+from gdanim.data import BELT_CM, BELT_INCHES, load_penguins
+from gdanim.scenarios import FrameTable, Scene
+from gdanim.scenes import BLUE, DATA, ORANGE, VERMILION, freeze_layout, new_figure, readout
+
+COLOURS = (BLUE, "#009E73", ORANGE, VERMILION)
+
+
+def _panels(quality: Quality, runs, draw_background, xy, frames: FrameTable,
+            threshold: float) -> Scene:
+    """A 2x2 grid; `draw_background(ax)` draws the static layer of every panel and
+    `xy(params, loss)` maps a run's state to the panel's coordinates."""
+    fig = new_figure(quality)
+    axes = fig.subplots(2, 2, sharex=True, sharey=True).ravel()
+    moving, paths, points, notes = [], [], [], []
+    for ax, run, colour in zip(axes, runs, COLOURS):
+        draw_background(ax)
+        ax.set_title(run.label, color=colour)
+        path, = ax.plot([], [], "-o", color=colour, lw=1.6, ms=5, alpha=0.8)
+        point, = ax.plot([], [], "o", color=colour, ms=14, mec="white", mew=2)
+        note = ax.text(0.97, 0.94, "", transform=ax.transAxes, ha="right", va="top",
+                       fontsize=15, weight="bold", color=VERMILION,
+                       bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": VERMILION})
+        paths.append(path), points.append(point), notes.append(note)
+        moving += [path, point, note]
+    for ax in axes[2:]:
+        ax.tick_params(labelbottom=True)
+    text = readout(fig)
+    moving.append(text)
+    freeze_layout(fig)
+    from gdanim.scenarios.learning_rates import plain
+
+    limit = plain(float(f"{threshold:.3g}"))
+    states = [xy(np.asarray(frames.params)[:, k], np.asarray(frames.loss)[:, k])
+              for k in range(len(runs))]
+
+    def update(i: int) -> None:
+        epoch = int(frames.epoch[i])
+        for k, run in enumerate(runs):
+            xs, ys = states[k]
+            paths[k].set_data(xs[: i + 1], ys[: i + 1])
+            points[k].set_data([xs[i]], [ys[i]])
+            gone = run.diverged_at is not None and epoch >= run.diverged_at
+            notes[k].set_text(f"diverged at epoch {run.diverged_at}" if gone else "")
+            notes[k].set_visible(gone)
+        text.set_text(f"epoch {epoch:3d} of {int(frames.epoch[-1])}    "
+                      f"divergence threshold η = {limit}")
+
+    return Scene(fig, moving, update, len(frames))
+
+
+def rates_belt_scene(quality: Quality, runs, frames: FrameTable, threshold: float) -> Scene:
+    from gdanim.scenarios.learning_rates import BELT_VIEW
+
+    grid = np.linspace(*BELT_VIEW, 300)
+    curve = np.mean((grid[:, None] * BELT_INCHES - BELT_CM) ** 2, axis=1)
+
+    def background(ax):
+        ax.plot(grid, curve, color=DATA, lw=2)
+        ax.set(xlim=BELT_VIEW, ylim=(-0.03 * curve.max(), curve.max() * 1.05))
+        ax.set_xlabel("multiplier")
+        ax.set_ylabel("MSE")
+
+    def xy(params, loss):
+        return params, loss
+
+    return _panels(quality, runs, background, xy, frames, threshold)
+
+
+def rates_penguin_scene(quality: Quality, runs, frames: FrameTable,
+                        threshold: float) -> Scene:
+    from gdanim.scenarios.learning_rates import PENGUIN_VIEW
+    from gdanim.scenes.surface import contour
+
+    penguins = load_penguins()
+
+    def background(ax):
+        contour(ax, penguins, *PENGUIN_VIEW, colorbar=False)
+        ax.set_xlabel("intercept")
+        ax.set_ylabel("slope")
+
+    def xy(params, loss):
+        return params[:, 0], params[:, 1]
+
+    return _panels(quality, runs, background, xy, frames, threshold)
