@@ -103,13 +103,16 @@ def run(quality: Quality) -> Chapter:
     from gdanim.schedule import frame_epochs
     from gdanim.scenes.race import race_scene
 
+    from gdanim.data import load_penguins
+
     runs, order, best_loss = race()
+    rows = len(load_penguins().y)
     arrivals = {e.key: first_within(runs[e.key].loss, best_loss) for e in ENTRIES}
     ranked = sorted(ENTRIES, key=lambda e: (arrivals[e.key] is None, arrivals[e.key] or 0))
     summary = "; ".join(finish_line(e.name, arrivals[e.key], STEPS) for e in ranked)
     numbers = {"steps": STEPS, "learning_rate": LEARNING_RATE, "batch_size": BATCH_SIZE,
                "seed": SEED, "start": list(START), "best_loss": best_loss,
-               "batches_per_epoch": 333 // BATCH_SIZE}
+               "rows": rows, "batches_per_epoch": rows // BATCH_SIZE}
     for e in ENTRIES:
         numbers[f"{e.key}_within_1pct_step"] = arrivals[e.key]
         numbers[f"{e.key}_final_loss"] = float(runs[e.key].loss[-1])

@@ -1,0 +1,73 @@
+"""The divergence threshold, and what happens just either side of it."""
+import json
+from functools import partial
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from gdanim.analysis import divergence_threshold, first_exit, first_within, freeze_after
+from gdanim.data import BELT_CM, BELT_INCHES, load_penguins
+from gdanim.encode import probe
+from gdanim.models import belt_mse, linear_mse
+from gdanim.train import gradient_descent
+
+
+def belt():
+    loss = partial(belt_mse, inches=jnp.asarray(BELT_INCHES, jnp.float32),
+                   cm=jnp.asarray(BELT_CM, jnp.float32))
+    best = np.linalg.lstsq(BELT_INCHES[:, None], BELT_CM, rcond=None)[0]
+    return loss, 0.0, divergence_threshold(BELT_INCHES), best
+
+
+def penguins():
+    p = load_penguins()
+    loss = partial(linear_mse, X=jnp.asarray(p.design, jnp.float32),
+                   y=jnp.asarray(p.y, jnp.float32))
+    best = np.linalg.lstsq(p.design, p.y, rcond=None)[0]
+    return loss, [-2.0, 0.0], divergence_threshold(p.design), best
+
+
+def test_threshold_values():
+    assert divergence_threshold(BELT_INCHES) == pytest.approx(
+        1 / np.mean(BELT_INCHES ** 2))
+    # z-scored feature with a column of ones: XᵀX/n is the identity, so 2/λ = 1.
+    assert divergence_threshold(load_penguins().design) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("problem", [belt, penguins], ids=["belt", "penguins"])
+def test_threshold_separates_converging_from_diverging(problem):
+    loss, start, threshold, best = problem()
+
+    def distance(run):  # from the least-squares answer, at the start and at the end
+        gap = np.abs(np.asarray(run.params, float).reshape(len(run.params), -1) - best)
+        return gap[0].max(), gap[-1].max()
+
+    start_gap, end_gap = distance(gradient_descent(loss, start, 0.97 * threshold, 400))
+    assert end_gap < start_gap / 100
+    start_gap, end_gap = distance(gradient_descent(loss, start, 1.03 * threshold, 400))
+    assert end_gap > start_gap * 100
+
+
+def test_exit_and_freeze():
+    params = np.array([[0.0, 0.0], [1.0, 2.0], [9.0, 0.0], [np.nan, 1.0]])
+    assert first_exit(params, [-5, -5], [5, 5]) == 2
+    assert first_exit(params[:2], [-5, -5], [5, 5]) is None
+    frozen = freeze_after(params, 2)
+    assert np.isfinite(frozen).all() and (frozen[3] == params[1]).all()
+    assert first_within(np.array([3.0, 2.0, 1.005, 1.0]), 1.0) == 2
+
+
+def test_diverging_runs_are_labelled_and_render_finite(built_site, manifest):
+    n = manifest["numbers"]
+    assert n["learning-rates.belt_diverges_diverged_at"] is not None
+    assert n["learning-rates.penguin_diverges_diverged_at"] is not None
+    assert n["learning-rates.belt_oscillates_diverged_at"] is None
+    for a in (a for a in manifest["animations"] if a["scenario"] == "learning-rates"):
+        assert "diverged at epoch" in a["alt"]
+        frames = json.loads((built_site / a["files"]["frames"]).read_text(),
+                            parse_constant=lambda c: pytest.fail(f"{c} in frames.json"))
+        assert len(frames["frames"]) == a["frames"]
+        assert probe(built_site / a["files"]["mp4"])["frames"] == a["frames"]
+    page = (built_site / "learning-rates.html").read_text()
+    assert "diverged at epoch" in page
