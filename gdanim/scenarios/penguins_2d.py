@@ -15,6 +15,7 @@ CHECK_PARAMS, CHECK_ROW = (2.0, 4.0), 1   # the dot-product example: second peng
 INTERCEPTS = (-2.6, 2.6)
 SLOPES = (-2.0, 3.2)
 GRID_POINTS = 161
+TICK_EVERY = 10                  # epochs between the dots on the animated path
 
 
 def penguin_loss():
@@ -100,6 +101,8 @@ def run(quality: Quality) -> Chapter:
         "penguins": len(penguins.x), "penguins_before_dropna": _rows_before_dropna(),
         "bill_mean_mm": float(penguins.bill_mm.mean()),
         "bill_std_mm": float(penguins.bill_mm.std()),
+        "bill_min_mm": float(penguins.bill_mm.min()),
+        "bill_max_mm": float(penguins.bill_mm.max()),
         "mass_mean_g": float(penguins.mass_g.mean()),
         "mass_std_g": float(penguins.mass_g.std()),
         "design_shape": list(X.shape),
@@ -111,14 +114,16 @@ def run(quality: Quality) -> Chapter:
         "final_intercept": float(final[0]), "final_slope": float(final[1]),
         "final_loss": float(trajectory.loss[-1]),
         "lstsq_intercept": float(best[0]), "lstsq_slope": float(best[1]),
-        "lstsq_loss": best_loss,
+        "lstsq_loss": best_loss, "explained": 1.0 - best_loss / float(penguins.y.var()),
         "slope_gap": float(abs(final[1] - best[1])),
         "float32_eps": float(np.finfo(np.float32).eps),
         "shrink_per_epoch": float(distance[1] / distance[0]),
+        # Where exact arithmetic would be after all epochs, at that constant shrink.
+        "exact_distance_left": float(distance[0] * (distance[1] / distance[0]) ** EPOCHS),
         "within_0_001_epoch": close,
         "correlation": float(np.corrcoef(penguins.x, penguins.y)[0, 1]),
         "grams_per_mm": grams_per_mm, "grams_at_zero_mm": grams_at_zero,
-        "surface_grid": [GRID_POINTS, GRID_POINTS],
+        "surface_grid": [GRID_POINTS, GRID_POINTS], "path_dot_every": TICK_EVERY,
         "surface_intercepts": list(INTERCEPTS), "surface_slopes": list(SLOPES),
         "surface_min_loss": float(surface.min()), "surface_max_loss": float(surface.max()),
     }
@@ -138,7 +143,8 @@ def run(quality: Quality) -> Chapter:
              f"{trajectory.loss[-1]:.3f} by epoch."),
         make_scene=partial(descent_scene, intercepts=intercepts, slopes=slopes,
                            surface=surface, penguins=penguins, frames=frames,
-                           all_loss=trajectory.loss, best=best, best_loss=best_loss,
+                           all_params=trajectory.params.astype(float),
+                           all_loss=trajectory.loss, tick_every=TICK_EVERY, best=best, best_loss=best_loss,
                            learning_rate=LEARNING_RATE),
         frames=frames, poster_frame=int(np.argmax(pick >= 30)),
         params={"start": list(START), "learning_rate": LEARNING_RATE, "epochs": EPOCHS})

@@ -28,20 +28,21 @@ def _contour_axes(ax, intercepts, slopes, surface, best, start, title):
                          cmap=SURFACE_CMAP)
     lines = ax.contour(intercepts, slopes, surface, levels=[1, 2, 3, 5, 8],
                        colors="white", linewidths=0.9, alpha=0.75)
-    ax.clabel(lines, fmt="%g", fontsize=11, inline_spacing=4)
+    ax.clabel(lines, fmt="%g", fontsize=13, inline_spacing=4)
     bar = fig.colorbar(filled, ax=ax, shrink=0.85, pad=0.02, aspect=30)
     bar.set_label("mean squared error")
     bar.set_ticks(np.arange(0, surface.max() + 1, 2))
     ax.plot(*start, "o", ms=12, mfc="none", mec="white", mew=2.5, zorder=4)
     ax.annotate("start", start, xytext=(10, -18), textcoords="offset points",
                 color="white", fontsize=14, weight="bold")
-    ax.plot(*best, "*", ms=20, color="white", mec=INK, mew=1, zorder=5)
+    star, = ax.plot(*best, "*", ms=20, color="white", mec=INK, mew=1, zorder=8)
     ax.annotate("least squares", best, xytext=(12, 10), textcoords="offset points",
                 color="white", fontsize=14, weight="bold")
     ax.set(xlim=(intercepts[0], intercepts[-1]), ylim=(slopes[0], slopes[-1]),
            xlabel="intercept  (params[0])", ylabel="slope  (params[1])", title=title,
            aspect="equal")
     ax.grid(False)
+    return star
 
 
 def _penguin_axes(ax, penguins: Penguins, title: str, top: float = 3.0):
@@ -57,10 +58,13 @@ def _fmt_param(value: float) -> str:
 
 
 def descent_scene(quality: Quality, intercepts, slopes, surface, penguins: Penguins,
-                  frames: FrameTable, all_loss: np.ndarray, best: np.ndarray,
-                  best_loss: float, learning_rate: float) -> Scene:
-    """Three panels in step: the path across the loss contours, the fitted line on the
-    penguins, and the loss by epoch. Only the path, line and markers move."""
+                  frames: FrameTable, all_params: np.ndarray, all_loss: np.ndarray,
+                  best: np.ndarray, best_loss: float, learning_rate: float,
+                  tick_every: int = 10) -> Scene:
+    """Three panels in step: the path across the loss contours (a dot every `tick_every`
+    epochs, so shrinking strides show), the fitted line on the penguins, and the loss
+    by epoch. `all_params`/`all_loss` hold every epoch. Only the path, line and
+    markers move."""
     fig = new_figure(quality)
     # The contour keeps equal axes (round bowl looks round), so it gets the wider column.
     spec = fig.add_gridspec(2, 2, width_ratios=[1.3, 1])
@@ -68,7 +72,7 @@ def descent_scene(quality: Quality, intercepts, slopes, surface, penguins: Pengu
     data = fig.add_subplot(spec[0, 1])
     curve = fig.add_subplot(spec[1, 1])
     params = np.asarray(frames.params, dtype=float)
-    _contour_axes(bowl, intercepts, slopes, surface, best, params[0],
+    star = _contour_axes(bowl, intercepts, slopes, surface, best, params[0],
                   f"Descending at learning rate {learning_rate:g}")
 
     _penguin_axes(data, penguins, "The fitted line")
@@ -90,7 +94,8 @@ def descent_scene(quality: Quality, intercepts, slopes, surface, penguins: Pengu
     curve.set_xticks([0, 1, 10, 100, 1000], labels=["0", "1", "10", "100", "1000"])
     curve.set_xticks([], minor=True)
 
-    trail, = bowl.plot([], [], "-o", color=PATH, lw=2, ms=4, zorder=6)
+    trail, = bowl.plot([], [], color=PATH, lw=2, zorder=6)
+    ticks, = bowl.plot([], [], "o", color=PATH, ms=5, zorder=6)
     point, = bowl.plot([], [], "o", color=VERMILION, ms=15, mec="white", mew=2, zorder=7)
     line, = data.plot(xs, xs * 0, color=VERMILION, label="current guess")
     data.legend(loc="upper left")
@@ -98,10 +103,14 @@ def descent_scene(quality: Quality, intercepts, slopes, surface, penguins: Pengu
     now, = curve.plot([], [], "o", color=VERMILION, ms=10, mec="white", mew=1.5)
     text = readout(fig)
     freeze_layout(fig)
+    # Unclipped, so the marker shows whole on the axis edge at epochs 0 and 1000. (Set
+    # after the layout: an empty unclipped line confuses the layout engine.)
+    now.set_clip_on(False)
 
     def update(i: int) -> None:
         e, (b, m), loss = int(frames.epoch[i]), params[i], frames.loss[i]
-        trail.set_data(params[: i + 1, 0], params[: i + 1, 1])
+        trail.set_data(all_params[: e + 1, 0], all_params[: e + 1, 1])
+        ticks.set_data(all_params[: e + 1: tick_every, 0], all_params[: e + 1: tick_every, 1])
         point.set_data([b], [m])
         line.set_ydata(b + m * xs)
         traced.set_data(epochs[: e + 1], all_loss[: e + 1])
@@ -109,7 +118,8 @@ def descent_scene(quality: Quality, intercepts, slopes, surface, penguins: Pengu
         text.set_text(f"epoch {e:4d}   intercept {_fmt_param(b)}   slope {_fmt_param(m)}"
                       f"   MSE {loss:.4f}")
 
-    return Scene(fig, [trail, point, line, traced, now, text], update, len(frames))
+    # The star is static but listed as moving so it stays on top when the dot arrives.
+    return Scene(fig, [trail, ticks, point, star, line, traced, now, text], update, len(frames))
 
 
 def surface_figure(quality: Quality, intercepts, slopes, surface, path: np.ndarray,
