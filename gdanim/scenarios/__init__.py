@@ -99,4 +99,4 @@ def get(slug: str) -> Scenario:
 
 
 # Import order is reading order.
-from gdanim.scenarios import guess_and_check, grid_search, slopes, descent_1d, penguins_2d  # noqa: E402,F401,E501
+from gdanim.scenarios import guess_and_check, grid_search, slopes, descent_1d, penguins_2d  # noqa: E402,F401
