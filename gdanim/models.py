@@ -20,13 +20,3 @@ def belt_losses(multipliers, inches, cm):
 
     return jax.jit(jax.vmap(belt_mse, in_axes=(0, None, None)))(multipliers, inches, cm)
 
-
-def loss_surface(intercepts, slopes, X, y):
-    """`linear_mse` at every (intercept, slope) of a grid, in one vmapped call:
-    an array of shape (len(slopes), len(intercepts)), rows by slope."""
-    import jax
-
-    grid = jnp.stack(jnp.meshgrid(jnp.asarray(intercepts, jnp.float32),
-                                  jnp.asarray(slopes, jnp.float32)), axis=-1)
-    per_row = jax.vmap(linear_mse, in_axes=(0, None, None))
-    return jax.jit(jax.vmap(per_row, in_axes=(0, None, None)))(grid, X, y)

@@ -1,29 +1,26 @@
 """The divergence threshold, and what happens just either side of it."""
 import json
-from functools import partial
 
-import jax.numpy as jnp
 import numpy as np
 import pytest
 
 from gdanim.analysis import divergence_threshold, first_exit, first_within, freeze_after
 from gdanim.data import BELT_CM, BELT_INCHES, load_penguins
 from gdanim.encode import probe
-from gdanim.models import belt_mse, linear_mse
+from gdanim.scenarios.descent_1d import belt_loss
+from gdanim.scenarios.penguins_2d import penguin_loss
 from gdanim.train import gradient_descent
 
 
 def belt():
-    loss = partial(belt_mse, inches=jnp.asarray(BELT_INCHES, jnp.float32),
-                   cm=jnp.asarray(BELT_CM, jnp.float32))
+    loss = belt_loss()
     best = np.linalg.lstsq(BELT_INCHES[:, None], BELT_CM, rcond=None)[0]
     return loss, 0.0, divergence_threshold(BELT_INCHES), best
 
 
 def penguins():
     p = load_penguins()
-    loss = partial(linear_mse, X=jnp.asarray(p.design, jnp.float32),
-                   y=jnp.asarray(p.y, jnp.float32))
+    loss = penguin_loss()
     best = np.linalg.lstsq(p.design, p.y, rcond=None)[0]
     return loss, [-2.0, 0.0], divergence_threshold(p.design), best
 

@@ -106,5 +106,5 @@ def get(slug: str) -> Scenario:
 
 
 # Import order is reading order.
-from gdanim.scenarios import guess_and_check, grid_search, slopes, descent_1d  # noqa: E402,F401
-from gdanim.scenarios import learning_rates, optimizers  # noqa: E402,F401
+from gdanim.scenarios import (guess_and_check, grid_search, slopes, descent_1d,  # noqa: E402,F401
+                              penguins_2d, learning_rates, optimizers)

@@ -9,20 +9,25 @@ from gdanim.scenarios import Animation, Chapter, FrameTable, scenario
 START, LEARNING_RATE, EPOCHS = 0.0, 1e-5, 1000
 
 
-def descend_belt(start: float = START, learning_rate: float = LEARNING_RATE,
-                 epochs: int = EPOCHS):
-    """The whole 1-D run as a Trajectory (one jitted scan)."""
+def belt_loss():
+    """MSE on the belt chart as a function of the multiplier alone (float32)."""
     from functools import partial
 
     import jax.numpy as jnp
 
     from gdanim.data import BELT_CM, BELT_INCHES
     from gdanim.models import belt_mse
+
+    return partial(belt_mse, inches=jnp.asarray(BELT_INCHES, jnp.float32),
+                   cm=jnp.asarray(BELT_CM, jnp.float32))
+
+
+def descend_belt(start: float = START, learning_rate: float = LEARNING_RATE,
+                 epochs: int = EPOCHS):
+    """The whole 1-D run as a Trajectory (one jitted scan)."""
     from gdanim.train import gradient_descent
 
-    loss = partial(belt_mse, inches=jnp.asarray(BELT_INCHES, jnp.float32),
-                   cm=jnp.asarray(BELT_CM, jnp.float32))
-    return gradient_descent(loss, start, learning_rate, epochs)
+    return gradient_descent(belt_loss(), start, learning_rate, epochs)
 
 
 @scenario("descent-1d", "Gradient descent in one dimension",

@@ -63,23 +63,18 @@ def sweep(loss, start, threshold: float, low, high, epochs: int = EPOCHS) -> lis
 def run(quality: Quality) -> Chapter:
     from functools import partial
 
-    import jax.numpy as jnp
-
     from gdanim.analysis import divergence_threshold
-    from gdanim.data import BELT_CM, BELT_INCHES, load_penguins
-    from gdanim.models import belt_mse, linear_mse
+    from gdanim.data import BELT_INCHES, load_penguins
+    from gdanim.scenarios.descent_1d import belt_loss
+    from gdanim.scenarios.penguins_2d import penguin_loss
     from gdanim.schedule import even_frames
     from gdanim.scenes.rates import rates_belt_scene, rates_penguin_scene
 
     penguins = load_penguins()
     belt_threshold = divergence_threshold(BELT_INCHES)
     penguin_threshold = divergence_threshold(penguins.design)
-    belt_loss = partial(belt_mse, inches=jnp.asarray(BELT_INCHES, jnp.float32),
-                        cm=jnp.asarray(BELT_CM, jnp.float32))
-    X, y = (jnp.asarray(a, jnp.float32) for a in (penguins.design, penguins.y))
-    penguin_loss = partial(linear_mse, X=X, y=y)
-    belt_runs = sweep(belt_loss, BELT_START, belt_threshold, *BELT_VIEW)
-    penguin_runs = sweep(penguin_loss, PENGUIN_START, penguin_threshold,
+    belt_runs = sweep(belt_loss(), BELT_START, belt_threshold, *BELT_VIEW)
+    penguin_runs = sweep(penguin_loss(), PENGUIN_START, penguin_threshold,
                          [PENGUIN_VIEW[0][0], PENGUIN_VIEW[1][0]],
                          [PENGUIN_VIEW[0][1], PENGUIN_VIEW[1][1]])
 

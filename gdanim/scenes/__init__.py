@@ -12,6 +12,9 @@ from gdanim.config import Quality
 BLUE, ORANGE, VERMILION, GREEN = "#0072B2", "#E69F00", "#D55E00", "#009E73"
 SKY, PURPLE, YELLOW, INK, GREY = "#56B4E9", "#CC79A7", "#F0E442", "#222222", "#9a9a9a"
 DATA = "#333333"
+# viridis runs dark to light in even perceptual steps and survives colour-blindness
+# and greyscale; low loss is dark, so the bowl's bottom reads as a hole.
+SURFACE_CMAP = "viridis"
 
 # Sizes are in points on a 12.8 x 7.2 inch figure: legible on a projected slide and
 # still readable when the video is shown at half width on a page.

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.patheffects import withStroke
 
 from gdanim.config import Quality
-from gdanim.data import load_penguins
 from gdanim.scenarios import FrameTable, Scene
 from gdanim.scenes import (INK, ORANGE, PURPLE, SKY, VERMILION, freeze_layout, new_figure,
                            readout)
@@ -21,8 +21,9 @@ def race_scene(quality: Quality, runs, entries, frames: FrameTable, best_loss: f
                view, batch_size: int) -> Scene:
     fig = new_figure(quality)
     surface_ax, loss_ax = fig.subplots(1, 2, width_ratios=[1.1, 1])
-    contour(surface_ax, load_penguins(), *view, colorbar=False)
-    surface_ax.set(xlabel="intercept", ylabel="slope", title="Paths on the loss surface")
+    contour(surface_ax, *view)
+    surface_ax.set(xlabel="intercept", ylabel="slope", title="Paths on the loss surface",
+                   aspect="equal")
     steps = np.arange(len(runs[0].loss))
     # Below FLOOR the differences are float32 rounding, not progress.
     gaps = [np.maximum(r.loss - best_loss, FLOOR) for r in runs]
@@ -34,7 +35,9 @@ def race_scene(quality: Quality, runs, entries, frames: FrameTable, best_loss: f
     moving, paths, heads, curves = [], [], [], []
     for entry in entries:
         colour, style, marker = LOOKS[entry.key]
-        path, = surface_ax.plot([], [], color=colour, ls=style, lw=2.2)
+        # A white halo keeps dark lines visible on the dark bottom of the bowl.
+        path, = surface_ax.plot([], [], color=colour, ls=style, lw=2.2,
+                                path_effects=[withStroke(linewidth=4.5, foreground="white")])
         head, = surface_ax.plot([], [], marker, color=colour, ms=13, mec="white", mew=1.5)
         curve, = loss_ax.plot([], [], color=colour, ls=style, lw=2.6, marker=marker,
                               markevery=[-1], ms=10, label=f"{entry.short}\n{entry.settings}")

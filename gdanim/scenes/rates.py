@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from gdanim.config import Quality
-from gdanim.data import BELT_CM, BELT_INCHES, load_penguins
+from gdanim.data import BELT_CM, BELT_INCHES
 from gdanim.scenarios import FrameTable, Scene
 from gdanim.scenes import BLUE, DATA, ORANGE, VERMILION, freeze_layout, new_figure, readout
 
@@ -78,10 +78,8 @@ def rates_penguin_scene(quality: Quality, runs, frames: FrameTable,
     from gdanim.scenarios.learning_rates import PENGUIN_VIEW
     from gdanim.scenes.surface import contour
 
-    penguins = load_penguins()
-
     def background(ax):
-        contour(ax, penguins, *PENGUIN_VIEW, colorbar=False)
+        contour(ax, *PENGUIN_VIEW)
         ax.set_xlabel("intercept")
         ax.set_ylabel("slope")
 

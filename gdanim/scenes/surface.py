@@ -1,43 +1,34 @@
-"""The penguins' loss surface as a filled contour: computed once with `jax.vmap`."""
+"""The penguins' loss surface as a filled contour, for chapters that draw paths on it."""
 from __future__ import annotations
 
 from functools import lru_cache
 
 import numpy as np
 
-from gdanim.data import Penguins
-from gdanim.scenes import INK
+from gdanim.scenes import INK, SURFACE_CMAP
 
 
 @lru_cache(maxsize=8)
 def surface(intercepts: tuple, slopes: tuple, points: int = 161):
-    """(intercept grid, slope grid, loss) over the given ranges."""
-    import jax.numpy as jnp
+    """(intercept grid, slope grid, loss) over the given ranges, computed once."""
+    from gdanim.scenarios.penguins_2d import loss_surface
 
-    from gdanim.data import load_penguins
-    from gdanim.models import loss_surface
-
-    penguins = load_penguins()
     a = np.linspace(*intercepts, points)
     b = np.linspace(*slopes, points)
-    loss = loss_surface(a, b, jnp.asarray(penguins.design, jnp.float32),
-                        jnp.asarray(penguins.y, jnp.float32))
-    return a, b, np.asarray(loss, dtype=float)
+    return a, b, loss_surface(a, b)
 
 
-def contour(ax, penguins: Penguins, intercepts, slopes, colorbar: bool = True):
-    """Filled log-spaced contours of the loss (cividis: readable in colour-blind
-    vision and in greyscale), the minimum marked with a cross."""
+def contour(ax, intercepts, slopes):
+    """Filled log-spaced contours of the loss, the least-squares answer as a star."""
     from matplotlib.colors import LogNorm
+
+    from gdanim.scenarios.penguins_2d import closed_form
 
     a, b, loss = surface(tuple(intercepts), tuple(slopes))
     levels = np.geomspace(loss.min(), loss.max(), 16)
-    filled = ax.contourf(a, b, loss, levels=levels, norm=LogNorm(), cmap="cividis", alpha=0.9)
-    ax.contour(a, b, loss, levels=levels, colors="white", linewidths=0.5, alpha=0.5)
-    best = np.linalg.lstsq(penguins.design, penguins.y, rcond=None)[0]
-    ax.plot(*best, "P", color="white", mec=INK, ms=13, zorder=3)
+    filled = ax.contourf(a, b, loss, levels=levels, norm=LogNorm(), cmap=SURFACE_CMAP)
+    ax.contour(a, b, loss, levels=levels, colors="white", linewidths=0.5, alpha=0.4)
+    ax.plot(*closed_form(), "*", color="white", mec=INK, ms=18, zorder=3)
     ax.set(xlim=intercepts, ylim=slopes)
     ax.grid(False)
-    if colorbar:
-        ax.figure.colorbar(filled, ax=ax, label="mean squared error", format="%.2g")
     return filled
