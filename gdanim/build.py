@@ -17,9 +17,10 @@ from gdanim.config import BuildConfig
 from gdanim.scenarios import Chapter, get
 
 
-def build(config: BuildConfig, progress: bool = True) -> dict:
-    """Build the site described by `config`; return the manifest."""
-    from gdanim import media, site
+def build(config: BuildConfig, progress: bool = True, reuse: bool = True) -> dict:
+    """Build the site described by `config`; return the manifest. With `reuse`,
+    animations whose inputs are unchanged are copied from the existing site."""
+    from gdanim import cache, media, site
 
     started = time.perf_counter()
     say = (lambda msg: click.echo(msg, err=True)) if progress else (lambda msg: None)
@@ -32,6 +33,7 @@ def build(config: BuildConfig, progress: bool = True) -> dict:
     say(f"computed {len(chapters)} chapters in {time.perf_counter() - started:.1f} s")
 
     out = config.out.resolve()
+    previous = cache.previous_animations(out) if reuse else {}
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
     try:
@@ -44,8 +46,19 @@ def build(config: BuildConfig, progress: bool = True) -> dict:
                 stills.append(media.render_still(still, scenario.slug, staging,
                                                  config.quality))
                 say(f"  still  {scenario.slug}/{still.name}")
-            animations = [_render_with_progress(a, scenario.slug, staging, config, progress)
-                          for a in chapter.animations]
+            animations = []
+            for animation in chapter.animations:
+                key = cache.animation_key(animation, scenario.slug, config.quality,
+                                          config.formats)
+                old = previous.get((scenario.slug, animation.name))
+                if old and cache.reuse(old, key, out, staging):
+                    size = (old["width"], old["height"])
+                    animations.append(media.record(animation, scenario.slug, config.formats,
+                                                   config.quality, size, key))
+                    say(f"  reused {scenario.slug}/{animation.name} (unchanged)")
+                else:
+                    animations.append(_render_with_progress(animation, scenario.slug, staging,
+                                                            config, progress, key))
             pages.append({"slug": scenario.slug, "title": scenario.title,
                           "summary": scenario.summary, "href": f"{scenario.slug}.html",
                           "numbers": chapter.numbers, "animations": animations,
@@ -68,17 +81,17 @@ def build(config: BuildConfig, progress: bool = True) -> dict:
     return manifest
 
 
-def _render_with_progress(animation, slug, staging, config, progress):
+def _render_with_progress(animation, slug, staging, config, progress, key):
     from gdanim import media
 
     label = f"  video  {slug}/{animation.name}"
     if not progress:
         return media.render_animation(animation, slug, staging, config.formats,
-                                      config.quality)
+                                      config.quality, key=key)
     with click.progressbar(length=len(animation.frames), label=label, file=sys.stderr,
                            show_pos=True, width=30) as bar:
         return media.render_animation(animation, slug, staging, config.formats,
-                                      config.quality, on_frame=lambda: bar.update(1))
+                                      config.quality, on_frame=lambda: bar.update(1), key=key)
 
 
 def make_manifest(config: BuildConfig, pages: list[dict]) -> dict:

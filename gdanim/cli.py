@@ -19,8 +19,11 @@ def cli() -> None:
               help="Comma list of animation formats: mp4, gif, poster.")
 @click.option("--quality", default="web", show_default=True, metavar="draft|web",
               help="draft: small, few frames, quick previews. web: the published size.")
+@click.option("--fresh", is_flag=True,
+              help="Render every animation again, even those unchanged since the last build.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
-def build(out: str, only: tuple[str, ...], formats: str, quality: str, quiet: bool) -> None:
+def build(out: str, only: tuple[str, ...], formats: str, quality: str, fresh: bool,
+          quiet: bool) -> None:
     """Compute every chapter and write the site (pages, MP4, GIF, posters, manifest)."""
     from gdanim.config import parse_build_config
     from gdanim.scenarios import SCENARIOS
@@ -28,7 +31,7 @@ def build(out: str, only: tuple[str, ...], formats: str, quality: str, quiet: bo
     config = parse_build_config(out, only, formats, quality, list(SCENARIOS))
     from gdanim.build import build as run_build
 
-    run_build(config, progress=not quiet)
+    run_build(config, progress=not quiet, reuse=not fresh)
 
 
 @cli.command(name="list")

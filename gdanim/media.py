@@ -28,6 +28,7 @@ class MediaRecord:
     fps: int
     params: dict
     frame_label: str
+    key: str              # hash of everything that shapes the files (see cache.py)
 
     @property
     def duration(self) -> float:
@@ -44,9 +45,25 @@ class StillRecord:
     height: int
 
 
+def planned_files(animation: Animation, slug: str, formats: tuple[str, ...]) -> dict[str, str]:
+    """Site-relative paths of an animation's files, per format plus its frame data."""
+    folder = f"media/{slug}"
+    files = {fmt: f"{folder}/{animation.name}.{EXTENSIONS[fmt]}" for fmt in formats}
+    files["frames"] = f"{folder}/{animation.name}.frames.json"
+    return files
+
+
+def record(animation: Animation, slug: str, formats: tuple[str, ...], quality: Quality,
+           size: tuple[int, int], key: str) -> MediaRecord:
+    return MediaRecord(slug, animation.name, animation.title, animation.alt,
+                       planned_files(animation, slug, formats), size[0], size[1],
+                       len(animation.frames), animation.fps or quality.fps,
+                       animation.params, animation.frame_label, key)
+
+
 def render_animation(animation: Animation, slug: str, site: Path, formats: tuple[str, ...],
-                     quality: Quality, on_frame: Callable[[], None] = lambda: None
-                     ) -> MediaRecord:
+                     quality: Quality, on_frame: Callable[[], None] = lambda: None,
+                     key: str = "") -> MediaRecord:
     from gdanim import encode, render
 
     scene = animation.make_scene(quality)
@@ -54,20 +71,16 @@ def render_animation(animation: Animation, slug: str, site: Path, formats: tuple
         raise ValueError(f"{slug}/{animation.name}: scene has {scene.n_frames} frames, "
                          f"frame table {len(animation.frames)}")
     size = render.frame_size(scene)
-    fps = animation.fps or quality.fps
-    folder = f"media/{slug}"
-    files = {fmt: f"{folder}/{animation.name}.{EXTENSIONS[fmt]}" for fmt in formats}
-    with encode.media_writers({fmt: site / path for fmt, path in files.items()}, size, fps,
-                              animation.poster_frame) as write:
+    result = record(animation, slug, formats, quality, size, key)
+    videos = {fmt: site / path for fmt, path in result.files.items() if fmt in formats}
+    with encode.media_writers(videos, size, result.fps, animation.poster_frame) as write:
         for i, frame in enumerate(render.frames(scene)):
             write(i, frame)
             on_frame()
-    files["frames"] = f"{folder}/{animation.name}.frames.json"
-    table = {"label": animation.frame_label, "fps": fps, "frames": animation.frames.rows()}
-    (site / files["frames"]).write_text(json.dumps(table, separators=(",", ":")))
-    return MediaRecord(slug, animation.name, animation.title, animation.alt, files,
-                       size[0], size[1], scene.n_frames, fps, animation.params,
-                       animation.frame_label)
+    table = {"label": animation.frame_label, "fps": result.fps,
+             "frames": animation.frames.rows()}
+    (site / result.files["frames"]).write_text(json.dumps(table, separators=(",", ":")))
+    return result
 
 
 def render_still(still: Still, slug: str, site: Path, quality: Quality) -> StillRecord:

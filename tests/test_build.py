@@ -109,3 +109,24 @@ def test_only_and_formats_limit_the_output(tmp_path):
     assert set(data["animations"][0]["files"]) == {"poster", "frames"}
     assert not list(out.rglob("*.mp4")) and not list(out.rglob("*.gif"))
     assert "grid-search.html" in (out / "index.html").read_text()
+
+
+def test_second_build_reuses_every_unchanged_animation(tmp_path):
+    out = tmp_path / "site"
+    args = ("build", "--out", str(out), "--quality", "draft", "--only", "grid-search",
+            "--only", "descent-1d")
+    first = run_cli(*args)
+    mp4 = out / "media/descent-1d/descent.mp4"
+    before = mp4.stat().st_ino
+    manifest = (out / "manifest.json").read_text()
+    second = run_cli(*args)
+    assert second.exit_code == 0
+    assert second.output.count("reused") == 2 and "video" not in second.output
+    assert mp4.stat().st_ino == before            # the very same file, linked across
+    assert (out / "manifest.json").read_text() == manifest
+    fresh = run_cli(*args, "--fresh")
+    assert "reused" not in fresh.output and fresh.output.count("video") == 2
+    # A different set of formats is a different output: rendered again.
+    fewer = run_cli(*args, "--formats", "mp4")
+    assert "reused" not in fewer.output
+    assert first.exit_code == fresh.exit_code == fewer.exit_code == 0
