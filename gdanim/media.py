@@ -28,6 +28,7 @@ class MediaRecord:
     fps: int
     params: dict
     frame_label: str
+    poster_frame: int = 0
 
     @property
     def duration(self) -> float:
@@ -63,11 +64,26 @@ def render_animation(animation: Animation, slug: str, site: Path, formats: tuple
             write(i, frame)
             on_frame()
     files["frames"] = f"{folder}/{animation.name}.frames.json"
-    table = {"label": animation.frame_label, "fps": fps, "frames": animation.frames.rows()}
-    (site / files["frames"]).write_text(json.dumps(table, separators=(",", ":")))
+    (site / files["frames"]).write_text(json.dumps(frame_table(animation, fps),
+                                                   separators=(",", ":")))
     return MediaRecord(slug, animation.name, animation.title, animation.alt, files,
                        size[0], size[1], scene.n_frames, fps, animation.params,
-                       animation.frame_label)
+                       animation.frame_label, animation.poster_frame)
+
+
+def frame_table(animation: Animation, fps: int) -> dict:
+    """What the page's player shows for each frame: {label, fps, poster, names, frames:
+    [{epoch, loss, params}]}; frame i is on screen from i/fps to (i+1)/fps seconds."""
+    rows = animation.frames.rows()
+    width = len(rows[0]["params"]) if rows else 0
+    names = list(animation.param_names)
+    if len(names) != width:
+        if names:
+            raise ValueError(f"{animation.name}: {len(names)} param_names for {width} "
+                             f"parameters")
+        names = ["parameter"] if width == 1 else [f"parameter {i + 1}" for i in range(width)]
+    return {"label": animation.frame_label, "fps": fps, "poster": animation.poster_frame,
+            "names": names, "frames": rows}
 
 
 def render_still(still: Still, slug: str, site: Path, quality: Quality) -> StillRecord:
