@@ -48,6 +48,10 @@
     return text.replace(/-/g, "\u2212");
   }
 
+  function count(n) {
+    return Math.round(n).toLocaleString("en-US");
+  }
+
   function Player(root) {
     this.root = root;
     this.video = root.querySelector("video");
@@ -151,7 +155,7 @@
       return "frame " + (k + 1) + " of " + this.count;
     }
     var row = table.frames[k], last = table.frames[table.frames.length - 1];
-    var parts = [table.label + " " + number(row.epoch) + " of " + number(last.epoch)];
+    var parts = [table.label + " " + count(row.epoch) + " of " + count(last.epoch)];
     row.params.forEach(function (value, i) {
       parts.push((table.names[i] || "parameter " + (i + 1)) + " " + number(value));
     });
