@@ -56,6 +56,6 @@ def tex_number(value: float, spec: str = "g") -> str:
     if not marker:
         return text
     power = f"10^{{{int(exponent)}}}"
-    if float(mantissa) == 1:
+    if abs(float(mantissa)) == 1:
         return f"-{power}" if mantissa.startswith("-") else power
     return f"{mantissa} \\times {power}"

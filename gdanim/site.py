@@ -57,11 +57,11 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(env: jinja2.Environment, template: str, **context) -> str:
+def render(template: jinja2.Template, **context) -> str:
     """Render one page, with a fresh count of its videos."""
     token = _page_media.set(PageMedia())
     try:
-        return env.get_template(template).render(**context)
+        return template.render(**context)
     finally:
         _page_media.reset(token)
 
@@ -70,16 +70,16 @@ def render_pages(pages: list[dict]) -> dict[str, str]:
     """Map output file name -> HTML for the index, every chapter page and 404.html.
     Each page dict has slug, title, summary, href, numbers, animations, stills, context."""
     env = environment()
-    out = {"index.html": render(env, "index.html", pages=pages, page=None)}
+    out = {"index.html": render(env.get_template("index.html"), pages=pages, page=None)}
     for i, page in enumerate(pages):
         out[page["href"]] = render(
-            env, f"chapters/{page['slug']}.html",
+            env.get_template(f"chapters/{page['slug']}.html"),
             page=page, pages=pages, number=i + 1,
             prev=pages[i - 1] if i > 0 else None,
             next=pages[i + 1] if i + 1 < len(pages) else None,
             n=page["numbers"], animations={a.name: a for a in page["animations"]},
             stills={s.name: s for s in page["stills"]}, **page["context"])
-    out["404.html"] = render(env, "404.html", pages=pages, page=None,
+    out["404.html"] = render(env.get_template("404.html"), pages=pages, page=None,
                              inline_css=(STATIC / "style.css").read_text(encoding="utf-8"),
                              favicon_uri=data_uri(STATIC / "favicon.svg"))
     return out
