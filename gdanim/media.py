@@ -11,6 +11,7 @@ from gdanim.config import Quality
 from gdanim.scenarios import Animation, Still
 
 EXTENSIONS = {"mp4": "mp4", "gif": "gif", "poster": "png"}
+COVER_SIZE = (640, 360)   # the index's chapter images: sharp at 2x in a card, ~20 kB
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,13 @@ class StillRecord:
     scenario: str
     name: str
     alt: str
+    file: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class CoverRecord:
     file: str
     width: int
     height: int
@@ -93,3 +101,21 @@ def render_still(still: Still, slug: str, site: Path, quality: Quality) -> Still
     fig.savefig(site / path, format="png")
     width, height = (int(v) for v in fig.canvas.get_width_height())
     return StillRecord(slug, still.name, still.alt, path, width, height)
+
+
+def render_cover(image: str, slug: str, site: Path) -> CoverRecord:
+    """A small copy of one of the chapter's pictures (`image`, relative to the site) for
+    the index: scaled to fit COVER_SIZE and reduced to 64 colours, which plots on
+    white survive without visible change."""
+    from PIL import Image
+
+    from gdanim.encode import atomic_path
+
+    path = f"media/{slug}/cover.png"
+    with Image.open(site / image) as picture:
+        small = picture.convert("RGB")
+    small.thumbnail(COVER_SIZE, Image.Resampling.LANCZOS)
+    with atomic_path(site / path) as tmp:
+        small.quantize(64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+            tmp, format="PNG", optimize=True)
+    return CoverRecord(path, small.width, small.height)

@@ -68,7 +68,8 @@ def render(template: jinja2.Template, **context) -> str:
 
 def render_pages(pages: list[dict]) -> dict[str, str]:
     """Map output file name -> HTML for the index, every chapter page and 404.html.
-    Each page dict has slug, title, summary, href, numbers, animations, stills, context."""
+    Each page dict has slug, title, summary, href, numbers, animations, stills, cover
+    (a small picture for the index, or None) and context."""
     env = environment()
     out = {"index.html": render(env.get_template("index.html"), pages=pages, page=None)}
     for i, page in enumerate(pages):

@@ -44,7 +44,7 @@
   function number(x) {
     var text;
     if (x !== 0 && Math.abs(x) < 1e-3) text = x.toExponential(2);
-    else text = x.toLocaleString("en-US", {maximumSignificantDigits: 5});
+    else text = x.toLocaleString("en-US", {maximumSignificantDigits: 6});
     return text.replace(/-/g, "\u2212");
   }
 
