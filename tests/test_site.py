@@ -132,7 +132,7 @@ def test_videos_never_autoplay_from_markup_and_only_the_first_preloads(pages, bu
             assert "muted" in video and "playsinline" in video
         preloads = [video["preload"] for video in page.videos]
         assert preloads[1:] == ["none"] * (len(preloads) - 1), f"{name}: {preloads}"
-        assert preloads[:1] in ([], ["metadata"]), name
+        assert preloads[:1] in ([], ["auto"]), name
         # The player script comes with the videos, and only with them.
         assert ("static/player.js" in page.scripts) == bool(page.videos), name
 
@@ -168,5 +168,5 @@ def test_only_the_first_video_of_a_page_preloads_whatever_the_template_order():
     template = env.from_string(
         "{% for _ in range(3) %}{{ page_media().preload() }} {% endfor %}"
         "{{ page_media().videos }}")
-    assert site.render(template) == "metadata none none 3"
-    assert site.render(template) == "metadata none none 3"  # a new page starts over
+    assert site.render(template) == "auto none none 3"
+    assert site.render(template) == "auto none none 3"  # a new page starts over
