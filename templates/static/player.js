@@ -144,15 +144,22 @@
     if (k === this.shown) return;
     this.shown = k;
     this.scrubber.value = String(k);
-    var text = this.describe(k);
-    this.readout.textContent = text;
-    this.scrubber.setAttribute("aria-valuetext", text);
+    var parts = this.describe(k), readout = this.readout;
+    // One unbreakable piece per number, so a narrow screen wraps between them.
+    readout.replaceChildren();
+    parts.forEach(function (part, i) {
+      var span = document.createElement("span");
+      span.textContent = i < parts.length - 1 ? part + " \u00b7" : part;
+      if (i) readout.appendChild(document.createTextNode(" "));
+      readout.appendChild(span);
+    });
+    this.scrubber.setAttribute("aria-valuetext", parts.join(", "));
   };
 
   Player.prototype.describe = function (k) {
     var table = this.table;
     if (!table || !table.frames || !table.frames[k]) {
-      return "frame " + (k + 1) + " of " + this.count;
+      return ["frame " + (k + 1) + " of " + this.count];
     }
     var row = table.frames[k], last = table.frames[table.frames.length - 1];
     var parts = [table.label + " " + count(row.epoch) + " of " + count(last.epoch)];
@@ -160,7 +167,7 @@
       parts.push((table.names[i] || "parameter " + (i + 1)) + " " + number(value));
     });
     parts.push("loss " + number(row.loss));
-    return parts.join(" \u00b7 ");
+    return parts;
   };
 
   // Seek to the middle of frame k: robust to rounding in the decoder and in frameAt.
