@@ -281,16 +281,23 @@ def readout_for(table: dict, k: int) -> str:
     return f"{table['label']} {frames[k]['epoch']:,} of {frames[-1]['epoch']:,}"
 
 
-def test_player_controls_step_scrub_and_play(site_url, open_context, manifest, built_site):
-    # The animation whose poster is nearest its middle, so steps either way are real.
+@pytest.fixture(scope="session")
+def middle_animation(manifest, built_site) -> tuple[dict, dict, str]:
+    """(animation, its frame table, its page) for the animation whose poster is nearest
+    its middle, so that steps either way show different pictures."""
     tables = {a["files"]["frames"]: json.loads((built_site / a["files"]["frames"]).read_text())
               for a in manifest["animations"] if "mp4" in a["files"]}
     animation = min((a for a in manifest["animations"] if "mp4" in a["files"]),
                     key=lambda a: abs(tables[a["files"]["frames"]]["poster"] / a["frames"] - 0.5))
     table = tables[animation["files"]["frames"]]
-    count, fps, poster = len(table["frames"]), table["fps"], table["poster"]
-    assert 0 < poster < count - 2, "no animation to step both ways in"
+    assert 0 < table["poster"] < len(table["frames"]) - 2, "no animation to step both ways in"
     href = next(p["href"] for p in manifest["pages"] if p["slug"] == animation["scenario"])
+    return animation, table, href
+
+
+def test_player_controls_step_scrub_and_play(site_url, open_context, middle_animation):
+    animation, table, href = middle_animation
+    count, fps, poster = len(table["frames"]), table["fps"], table["poster"]
     page = Visit(open_context(reduced_motion="reduce"), site_url + href).page
     player = page.locator(f"#{animation['scenario']}-{animation['name']} .player")
     video = player.locator("video")
@@ -357,6 +364,39 @@ def test_player_controls_step_scrub_and_play(site_url, open_context, manifest, b
     page.wait_for_function("v => !v.paused", arg=video.element_handle())
     page.keyboard.press(" ")
     page.wait_for_function("v => v.paused", arg=video.element_handle())
+
+
+def test_the_picture_on_screen_is_the_frame_the_player_names(
+        site_url, open_context, middle_animation):
+    """Scrub to the poster's frame and its neighbours: the video's picture matches the
+    poster PNG (rendered from the same frame) best at the poster's index."""
+    animation, table, href = middle_animation
+    page = Visit(open_context(), site_url + href).page
+    player = page.locator(f"#{animation['scenario']}-{animation['name']} .player")
+    player.scroll_into_view_if_needed()
+    difference = {}
+    for k in (table["poster"] - 1, table["poster"], table["poster"] + 1):
+        difference[k] = player.evaluate("""async (root, k) => {
+            const video = root.querySelector('video'), scrubber = root.querySelector('input');
+            scrubber.value = k;
+            scrubber.dispatchEvent(new Event('input', {bubbles: true}));
+            while (video.seeking || video.readyState < 2 || !video.currentTime)
+                await new Promise(r => setTimeout(r, 20));
+            const w = video.videoWidth, h = video.videoHeight;
+            const canvas = new OffscreenCanvas(w, h), g = canvas.getContext('2d');
+            g.drawImage(video, 0, 0);
+            const shown = g.getImageData(0, 0, w, h).data;
+            const poster = new Image();
+            poster.src = video.poster;
+            await poster.decode();
+            g.drawImage(poster, 0, 0, w, h);
+            const expected = g.getImageData(0, 0, w, h).data;
+            let sum = 0;
+            for (let i = 0; i < shown.length; i++) if (i % 4 !== 3) sum += Math.abs(shown[i] - expected[i]);
+            return sum / (w * h);
+        }""", k)
+    best = min(difference, key=difference.get)
+    assert best == table["poster"], f"mean pixel difference from the poster by frame: {difference}"
 
 
 def test_404_page_finds_the_site_from_any_depth(site_url, open_context, manifest):
