@@ -29,7 +29,7 @@ class MediaRecord:
     fps: int
     params: dict
     frame_label: str
-    poster_frame: int = 0
+    poster_frame: int
 
     @property
     def duration(self) -> float:

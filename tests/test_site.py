@@ -170,3 +170,28 @@ def test_only_the_first_video_of_a_page_preloads_whatever_the_template_order():
         "{{ page_media().videos }}")
     assert site.render(template) == "auto none none 3"
     assert site.render(template) == "auto none none 3"  # a new page starts over
+
+
+def render_animation_macro(files: dict) -> str:
+    from gdanim.media import MediaRecord
+
+    record = MediaRecord("ch", "a", "A title", "What it shows", files, 640, 360, 18, 8, {},
+                         "epoch", 4)
+    template = site.environment().from_string(
+        '{% from "macros.html" import animation %}{{ animation(a) }}'
+        "{% if page_media().videos %}[player]{% endif %}")
+    return site.render(template, a=record)
+
+
+def test_without_an_mp4_the_animation_is_a_still_that_links_to_the_gif():
+    html = render_animation_macro({"gif": "m/a.gif", "poster": "m/a.png"})
+    assert "<video" not in html and "[player]" not in html
+    assert '<img src="m/a.png"' in html and 'href="m/a.gif"' in html
+    assert '<img src="m/a.gif"' not in html  # a GIF on the page would move unpaused
+
+
+def test_with_an_mp4_the_animation_is_a_player():
+    html = render_animation_macro({"mp4": "m/a.mp4", "poster": "m/a.png",
+                                   "frames": "m/a.frames.json"})
+    assert 'data-frames="m/a.frames.json"' in html and 'data-poster-frame="4"' in html
+    assert 'preload="auto"' in html and "[player]" in html
