@@ -59,10 +59,15 @@ def build(config: BuildConfig, progress: bool = True, reuse: bool = True) -> dic
                 else:
                     animations.append(_render_with_progress(animation, scenario.slug, staging,
                                                             config, progress, key))
+            # The index shows each chapter by its first poster, or else its first still.
+            pictures = [a.files["poster"] for a in animations if "poster" in a.files]
+            pictures += [s.file for s in stills]
+            cover = (media.render_cover(pictures[0], scenario.slug, staging)
+                     if pictures else None)
             pages.append({"slug": scenario.slug, "title": scenario.title,
                           "summary": scenario.summary, "href": f"{scenario.slug}.html",
                           "numbers": chapter.numbers, "animations": animations,
-                          "stills": stills, "context": chapter.context})
+                          "stills": stills, "cover": cover, "context": chapter.context})
 
         # 3. Pages, static files and the manifest.
         for name, html in site.render_pages(pages).items():

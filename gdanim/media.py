@@ -11,6 +11,7 @@ from gdanim.config import Quality
 from gdanim.scenarios import Animation, Still
 
 EXTENSIONS = {"mp4": "mp4", "gif": "gif", "poster": "png"}
+COVER_SIZE = (640, 360)   # the index's chapter images: sharp at 2x in a card, ~20 kB
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class MediaRecord:
     params: dict
     frame_label: str
     key: str              # hash of everything that shapes the files (see cache.py)
+    poster_frame: int
 
     @property
     def duration(self) -> float:
@@ -58,7 +60,15 @@ def record(animation: Animation, slug: str, formats: tuple[str, ...], quality: Q
     return MediaRecord(slug, animation.name, animation.title, animation.alt,
                        planned_files(animation, slug, formats), size[0], size[1],
                        len(animation.frames), animation.fps or quality.fps,
-                       animation.params, animation.frame_label, key)
+                       animation.params, animation.frame_label, key,
+                       animation.poster_frame)
+
+
+@dataclass(frozen=True)
+class CoverRecord:
+    file: str
+    width: int
+    height: int
 
 
 def render_animation(animation: Animation, slug: str, site: Path, formats: tuple[str, ...],
@@ -77,10 +87,29 @@ def render_animation(animation: Animation, slug: str, site: Path, formats: tuple
         for i, frame in enumerate(render.frames(scene)):
             write(i, frame)
             on_frame()
-    table = {"label": animation.frame_label, "fps": result.fps,
-             "frames": animation.frames.rows()}
-    (site / result.files["frames"]).write_text(json.dumps(table, separators=(",", ":")))
+    (site / result.files["frames"]).write_text(json.dumps(frame_table(animation, result.fps),
+                                                          separators=(",", ":")))
     return result
+
+
+def frame_table(animation: Animation, fps: int) -> dict:
+    """What the page's player shows for each frame: {label, fps, poster, names, frames:
+    [{epoch, loss, params}]}; frame i is on screen from i/fps to (i+1)/fps seconds."""
+    rows = animation.frames.rows()
+    runs = list(animation.run_names)
+    # Several runs side by side: params is [run][parameter], loss is [run].
+    width = len((rows[0]["params"][0] if runs else rows[0]["params"])) if rows else 0
+    names = list(animation.param_names)
+    if len(names) != width:
+        if names:
+            raise ValueError(f"{animation.name}: {len(names)} param_names for {width} "
+                             f"parameters")
+        names = ["parameter"] if width == 1 else [f"parameter {i + 1}" for i in range(width)]
+    table = {"label": animation.frame_label, "fps": fps, "poster": animation.poster_frame,
+             "names": names, "frames": rows}
+    if runs:
+        table["runs"] = runs
+    return table
 
 
 def render_still(still: Still, slug: str, site: Path, quality: Quality) -> StillRecord:
@@ -90,3 +119,21 @@ def render_still(still: Still, slug: str, site: Path, quality: Quality) -> Still
     fig.savefig(site / path, format="png")
     width, height = (int(v) for v in fig.canvas.get_width_height())
     return StillRecord(slug, still.name, still.alt, path, width, height)
+
+
+def render_cover(image: str, slug: str, site: Path) -> CoverRecord:
+    """A small copy of one of the chapter's pictures (`image`, relative to the site) for
+    the index: scaled to fit COVER_SIZE and reduced to 64 colours, which plots on
+    white survive without visible change."""
+    from PIL import Image
+
+    from gdanim.encode import atomic_path
+
+    path = f"media/{slug}/cover.png"
+    with Image.open(site / image) as picture:
+        small = picture.convert("RGB")
+    small.thumbnail(COVER_SIZE, Image.Resampling.LANCZOS)
+    with atomic_path(site / path) as tmp:
+        small.quantize(64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+            tmp, format="PNG", optimize=True)
+    return CoverRecord(path, small.width, small.height)

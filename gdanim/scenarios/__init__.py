@@ -24,7 +24,8 @@ class Scene:
 
 @dataclass(frozen=True)
 class FrameTable:
-    """What each frame shows: the epoch (or candidate index), its loss and parameters."""
+    """What each frame shows: the epoch (or candidate number, or step), its loss and
+    parameters."""
 
     epoch: np.ndarray
     loss: np.ndarray
@@ -57,6 +58,9 @@ class Animation:
     params: dict                          # the settings it was made with (for the manifest)
     frame_label: str = "epoch"            # what FrameTable.epoch counts
     fps: int | None = None                # None: the quality's frame rate
+    param_names: tuple[str, ...] = ()     # one per column of FrameTable.params, for
+                                          # the page's readout ("multiplier")
+    run_names: tuple[str, ...] = ()       # several runs in one animation: their labels
 
 
 @dataclass(frozen=True)

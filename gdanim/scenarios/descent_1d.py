@@ -62,7 +62,8 @@ def run(quality: Quality) -> Chapter:
         make_scene=partial(descent_scene, grid=grid, grid_losses=grid_losses, frames=frames,
                            all_loss=run_.loss, learning_rate=LEARNING_RATE),
         frames=frames, poster_frame=int(np.argmax(pick >= 5)),
-        params={"start": START, "learning_rate": LEARNING_RATE, "epochs": EPOCHS})
+        params={"start": START, "learning_rate": LEARNING_RATE, "epochs": EPOCHS},
+        param_names=("multiplier",))
     return Chapter(numbers=numbers, animations=(animation,),
                    context={"first_epochs": [{"epoch": e, "multiplier": float(run_.params[e]),
                                               "slope": float(run_.grad[e]),

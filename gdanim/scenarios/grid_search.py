@@ -28,7 +28,8 @@ def run(quality: Quality) -> Chapter:
                "worst_mse": float(losses.max())}
     pick = even_frames(COUNT, max(quality.frames, 8) if quality.name == "draft" else COUNT,
                        quality.hold)
-    frames = FrameTable(epoch=pick, loss=losses[pick], params=grid[pick])
+    # Candidates are numbered from 1, as on the page and in the figure's readout.
+    frames = FrameTable(epoch=pick + 1, loss=losses[pick], params=grid[pick])
     sweep = Animation(
         name="sweep", title="Grid search, one candidate at a time",
         alt=(f"Left: the belt data with a candidate line that swings upward as the "
@@ -38,6 +39,7 @@ def run(quality: Quality) -> Chapter:
         make_scene=partial(grid_sweep_scene, grid=grid, losses=losses, frames=frames),
         frames=frames, poster_frame=len(frames) - 1, frame_label="candidate",
         params={"start": START, "stop": STOP, "candidates": COUNT},
+        param_names=("multiplier",),
         fps=max(4, quality.fps // 2))
     return Chapter(numbers=numbers, animations=(sweep,),
                    context={"table": [{"multiplier": float(m), "mse": float(l)}

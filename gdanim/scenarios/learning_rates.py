@@ -97,7 +97,8 @@ def run(quality: Quality) -> Chapter:
             ("penguins", penguin_runs, rates_penguin_scene, penguin_threshold,
              "the penguin line's intercept and slope on the loss contour")):
         frames = FrameTable(epoch=pick, loss=np.stack([r.loss[pick] for r in runs], axis=1),
-                            params=np.stack([r.params[pick] for r in runs], axis=1))
+                            params=np.stack([r.params[pick].reshape(len(pick), -1)
+                                             for r in runs], axis=1))
         fates = "; ".join(
             f"{r.label}, " + (f"diverged at epoch {r.diverged_at}" if r.diverged_at is not None
                               else f"loss {r.loss[-1]:.4g} after {EPOCHS} epochs")
@@ -106,8 +107,10 @@ def run(quality: Quality) -> Chapter:
             name=name, title=f"Four learning rates: {what}",
             alt=f"Four panels, one per learning rate, each showing {what} over "
                 f"{EPOCHS} epochs: {fates}.",
-            make_scene=partial(make, runs=runs, frames=frames, threshold=threshold), frames=frames,
-            poster_frame=len(frames) - 1, fps=fps,
+            make_scene=partial(make, runs=runs, frames=frames, threshold=threshold),
+            frames=frames, poster_frame=len(frames) - 1, fps=fps,
+            param_names=("multiplier",) if name == "belt" else ("intercept", "slope"),
+            run_names=tuple(f"η {plain(r.learning_rate)}" for r in runs),
             params={"epochs": EPOCHS, "learning_rates": [r.learning_rate for r in runs],
                     "start": list(np.atleast_1d(runs[0].params[0]).astype(float))}))
     return Chapter(numbers=numbers, animations=tuple(animations),

@@ -131,6 +131,7 @@ def run(quality: Quality) -> Chapter:
                            frames=frames, best_loss=best_loss, view=VIEW,
                            batch_size=BATCH_SIZE),
         frames=frames, poster_frame=len(frames) - 1, frame_label="step",
+        param_names=("intercept", "slope"), run_names=tuple(e.short for e in ENTRIES),
         params={"start": list(START), "steps": STEPS, "seed": SEED, "batch_size": BATCH_SIZE,
                 "optimizers": {e.key: {"name": e.name, **e.hyper,
                                        "mini_batches": e.stochastic} for e in ENTRIES}})

@@ -171,6 +171,7 @@ def descent_animation(r: Results, quality: Quality) -> Animation:
                            best_loss=r.best_loss, learning_rate=LEARNING_RATE,
                            tick_every=TICK_EVERY),
         frames=frames, poster_frame=int(np.argmax(pick >= 30)),
+        param_names=("intercept", "slope"),
         params={"start": list(START), "learning_rate": LEARNING_RATE, "epochs": EPOCHS})
 
 

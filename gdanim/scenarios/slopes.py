@@ -47,6 +47,9 @@ def run(quality: Quality) -> Chapter:
         tag = str(g).replace(".", "_")
         numbers[f"loss_at_{tag}"] = l
         numbers[f"slope_at_{tag}"] = s
+        # The derivative written out by hand (the page's formula), in 64-bit NumPy.
+        numbers[f"slope_by_hand_at_{tag}"] = float(
+            2 * np.mean(BELT_INCHES * (g * BELT_INCHES - BELT_CM)))
     numbers["loss_at_1_7_float64"] = float(np.mean((1.7 * BELT_INCHES - BELT_CM) ** 2))
     numbers["bottom"] = bottom
     numbers["slope_at_1"] = float(slope(jnp.float32(1.0), inches, cm))
@@ -70,6 +73,7 @@ def run(quality: Quality) -> Chapter:
         make_scene=partial(tangent_sweep_scene, grid=grid, losses=losses, slopes=slopes,
                            frames=frames),
         frames=frames, poster_frame=len(frames) // 4, frame_label="step",
-        params={"multipliers": [0.0, 5.0], "points": len(grid)})
+        params={"multipliers": [0.0, 5.0], "points": len(grid)},
+        param_names=("multiplier",))
     return Chapter(numbers=numbers, stills=(still,), animations=(sweep,),
                    context={"guesses": GUESSES})

@@ -69,7 +69,7 @@ def grid_sweep_scene(quality: Quality, grid: np.ndarray, losses: np.ndarray,
     freeze_layout(fig)
 
     def update(i: int) -> None:
-        k = int(frames.epoch[i])
+        k = int(frames.epoch[i]) - 1   # candidate numbers start at 1
         best = int(np.argmin(losses[: k + 1]))
         line.set_ydata(grid[k] * INCH_RANGE)
         best_line.set_ydata(grid[best] * INCH_RANGE)

@@ -68,7 +68,7 @@ def rates_belt_scene(quality: Quality, runs, frames: FrameTable, threshold: floa
         ax.set_ylabel("MSE")
 
     def xy(params, loss):
-        return params, loss
+        return params[:, 0], loss
 
     return _panels(quality, runs, background, xy, frames, threshold)
 

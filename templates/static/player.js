@@ -1,0 +1,316 @@
+/* gdanim player. Each <div class="player"> holds a <video controls> that works on its
+   own; this script replaces the native controls with ours: play/pause, one frame back
+   or forward, a scrubber, and a readout of the numbers behind the frame on screen (from
+   the build's <name>.frames.json). Keys inside a player: space plays or pauses, the
+   arrow keys step, Home and End jump to the first and last frame.
+
+   Motion: nothing plays unless the reader allows motion (no prefers-reduced-motion:
+   reduce); then a video plays while it is in view, until the reader pauses it. */
+(function () {
+  "use strict";
+
+  var EPSILON = 1e-3;  // currentTime * fps lands a hair under a whole frame after seeks
+  var reduceMotion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)")
+                                       : {matches: false};
+  var ICONS = {
+    play: "M8 5.5v13l11-6.5z",
+    pause: "M7 5h3.5v14H7zM13.5 5H17v14h-3.5z",
+    back: "M6 5h2.2v14H6zM19 5.5v13l-9.5-6.5z",
+    forward: "M15.8 5H18v14h-2.2zM5 5.5v13l9.5-6.5z"
+  };
+
+  function icon(name) {
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function button(name, label, keys) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "player-" + name;
+    b.setAttribute("aria-label", label);
+    b.title = label + " (" + keys + ")";
+    b.appendChild(icon(name));
+    return b;
+  }
+
+  // Numbers as the pages print them: grouped thousands, a true minus sign.
+  function number(x) {
+    var text;
+    if (x !== 0 && Math.abs(x) < 1e-3) text = x.toExponential(2);
+    else text = x.toLocaleString("en-US", {maximumSignificantDigits: 6});
+    return text.replace(/-/g, "\u2212");
+  }
+
+  function count(n) {
+    return Math.round(n).toLocaleString("en-US");
+  }
+
+  function Player(root) {
+    this.root = root;
+    this.video = root.querySelector("video");
+    this.fps = Number(root.dataset.fps);
+    this.count = Number(root.dataset.frameCount);
+    this.posterFrame = Number(root.dataset.posterFrame || 0);
+    this.table = null;           // frames.json, once loaded
+    this.onPoster = true;        // the poster shows until the first play or seek
+    this.pausedByReader = false; // the reader pressed pause: do not resume on scroll
+    this.shown = -1;
+    this.build();
+    this.listen();
+    this.show(this.posterFrame);
+    if (root.dataset.frames) this.load(root.dataset.frames);
+  }
+
+  Player.prototype.build = function () {
+    var video = this.video;
+    video.controls = false;
+    this.root.classList.add("enhanced");
+    var bar = document.createElement("div");
+    bar.className = "player-controls";
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", "Animation controls");
+    this.back = button("back", "Previous frame", "left arrow");
+    this.toggle = button("play", "Play", "space");
+    this.forward = button("forward", "Next frame", "right arrow");
+    this.scrubber = document.createElement("input");
+    this.scrubber.type = "range";
+    this.scrubber.className = "player-scrubber";
+    this.scrubber.min = "0";
+    this.scrubber.max = String(this.count - 1);
+    this.scrubber.step = "1";
+    this.scrubber.setAttribute("aria-label", "Frame");
+    this.readout = document.createElement("output");
+    this.readout.className = "player-readout";
+    this.readout.setAttribute("aria-live", "polite");
+    [this.back, this.toggle, this.forward, this.scrubber].forEach(function (el) {
+      bar.appendChild(el);
+    });
+    this.root.appendChild(bar);
+    this.root.appendChild(this.readout);
+  };
+
+  Player.prototype.listen = function () {
+    var self = this, video = this.video;
+    this.toggle.addEventListener("click", function () { self.playOrPause(); });
+    this.back.addEventListener("click", function () { self.step(-1); });
+    this.forward.addEventListener("click", function () { self.step(1); });
+    video.addEventListener("click", function () { self.playOrPause(); });
+    this.scrubber.addEventListener("input", function () {
+      self.pause(true);
+      self.seek(Number(self.scrubber.value));
+    });
+    this.root.addEventListener("keydown", function (event) { self.key(event); });
+    video.addEventListener("play", function () { self.playing(true); });
+    video.addEventListener("pause", function () { self.playing(false); });
+    ["seeked", "timeupdate", "loadeddata"].forEach(function (type) {
+      video.addEventListener(type, function () { self.sync(); });
+    });
+  };
+
+  Player.prototype.load = function (url) {
+    var self = this;
+    if (!window.fetch) return;
+    fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(r.status + " " + url);
+      return r.json();
+    }).then(function (table) {
+      self.table = table;
+      self.shown = -1;
+      self.sync();
+    }).catch(function () { /* the readout keeps to frame numbers */ });
+  };
+
+  Player.prototype.frameAt = function (seconds) {
+    var k = Math.floor(seconds * this.fps + EPSILON);
+    return Math.max(0, Math.min(this.count - 1, k));
+  };
+
+  Player.prototype.current = function () {
+    return this.onPoster ? this.posterFrame : this.frameAt(this.video.currentTime);
+  };
+
+  Player.prototype.sync = function () {
+    this.show(this.current());
+  };
+
+  Player.prototype.show = function (k) {
+    if (k === this.shown) return;
+    this.shown = k;
+    this.scrubber.value = String(k);
+    var parts = this.describe(k), readout = this.readout;
+    // One unbreakable piece per number, so a narrow screen wraps between them.
+    readout.replaceChildren();
+    parts.forEach(function (part, i) {
+      var span = document.createElement("span");
+      span.textContent = i < parts.length - 1 ? part + " \u00b7" : part;
+      if (i) readout.appendChild(document.createTextNode(" "));
+      readout.appendChild(span);
+    });
+    this.scrubber.setAttribute("aria-valuetext", parts.join(", "));
+  };
+
+  Player.prototype.describe = function (k) {
+    var table = this.table;
+    if (!table || !table.frames || !table.frames[k]) {
+      return ["frame " + (k + 1) + " of " + this.count];
+    }
+    var row = table.frames[k], last = table.frames[table.frames.length - 1];
+    var parts = [table.label + " " + count(row.epoch) + " of " + count(last.epoch)];
+    if (table.runs) {  // several runs at once: each run's loss
+      table.runs.forEach(function (name, i) {
+        parts.push(name + ": loss " + number(row.loss[i]));
+      });
+      return parts;
+    }
+    row.params.forEach(function (value, i) {
+      parts.push((table.names[i] || "parameter " + (i + 1)) + " " + number(value));
+    });
+    parts.push("loss " + number(row.loss));
+    return parts;
+  };
+
+  // Seek to the middle of frame k: robust to rounding in the decoder and in frameAt.
+  Player.prototype.seek = function (k) {
+    var self = this, video = this.video;
+    k = Math.max(0, Math.min(this.count - 1, k));
+    this.onPoster = false;
+    this.show(k);
+    this.whenReady(function () { video.currentTime = (k + 0.5) / self.fps; });
+  };
+
+  Player.prototype.step = function (delta) {
+    var from = this.current();
+    this.pause(true);
+    this.seek(from + delta);
+  };
+
+  // A preload="none" video has no data yet: ask for it, then run `then`.
+  Player.prototype.whenReady = function (then) {
+    var video = this.video;
+    if (video.readyState >= 1) return then();
+    video.addEventListener("loadedmetadata", function () { then(); }, {once: true});
+    if (video.preload === "none" || video.networkState === video.NETWORK_EMPTY) {
+      video.preload = "auto";
+      video.load();
+    }
+  };
+
+  Player.prototype.play = function () {
+    var video = this.video;
+    if (this.onPoster) {
+      this.onPoster = false;
+      this.shown = -1;
+    }
+    var started = video.play();
+    if (started && started.catch) started.catch(function () { /* stays paused */ });
+  };
+
+  Player.prototype.pause = function (byReader) {
+    if (byReader) this.pausedByReader = true;
+    if (!this.video.paused) this.video.pause();
+  };
+
+  Player.prototype.playOrPause = function () {
+    if (this.video.paused) {
+      this.pausedByReader = false;
+      this.play();
+    } else {
+      this.pause(true);
+    }
+  };
+
+  Player.prototype.playing = function (on) {
+    var self = this;
+    this.toggle.replaceChildren(icon(on ? "pause" : "play"));
+    this.toggle.className = "player-" + (on ? "pause" : "play");
+    this.toggle.setAttribute("aria-label", on ? "Pause" : "Play");
+    this.toggle.title = (on ? "Pause" : "Play") + " (space)";
+    // Announce the frame when it holds still, not twenty times a second.
+    this.readout.setAttribute("aria-live", on ? "off" : "polite");
+    if (!on) return this.sync();
+    var tick = function () {
+      if (self.video.paused) return;
+      self.sync();
+      if (self.video.requestVideoFrameCallback) self.video.requestVideoFrameCallback(tick);
+      else window.requestAnimationFrame(tick);
+    };
+    tick();
+  };
+
+  Player.prototype.key = function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    // Space and Enter already press a focused button; everywhere else space toggles.
+    if (event.target.tagName === "BUTTON" && (event.key === " " || event.key === "Enter")) {
+      if (event.target !== this.toggle && event.key === " ") {
+        event.preventDefault();
+        this.playOrPause();
+      }
+      return;
+    }
+    switch (event.key) {
+      case " ":
+      case "k":
+        this.playOrPause();
+        break;
+      case "ArrowLeft":
+      case "ArrowDown":
+        this.step(-1);
+        break;
+      case "ArrowRight":
+      case "ArrowUp":
+        this.step(1);
+        break;
+      case "Home":
+        this.pause(true);
+        this.seek(0);
+        break;
+      case "End":
+        this.pause(true);
+        this.seek(this.count - 1);
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  // Play what is in view (unless the reader paused it), pause what scrolls away.
+  Player.prototype.inView = function (visible) {
+    if (reduceMotion.matches) return;
+    if (visible && !this.pausedByReader) this.play();
+    else if (!visible) this.pause(false);
+  };
+
+  var players = [];
+  document.querySelectorAll(".player").forEach(function (root) {
+    if (root.querySelector("video") && Number(root.dataset.frameCount) > 0) {
+      players.push(new Player(root));
+    }
+  });
+
+  if ("IntersectionObserver" in window) {
+    var watcher = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        entry.target.gdanimPlayer.inView(entry.isIntersecting);
+      });
+    }, {threshold: 0.5});
+    players.forEach(function (p) {
+      p.root.gdanimPlayer = p;
+      watcher.observe(p.root);
+    });
+  }
+
+  // Asking for less motion part-way through stops what we started.
+  if (reduceMotion.addEventListener) {
+    reduceMotion.addEventListener("change", function () {
+      if (reduceMotion.matches) players.forEach(function (p) { p.pause(false); });
+    });
+  }
+})();

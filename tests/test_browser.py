@@ -1,0 +1,417 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright, the site
+served over HTTP under a sub-path (as GitHub Pages serves a project site), with byte
+ranges (so videos can seek) and Pages' habit of answering any missing path with 404.html.
+
+Without Chromium or Playwright these tests skip; with CI=true they fail instead."""
+from __future__ import annotations
+
+import http.server
+import json
+import math
+import mimetypes
+import os
+import re
+import threading
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("GDANIM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--autoplay-policy=no-user-gesture-required"]
+PREFIX = "/gdanim-site/"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+TYPES = {".mp4": "video/mp4", ".js": "text/javascript", ".json": "application/json",
+         ".svg": "image/svg+xml", ".css": "text/css", ".html": "text/html; charset=utf-8"}
+
+
+# --- a static host on the loopback interface ---------------------------------------
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None | str:
+    """(first, last) for a single `bytes=` range, None to send everything, "bad" for a
+    range past the end."""
+    match = re.fullmatch(r"bytes=(\d*)-(\d*)", (header or "").strip())
+    if not match or not any(match.groups()):
+        return None
+    first, last = match.groups()
+    if first:
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+    else:  # "bytes=-500": the last 500 bytes
+        start, end = max(0, size - int(last)), size - 1
+    return "bad" if start >= size or start > end else (start, end)
+
+
+class SiteHandler(http.server.BaseHTTPRequestHandler):
+    site: Path  # set on the subclass made by `serve`
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.respond(with_body=True)
+
+    def do_HEAD(self) -> None:
+        self.respond(with_body=False)
+
+    def find(self) -> Path | None:
+        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        if not path.startswith(PREFIX):
+            return None
+        relative = path[len(PREFIX):]
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        file = (self.site / relative).resolve()
+        inside = self.site == file or self.site in file.parents
+        return file if inside and file.is_file() else None
+
+    def respond(self, with_body: bool) -> None:
+        file = self.find()
+        status, headers = 200, {}
+        if file is None:  # as GitHub Pages does: the site's 404 page, at any depth
+            status, body = 404, (self.site / "404.html").read_bytes()
+            kind = TYPES[".html"]
+        else:
+            body = file.read_bytes()
+            kind = TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or \
+                "application/octet-stream"
+            span = byte_range(self.headers.get("Range"), len(body))
+            if span == "bad":
+                status, body = 416, b""
+                headers["Content-Range"] = f"bytes */{file.stat().st_size}"
+            elif span:
+                start, end = span
+                headers["Content-Range"] = f"bytes {start}-{end}/{len(body)}"
+                status, body = 206, body[start:end + 1]
+            headers["Accept-Ranges"] = "bytes"
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if with_body:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser had what it needed (media requests are often cut short)
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The draft build, served at http://127.0.0.1:<port>/gdanim-site/."""
+    handler = type("Handler", (SiteHandler,), {"site": built_site.resolve()})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    server.shutdown()
+    server.server_close()
+
+
+# --- one browser for the session ------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    problem = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        problem = "the playwright package is not installed"
+    if problem is None and not os.access(CHROMIUM, os.X_OK):
+        problem = f"no Chromium at {CHROMIUM} (set GDANIM_CHROMIUM, or apt-get install chromium)"
+    if problem:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"browser tests cannot run: {problem}; CI must not skip them")
+        pytest.skip(problem)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_context(browser):
+    """open_context(**options) -> a fresh browser context, closed after the test."""
+    contexts = []
+
+    def make(viewport=DESKTOP, reduced_motion="reduce", **options):
+        context = browser.new_context(viewport=viewport, reduced_motion=reduced_motion,
+                                      **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+class Visit:
+    """A page opened in `context`, noting what a visitor would trip over."""
+
+    def __init__(self, context, url: str, expect_status: int = 200):
+        self.problems: list[str] = []
+        self.page = page = context.new_page()
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
+        page.on("requestfailed", self._failed)
+        page.on("response", lambda r: self.problems.append(f"HTTP {r.status}: {r.url}")
+                if r.status >= 400 and r.url != url else None)
+        self.url = url
+        response = page.goto(url, wait_until="load")
+        if response.status != expect_status:
+            self.problems.append(f"HTTP {response.status} for the page itself")
+
+    def _console(self, message) -> None:
+        # A page served as a 404 (on purpose) reports its own status as an error.
+        if message.type == "error" and message.location.get("url") != self.url:
+            self.problems.append(f"console error: {message.text}")
+
+    def _failed(self, request) -> None:
+        # Chromium cuts a video's request short once it has the bytes it wants.
+        if request.resource_type == "media" and "ERR_ABORTED" in (request.failure or ""):
+            return
+        self.problems.append(f"request failed: {request.url} ({request.failure})")
+
+    def scroll_through(self) -> None:
+        """Scroll to the bottom and back, as a reader would (lazy images load)."""
+        self.page.evaluate("""async () => {
+            for (let y = 0; y < document.body.scrollHeight; y += innerHeight / 2) {
+                scrollTo(0, y);
+                await new Promise(r => setTimeout(r, 30));
+            }
+            scrollTo(0, 0);
+        }""")
+
+
+def site_pages(manifest) -> list[str]:
+    return ["index.html", *(p["href"] for p in manifest["pages"]), "404.html"]
+
+
+def pages_with_video(manifest) -> list[str]:
+    hrefs = {p["slug"]: p["href"] for p in manifest["pages"]}
+    with_video = {a["scenario"] for a in manifest["animations"] if "mp4" in a["files"]}
+    return [hrefs[slug] for slug in hrefs if slug in with_video]
+
+
+# --- the tests -----------------------------------------------------------------------
+
+def test_every_page_and_its_media_load_cleanly(site_url, open_context, manifest):
+    context = open_context()
+    problems = []
+    for name in site_pages(manifest):
+        visit = Visit(context, site_url + name)
+        visit.scroll_through()
+        page = visit.page
+        page.wait_for_function("[...document.images].every(i => i.complete)")
+        broken = page.evaluate("[...document.images].filter(i => !i.naturalWidth)"
+                               ".map(i => i.currentSrc || i.src)")
+        visit.problems += [f"image did not load: {src}" for src in broken]
+        # preload="none" videos fetch nothing until asked: ask, then wait for a frame.
+        page.evaluate("""() => document.querySelectorAll('video').forEach(v => {
+            if (v.readyState < 2) { v.preload = 'auto'; v.load(); } })""")
+        try:
+            page.wait_for_function("[...document.querySelectorAll('video')]"
+                                   ".every(v => v.readyState >= 2 || v.error)")
+        except Exception:
+            pass  # reported just below, video by video
+        for video in page.evaluate("""[...document.querySelectorAll('video')].map(v =>
+                ({src: v.currentSrc, ready: v.readyState, error: v.error && v.error.code}))"""):
+            if video["ready"] < 2:
+                visit.problems.append(f"video not playable (readyState {video['ready']}, "
+                                      f"error {video['error']}): {video['src']}")
+        problems += [f"{name}: {p}" for p in visit.problems]
+        page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_no_page_scrolls_sideways_on_a_phone(site_url, open_context, manifest):
+    context = open_context(viewport=PHONE)
+    too_wide = {}
+    for name in site_pages(manifest):
+        visit = Visit(context, site_url + name)
+        visit.page.wait_for_timeout(200)  # the player script has added its controls
+        width, inner = visit.page.evaluate(
+            "[document.scrollingElement.scrollWidth, window.innerWidth]")
+        if width > inner:
+            too_wide[name] = width
+        visit.page.close()
+    assert not too_wide, f"wider than {PHONE['width']} px: {too_wide}"
+
+
+def test_reduced_motion_means_nothing_plays(site_url, open_context, manifest):
+    context = open_context(reduced_motion="reduce")
+    moving = []
+    for name in pages_with_video(manifest):
+        page = Visit(context, site_url + name).page
+        for video in page.locator("video").all():
+            video.scroll_into_view_if_needed()
+            page.wait_for_timeout(400)
+        states = page.evaluate("[...document.querySelectorAll('video')]"
+                               ".map(v => ({paused: v.paused, t: v.currentTime}))")
+        moving += [f"{name}: video {i} {s}" for i, s in enumerate(states)
+                   if not s["paused"] or s["t"] > 0]
+        page.close()
+    assert not moving, "\n".join(moving)
+
+
+def test_with_motion_allowed_a_video_plays_in_view_and_pauses_out_of_it(
+        site_url, open_context, manifest):
+    context = open_context(reduced_motion="no-preference")
+    page = Visit(context, site_url + pages_with_video(manifest)[0]).page
+    video = page.locator("video").first
+    video.scroll_into_view_if_needed()
+    page.wait_for_function("() => { const v = document.querySelector('video');"
+                           " return !v.paused && v.currentTime > 0; }")
+    page.evaluate("scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_function("document.querySelector('video').paused")
+
+
+def frame_at(seconds: float, fps: int, count: int) -> int:
+    return max(0, min(count - 1, math.floor(seconds * fps + 1e-3)))
+
+
+def readout_for(table: dict, k: int) -> str:
+    """The start of the readout for frame k ("epoch 5 of 1,000")."""
+    frames = table["frames"]
+    return f"{table['label']} {frames[k]['epoch']:,} of {frames[-1]['epoch']:,}"
+
+
+@pytest.fixture(scope="session")
+def middle_animation(manifest, built_site) -> tuple[dict, dict, str]:
+    """(animation, its frame table, its page) for the animation whose poster is nearest
+    its middle, so that steps either way show different pictures."""
+    tables = {a["files"]["frames"]: json.loads((built_site / a["files"]["frames"]).read_text())
+              for a in manifest["animations"] if "mp4" in a["files"]}
+    animation = min((a for a in manifest["animations"] if "mp4" in a["files"]),
+                    key=lambda a: abs(tables[a["files"]["frames"]]["poster"] / a["frames"] - 0.5))
+    table = tables[animation["files"]["frames"]]
+    assert 0 < table["poster"] < len(table["frames"]) - 2, "no animation to step both ways in"
+    href = next(p["href"] for p in manifest["pages"] if p["slug"] == animation["scenario"])
+    return animation, table, href
+
+
+def test_player_controls_step_scrub_and_play(site_url, open_context, middle_animation):
+    animation, table, href = middle_animation
+    count, fps, poster = len(table["frames"]), table["fps"], table["poster"]
+    page = Visit(open_context(reduced_motion="reduce"), site_url + href).page
+    player = page.locator(f"#{animation['scenario']}-{animation['name']} .player")
+    video = player.locator("video")
+    readout = player.locator(".player-readout")
+    scrubber = player.get_by_role("slider", name="Frame")
+    player.scroll_into_view_if_needed()
+
+    def frame() -> int:
+        return frame_at(video.evaluate("v => v.currentTime"), fps, count)
+
+    def expect_frame(k: int) -> None:
+        page.wait_for_function(
+            "([v, k, fps, n]) => !v.seeking && Math.max(0, Math.min(n - 1,"
+            " Math.floor(v.currentTime * fps + 1e-3))) === k",
+            arg=[video.element_handle(), k, fps, count])
+        assert scrubber.input_value() == str(k)
+        assert readout.inner_text().startswith(readout_for(table, k))
+
+    # Enhanced: our controls instead of the browser's, the poster's numbers showing.
+    assert video.evaluate("v => v.controls") is False
+    page.wait_for_function("r => r.textContent.includes(' of ')",
+                           arg=readout.element_handle())
+    assert readout.inner_text().startswith(readout_for(table, poster))
+    assert scrubber.input_value() == str(poster)
+
+    # Step forward and back, one frame at a time.
+    player.get_by_role("button", name="Next frame").click()
+    expect_frame(min(poster + 1, count - 1))
+    for _ in range(2):
+        player.get_by_role("button", name="Previous frame").click()
+    expect_frame(max(min(poster + 1, count - 1) - 2, 0))
+
+    # The scrubber: jump to the last frame, then to the middle.
+    scrubber.focus()
+    page.keyboard.press("End")
+    expect_frame(count - 1)
+    scrubber.evaluate("(s, k) => { s.value = k; s.dispatchEvent(new Event('input',"
+                      " {bubbles: true})); }", count // 2)
+    expect_frame(count // 2)
+
+    # Keys: arrows step, space plays and pauses.
+    page.keyboard.press("ArrowLeft")
+    expect_frame(count // 2 - 1)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect_frame(count // 2 + 1)
+
+    # Play: time moves, the frame and readout follow, the button says Pause.
+    player.get_by_role("button", name="Play").click()
+    start = frame()
+    page.wait_for_function(
+        "([v, k, fps]) => !v.paused && Math.floor(v.currentTime * fps) !== k",
+        arg=[video.element_handle(), start, fps])
+    pause = player.get_by_role("button", name="Pause")
+    pause.click()
+    page.wait_for_function("v => v.paused", arg=video.element_handle())
+    stopped = frame()
+    page.wait_for_function("([r, text]) => r.textContent.startsWith(text)",
+                           arg=[readout.element_handle(), readout_for(table, stopped)])
+    assert player.get_by_role("button", name="Play").is_visible()
+
+    scrubber.focus()
+    page.keyboard.press(" ")
+    page.wait_for_function("v => !v.paused", arg=video.element_handle())
+    page.keyboard.press(" ")
+    page.wait_for_function("v => v.paused", arg=video.element_handle())
+
+
+def test_the_picture_on_screen_is_the_frame_the_player_names(
+        site_url, open_context, middle_animation):
+    """Scrub to the poster's frame and its neighbours: the video's picture matches the
+    poster PNG (rendered from the same frame) best at the poster's index."""
+    animation, table, href = middle_animation
+    page = Visit(open_context(), site_url + href).page
+    player = page.locator(f"#{animation['scenario']}-{animation['name']} .player")
+    player.scroll_into_view_if_needed()
+    difference = {}
+    for k in (table["poster"] - 1, table["poster"], table["poster"] + 1):
+        difference[k] = player.evaluate("""async (root, k) => {
+            const video = root.querySelector('video'), scrubber = root.querySelector('input');
+            scrubber.value = k;
+            scrubber.dispatchEvent(new Event('input', {bubbles: true}));
+            while (video.seeking || video.readyState < 2 || !video.currentTime)
+                await new Promise(r => setTimeout(r, 20));
+            const w = video.videoWidth, h = video.videoHeight;
+            const canvas = new OffscreenCanvas(w, h), g = canvas.getContext('2d');
+            g.drawImage(video, 0, 0);
+            const shown = g.getImageData(0, 0, w, h).data;
+            const poster = new Image();
+            poster.src = video.poster;
+            await poster.decode();
+            g.drawImage(poster, 0, 0, w, h);
+            const expected = g.getImageData(0, 0, w, h).data;
+            let sum = 0;
+            for (let i = 0; i < shown.length; i++) if (i % 4 !== 3) sum += Math.abs(shown[i] - expected[i]);
+            return sum / (w * h);
+        }""", k)
+    best = min(difference, key=difference.get)
+    assert best == table["poster"], f"mean pixel difference from the poster by frame: {difference}"
+
+
+def test_404_page_finds_the_site_from_any_depth(site_url, open_context, manifest):
+    context = open_context()
+    for url in [site_url + "404.html", site_url + "chapters/old/nowhere.html"]:
+        expected = 200 if url.endswith("/404.html") else 404
+        visit = Visit(context, url, expect_status=expected)
+        page = visit.page
+        links = page.locator(".found-chapters a")
+        links.first.wait_for()
+        assert links.count() == len(manifest["pages"])
+        assert page.locator("a.site-name").evaluate("a => a.href") == site_url
+        assert [a.get_attribute("href") for a in links.all()] == \
+            [urllib.parse.urlsplit(site_url).path + p["href"] for p in manifest["pages"]]
+        # Styled by its inline stylesheet, not the browser's defaults.
+        assert "system-ui" in page.locator("h1").evaluate("h => getComputedStyle(h).fontFamily")
+        assert not visit.problems, f"{url}: {visit.problems}"
+        page.close()
