@@ -24,6 +24,12 @@ def fmt(value, spec: str = "") -> str:
     return format(value, spec).replace("-", "\u2212")
 
 
+def decimal(value: float) -> str:
+    """`{{ 1.3e-05 | decimal }}` -> 0.000013: small learning rates without exponents."""
+    text = f"{float(value):.12f}".rstrip("0").rstrip(".")
+    return text.replace("-", "\u2212")
+
+
 class PageMedia:
     """The videos placed so far on the page being rendered. Only the first one
     preloads; a page without videos does not load the player script."""
@@ -53,7 +59,7 @@ def environment() -> jinja2.Environment:
                                                                  default_for_string=True),
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(fmt=fmt, math=formulas.math, tex=formulas.tex_number)
+    env.filters.update(fmt=fmt, decimal=decimal, math=formulas.math, tex=formulas.tex_number)
     env.globals.update(site_title=SITE_TITLE, math=formulas.math, source=listings.source,
                        page_media=page_media)
     return env

@@ -65,7 +65,7 @@ def run(quality: Quality) -> Chapter:
 
     from gdanim.analysis import divergence_threshold
     from gdanim.data import BELT_INCHES, load_penguins
-    from gdanim.scenarios.descent_1d import belt_loss
+    from gdanim.scenarios.descent_1d import LEARNING_RATE as LESSON_RATE, belt_loss
     from gdanim.scenarios.penguins_2d import penguin_loss
     from gdanim.schedule import even_frames
     from gdanim.scenes.rates import rates_belt_scene, rates_penguin_scene
@@ -79,6 +79,7 @@ def run(quality: Quality) -> Chapter:
                          [PENGUIN_VIEW[0][1], PENGUIN_VIEW[1][1]])
 
     numbers = {"belt_threshold": belt_threshold, "penguin_threshold": penguin_threshold,
+               "lesson_rate": LESSON_RATE, "threshold_over_lesson_rate": belt_threshold / LESSON_RATE,
                "belt_curvature": 2 / belt_threshold, "penguin_curvature": 2 / penguin_threshold,
                "epochs": EPOCHS}
     for tag, runs in (("belt", belt_runs), ("penguin", penguin_runs)):

@@ -94,7 +94,7 @@ def finish_line(name: str, step: int | None, steps: int) -> str:
 
 
 @scenario("optimizers", "Optimizers: SGD, momentum, RMSProp and Adam",
-          "Five ways to walk downhill race on the penguins' loss surface from the same start.")
+          "Five ways to walk downhill, racing on the penguins' loss surface from the same start.")
 def run(quality: Quality) -> Chapter:
     from functools import partial
 
