@@ -31,7 +31,12 @@ def freeze_after(values: np.ndarray, row: int | None) -> np.ndarray:
     return values
 
 
+def first_true(mask) -> int | None:
+    """Index of the first True in `mask`, or None (np.argmax would say 0)."""
+    rows = np.flatnonzero(np.asarray(mask))
+    return int(rows[0]) if len(rows) else None
+
+
 def first_within(loss: np.ndarray, best: float, tolerance: float = 0.01) -> int | None:
     """The first step whose loss is within `tolerance` (relative) of `best`."""
-    rows = np.flatnonzero(np.asarray(loss) <= best * (1 + tolerance))
-    return int(rows[0]) if len(rows) else None
+    return first_true(np.asarray(loss) <= best * (1 + tolerance))

@@ -36,6 +36,7 @@ def build(config: BuildConfig, progress: bool = True, reuse: bool = True) -> dic
     previous = cache.previous_animations(out) if reuse else {}
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the published site is not
     try:
         # 2. Render: media for every chapter into the staging folder.
         pages = []

@@ -19,6 +19,12 @@ class Quality:
     fps: int
     frames: int       # target frame count for a trajectory animation
     hold: int         # frames the last picture is held before the loop restarts
+    every_item: bool  # sweeps (grid candidates, epochs of a short run) show every item
+
+    def sweep_frames(self, items: int, cap: int | None = None) -> int:
+        """Frames for an animation that steps through `items` things one by one: all of
+        them (up to `cap`) when `every_item`, else the quality's frame target."""
+        return min(items, cap or items) if self.every_item else min(items, self.frames)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -26,8 +32,8 @@ class Quality:
 
 
 QUALITIES = {
-    "draft": Quality("draft", dpi=50, fps=8, frames=16, hold=2),
-    "web": Quality("web", dpi=100, fps=20, frames=120, hold=20),
+    "draft": Quality("draft", dpi=50, fps=8, frames=16, hold=2, every_item=False),
+    "web": Quality("web", dpi=100, fps=20, frames=120, hold=20, every_item=True),
 }
 
 
@@ -47,6 +53,22 @@ class BuildConfig:
     quality: Quality
 
 
+def check_out(out: Path) -> str | None:
+    """Why `out` may not be replaced by a build, or None. The build replaces the whole
+    folder, so it must be new, empty, or a site an earlier build wrote."""
+    if not str(out).strip() or out.resolve() == Path.cwd().resolve():
+        return f"{str(out)!r} is the current folder; give the site a folder of its own"
+    if not out.exists():
+        return None
+    if not out.is_dir():
+        return f"{str(out)!r} exists and is not a folder"
+    if not any(out.iterdir()) or (out / "manifest.json").is_file() and \
+            '"generator": "gdanim"' in (out / "manifest.json").read_text(errors="replace"):
+        return None
+    return (f"{str(out)!r} holds files that gdanim did not write; the build would replace "
+            f"them. Choose a new or empty folder")
+
+
 def parse_build_config(out: str, only: tuple[str, ...], formats: str, quality: str,
                        known: list[str]) -> BuildConfig:
     """Check raw CLI values against the known scenario slugs; raise ConfigError with
@@ -64,12 +86,12 @@ def parse_build_config(out: str, only: tuple[str, ...], formats: str, quality: s
     if quality not in QUALITIES:
         problems.append(f"'quality': unknown quality {quality!r} "
                         f"(choose from: {', '.join(QUALITIES)})")
-    out_path = Path(out)
-    if out_path.exists() and not out_path.is_dir():
-        problems.append(f"'out': {out!r} exists and is not a folder")
+    out_problem = check_out(Path(out))
+    if out_problem:
+        problems.append(f"'out': {out_problem}")
     if problems:
         raise ConfigError(problems)
     slugs = tuple(s for s in known if s in only) if only else tuple(known)
-    return BuildConfig(out=out_path, only=slugs,
+    return BuildConfig(out=Path(out), only=slugs,
                        formats=tuple(f for f in FORMATS if f in wanted),
                        quality=QUALITIES[quality])

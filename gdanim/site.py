@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from gdanim import formulas, listings
+from gdanim import formulas, listings, text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = TEMPLATES / "static"
@@ -21,13 +21,12 @@ SITE_TITLE = "Gradient descent, step by step"
 
 def fmt(value, spec: str = "") -> str:
     """`{{ x | fmt('.4f') }}`: Python format spec; a minus sign is set as a true minus."""
-    return format(value, spec).replace("-", "\u2212")
+    return text.minus(format(value, spec))
 
 
 def decimal(value: float) -> str:
     """`{{ 1.3e-05 | decimal }}` -> 0.000013: small learning rates without exponents."""
-    text = f"{float(value):.12f}".rstrip("0").rstrip(".")
-    return text.replace("-", "\u2212")
+    return text.decimal(value)
 
 
 class PageMedia:

@@ -30,7 +30,7 @@ def test_every_number_is_shown_as_the_lesson_shows_it(built_site):
     assert "2.5510204081632653" in pages["grid-search.html"]
     assert "1128.2124" in pages["slopes.html"]
     assert "\u22122681.3499" in pages["slopes.html"]
-    assert "2.541" in pages["descent-1d.html"]
+    assert "<dd>2.541</dd>" in pages["descent-1d.html"]
 
 
 def test_media_decode_with_expected_frames(built_site, manifest):

@@ -10,6 +10,7 @@ def old_site(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("previous site")
+    (site / "manifest.json").write_text('{"generator": "gdanim"}')
     return site
 
 
@@ -43,6 +44,7 @@ def test_failed_build_leaves_previous_site_and_no_debris(old_site, monkeypatch):
                 "--only", "grid-search")
     assert (old_site / "index.html").read_text() == "previous site"
     assert sorted(p.name for p in old_site.parent.iterdir()) == ["site"]
+    assert (old_site / "manifest.json").exists()
 
 
 def test_list_shows_each_chapter_with_a_description():
@@ -55,5 +57,38 @@ def test_list_shows_each_chapter_with_a_description():
 
 def test_help_is_useful():
     result = run_cli("build", "--help")
+    assert result.exit_code == 0
+    assert "draft" in result.output and "web" in result.output
     for option in ("--out", "--only", "--formats", "--quality"):
         assert option in result.output
+
+
+def test_a_folder_gdanim_did_not_write_is_never_replaced(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("mine")
+    result = run_cli("build", "--out", str(docs), "--quality", "draft")
+    assert result.exit_code == 2
+    assert "'out':" in result.output and "did not write" in result.output
+    assert (docs / "notes.txt").read_text() == "mine"
+
+
+def test_the_site_folder_is_readable_by_a_web_server(built_site):
+    assert built_site.stat().st_mode & 0o755 == 0o755
+
+
+def test_list_and_help_start_without_jax_or_matplotlib():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    probe = ("import sys, runpy; sys.argv = ['generate.py', '{}'];\n"
+             "try: runpy.run_path('generate.py', run_name='__main__')\n"
+             "except SystemExit: pass\n"
+             "heavy = [m for m in ('jax', 'matplotlib', 'optax') if m in sys.modules]\n"
+             "print('HEAVY', heavy)")
+    for command in ("list", "--help"):
+        result = subprocess.run([sys.executable, "-c", probe.format(command)], cwd=root,
+                                capture_output=True, text=True, check=True)
+        assert "HEAVY []" in result.stdout, (command, result.stdout, result.stderr)

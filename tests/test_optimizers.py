@@ -19,7 +19,7 @@ def numpy_race_step(key, hyper, params, grad, state):
         return params - lr * velocity, {"v": velocity}
     if key == "rmsprop":
         nu = hyper["decay"] * state.get("nu", 0) + (1 - hyper["decay"]) * grad ** 2
-        return params - lr * grad / (np.sqrt(nu) + 1e-8), {"nu": nu}
+        return params - lr * grad / np.sqrt(nu + 1e-8), {"nu": nu}   # optax: eps inside
     if key == "adam":
         t = state.get("t", 0) + 1
         m = hyper["b1"] * state.get("m", 0) + (1 - hyper["b1"]) * grad

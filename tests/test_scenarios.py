@@ -13,7 +13,8 @@ def numbers():
 
 
 def test_chapters_in_reading_order():
-    assert list(SCENARIOS)[:4] == ["guess-and-check", "grid-search", "slopes", "descent-1d"]
+    assert list(SCENARIOS) == ["guess-and-check", "grid-search", "slopes", "descent-1d",
+                               "penguins-2d", "learning-rates", "optimizers"]
 
 
 def test_unknown_scenario_names_the_choices():

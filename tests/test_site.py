@@ -200,3 +200,9 @@ def test_with_an_mp4_the_animation_is_a_player():
                                    "frames": "m/a.frames.json"})
     assert 'data-frames="m/a.frames.json"' in html and 'data-poster-frame="4"' in html
     assert 'preload="auto"' in html and "[player]" in html
+
+
+def test_a_gif_without_a_still_is_linked_not_looped():
+    html = render_animation_macro({"gif": "media/ch/a.gif", "frames": "media/ch/a.frames.json"})
+    assert 'href="media/ch/a.gif"' in html
+    assert "<img" not in html and "<video" not in html

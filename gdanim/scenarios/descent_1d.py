@@ -7,6 +7,7 @@ from gdanim.config import Quality
 from gdanim.scenarios import Animation, Chapter, FrameTable, scenario
 
 START, LEARNING_RATE, EPOCHS = 0.0, 1e-5, 1000
+SETTLED_WITHIN = 0.005      # "settled": this close to the final multiplier
 
 
 def belt_loss():
@@ -31,10 +32,11 @@ def descend_belt(start: float = START, learning_rate: float = LEARNING_RATE,
 
 
 @scenario("descent-1d", "Gradient descent in one dimension",
-          "Start at 0 and repeatedly step against the slope: the guess slides to 2.54.")
+          "Start at 0 and repeatedly step against the slope: the guess slides to the answer.")
 def run(quality: Quality) -> Chapter:
     from functools import partial
 
+    from gdanim.analysis import first_true
     from gdanim.data import BELT_CM, BELT_INCHES
     from gdanim.models import belt_losses
     from gdanim.schedule import frame_epochs
@@ -43,12 +45,13 @@ def run(quality: Quality) -> Chapter:
     run_ = descend_belt()
     steps = np.abs(np.diff(run_.params))
     final = float(run_.final)
-    settled = int(np.argmax(np.abs(run_.params - final) < 0.005))
+    settled = first_true(np.abs(run_.params - final) < SETTLED_WITHIN)
     numbers = {"start": START, "learning_rate": LEARNING_RATE, "epochs": EPOCHS,
                "final_multiplier": final, "final_loss": float(run_.loss[-1]),
                "start_loss": float(run_.loss[0]), "start_slope": float(run_.grad[0]),
                "first_step": float(steps[0]), "tenth_step": float(steps[9]),
-               "last_step": float(steps[-1]), "settled_epoch": settled}
+               "last_step": float(steps[-1]), "settled_epoch": settled,
+               "settled_within": SETTLED_WITHIN}
     grid = np.linspace(0.0, 5.0, 201)
     grid_losses = np.asarray(belt_losses(grid, BELT_INCHES, BELT_CM), dtype=float)
     pick = frame_epochs(EPOCHS, quality.frames, quality.hold)

@@ -10,7 +10,8 @@ START, STOP, COUNT = 0.0, 5.0, 50
 
 
 @scenario("grid-search", "Grid search",
-          "Try 50 multipliers between 0 and 5 and keep the one with the smallest loss.")
+          f"Try {COUNT} multipliers between {START:g} and {STOP:g} and keep the one with the "
+          f"smallest loss.")
 def run(quality: Quality) -> Chapter:
     from functools import partial
 
@@ -26,7 +27,7 @@ def run(quality: Quality) -> Chapter:
                "spacing": float(grid[1] - grid[0]), "best_index": best + 1,
                "best_multiplier": float(grid[best]), "best_mse": float(losses[best]),
                "worst_mse": float(losses.max())}
-    pick = even_frames(COUNT, max(quality.frames, 8) if quality.name == "draft" else COUNT,
+    pick = even_frames(COUNT, quality.sweep_frames(COUNT),
                        quality.hold)
     # Candidates are numbered from 1, as on the page and in the figure's readout.
     frames = FrameTable(epoch=pick + 1, loss=losses[pick], params=grid[pick])

@@ -8,6 +8,7 @@ import numpy as np
 
 from gdanim.config import Quality
 from gdanim.scenarios import Animation, Chapter, FrameTable, scenario
+from gdanim.text import decimal
 
 EPOCHS = 40
 # Learning rate as a fraction of the threshold 2/λmax, and what that fraction does.
@@ -28,12 +29,7 @@ class RateRun:
 
     @property
     def label(self) -> str:
-        return f"η = {plain(self.learning_rate)}: {self.regime}"
-
-
-def plain(value: float) -> str:
-    """A decimal without an exponent: 0.000013, not 1.3e-05."""
-    return np.format_float_positional(value, trim="-")
+        return f"η = {decimal(self.learning_rate)}: {self.regime}"
 
 
 def round_rate(value: float) -> float:
@@ -88,7 +84,7 @@ def run(quality: Quality) -> Chapter:
             numbers[f"{key}_rate"] = r.learning_rate
             numbers[f"{key}_final_loss"] = float(r.loss[-1])
             numbers[f"{key}_diverged_at"] = r.diverged_at
-    pick = even_frames(EPOCHS + 1, quality.frames if quality.name == "draft" else EPOCHS + 1,
+    pick = even_frames(EPOCHS + 1, quality.sweep_frames(EPOCHS + 1),
                        quality.hold)
     fps = max(4, quality.fps // 3)
     animations = []
@@ -105,13 +101,13 @@ def run(quality: Quality) -> Chapter:
                               else f"loss {r.loss[-1]:.4g} after {EPOCHS} epochs")
             for r in runs)
         animations.append(Animation(
-            name=name, title=f"Four learning rates: {what}",
-            alt=f"Four panels, one per learning rate, each showing {what} over "
+            name=name, title=f"{len(runs)} learning rates: {what}",
+            alt=f"{len(runs)} panels, one per learning rate, each showing {what} over "
                 f"{EPOCHS} epochs: {fates}.",
             make_scene=partial(make, runs=runs, frames=frames, threshold=threshold),
             frames=frames, poster_frame=len(frames) - 1, fps=fps,
             param_names=("multiplier",) if name == "belt" else ("intercept", "slope"),
-            run_names=tuple(f"η {plain(r.learning_rate)}" for r in runs),
+            run_names=tuple(f"η {decimal(r.learning_rate)}" for r in runs),
             params={"epochs": EPOCHS, "learning_rates": [r.learning_rate for r in runs],
                     "start": list(np.atleast_1d(runs[0].params[0]).astype(float))}))
     return Chapter(numbers=numbers, animations=tuple(animations),

@@ -94,7 +94,8 @@ def finish_line(name: str, step: int | None, steps: int) -> str:
 
 
 @scenario("optimizers", "Optimizers: SGD, momentum, RMSProp and Adam",
-          "Five ways to walk downhill, racing on the penguins' loss surface from the same start.")
+          f"{len(ENTRIES)} ways to walk downhill, racing on the penguins' loss surface from "
+          f"the same start.")
 def run(quality: Quality) -> Chapter:
     from functools import partial
 
@@ -122,8 +123,8 @@ def run(quality: Quality) -> Chapter:
                         params=np.stack([runs[e.key].params[pick] for e in ENTRIES], axis=1))
     caption = (f"Within 1% of the best possible loss: {summary}.")
     animation = Animation(
-        name="race", title="Five optimizers, one surface",
-        alt=(f"Left: the penguins' loss contour with five paths from intercept {START[0]:g}, "
+        name="race", title=f"{len(ENTRIES)} optimizers, one surface",
+        alt=(f"Left: the penguins' loss contour with {len(ENTRIES)} paths from intercept {START[0]:g}, "
              f"slope {START[1]:g} towards the minimum; momentum overshoots and curls back, "
              f"the mini-batch runs wobble. Right: each run's loss above the best, on a log "
              f"scale, by step. {caption}"),

@@ -62,7 +62,7 @@ def run(quality: Quality) -> Chapter:
         f"up (slope {at[GUESSES[1]][1]:,.1f}) and an arrow points left.",
         partial(slopes_figure, grid=grid, losses=losses,
                 points=[(g, *at[g]) for g in GUESSES]))
-    pick = even_frames(len(grid), quality.frames if quality.name == "draft" else 101,
+    pick = even_frames(len(grid), quality.sweep_frames(len(grid), cap=101),
                        quality.hold)
     frames = FrameTable(epoch=pick, loss=losses[pick], params=grid[pick])
     sweep = Animation(

@@ -8,6 +8,7 @@ from gdanim.config import Quality
 from gdanim.data import BELT_CM, BELT_INCHES
 from gdanim.scenarios import FrameTable, Scene
 from gdanim.scenes import BLUE, DATA, ORANGE, VERMILION, freeze_layout, new_figure, readout
+from gdanim.text import decimal
 
 COLOURS = (BLUE, "#009E73", ORANGE, VERMILION)
 
@@ -34,9 +35,7 @@ def _panels(quality: Quality, runs, draw_background, xy, frames: FrameTable,
     text = readout(fig)
     moving.append(text)
     freeze_layout(fig)
-    from gdanim.scenarios.learning_rates import plain
-
-    limit = plain(float(f"{threshold:.3g}"))
+    limit = decimal(float(f"{threshold:.3g}"))
     states = [xy(np.asarray(frames.params)[:, k], np.asarray(frames.loss)[:, k])
               for k in range(len(runs))]
 
