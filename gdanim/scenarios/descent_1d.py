@@ -63,7 +63,8 @@ def run(quality: Quality) -> Chapter:
              f"tiny ones later, with its tangent flattening. Top right: the fitted line "
              f"rises onto the belt data. Bottom right: the loss falls by epoch."),
         make_scene=partial(descent_scene, grid=grid, grid_losses=grid_losses, frames=frames,
-                           all_loss=run_.loss, learning_rate=LEARNING_RATE),
+                           frame_slopes=run_.grad[pick], all_loss=run_.loss,
+                           learning_rate=LEARNING_RATE),
         frames=frames, poster_frame=int(np.argmax(pick >= 5)),
         params={"start": START, "learning_rate": LEARNING_RATE, "epochs": EPOCHS},
         param_names=("multiplier",))

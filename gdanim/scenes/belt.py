@@ -8,6 +8,7 @@ from gdanim.data import BELT_CM, BELT_INCHES
 from gdanim.scenarios import FrameTable, Scene
 from gdanim.scenes import (BLUE, DATA, GREEN, GREY, ORANGE, VERMILION, freeze_layout,
                            new_figure, readout)
+from gdanim.text import decimal
 
 INCH_RANGE = np.array([28.0, 51.0])
 
@@ -144,9 +145,11 @@ def tangent_sweep_scene(quality: Quality, grid, losses, slopes, frames: FrameTab
 
 
 def descent_scene(quality: Quality, grid, grid_losses, frames: FrameTable,
-                  all_loss: np.ndarray, learning_rate: float) -> Scene:
-    """Three panels in step: the guess sliding down the valley with its tangent, the
-    fitted line on the data, and the loss by epoch."""
+                  frame_slopes: np.ndarray, all_loss: np.ndarray,
+                  learning_rate: float) -> Scene:
+    """Three panels in step: the guess sliding down the valley with its tangent (slope
+    `frame_slopes[i]`, from the trajectory), the fitted line on the data, and the loss
+    by epoch."""
     fig = new_figure(quality)
     spec = fig.add_gridspec(2, 2, width_ratios=[1.25, 1])
     valley = fig.add_subplot(spec[:, 0])
@@ -155,7 +158,7 @@ def descent_scene(quality: Quality, grid, grid_losses, frames: FrameTable,
     valley.plot(grid, grid_losses, color=DATA, lw=2.2)
     valley.set(xlim=(grid.min(), grid.max()), ylim=(0, grid_losses.max() * 1.05),
                xlabel="multiplier (cm per inch)", ylabel="mean squared error",
-               title=f"Stepping downhill (learning rate {learning_rate:g})")
+               title=f"Stepping downhill (learning rate {decimal(learning_rate)})")
     _belt_axes(data, "The fitted line")
     data.set_xlabel("inches")
     data.set_ylabel("cm")
@@ -173,7 +176,7 @@ def descent_scene(quality: Quality, grid, grid_losses, frames: FrameTable,
     text = readout(fig)
     freeze_layout(fig)
     params = np.asarray(frames.params, dtype=float)
-    slopes = 2 * np.mean((params[:, None] * BELT_INCHES - BELT_CM) * BELT_INCHES, axis=1)
+    slopes = np.asarray(frame_slopes, dtype=float)
 
     def update(i: int) -> None:
         e, m, loss = int(frames.epoch[i]), params[i], frames.loss[i]

@@ -6,6 +6,7 @@ import numpy as np
 
 from gdanim.config import Quality
 from gdanim.data import BELT_CM, BELT_INCHES
+from gdanim.models import belt_losses
 from gdanim.scenarios import FrameTable, Scene
 from gdanim.scenes import BLUE, DATA, ORANGE, VERMILION, freeze_layout, new_figure, readout
 from gdanim.text import decimal
@@ -58,7 +59,7 @@ def rates_belt_scene(quality: Quality, runs, frames: FrameTable, threshold: floa
     from gdanim.scenarios.learning_rates import BELT_VIEW
 
     grid = np.linspace(*BELT_VIEW, 300)
-    curve = np.mean((grid[:, None] * BELT_INCHES - BELT_CM) ** 2, axis=1)
+    curve = np.asarray(belt_losses(grid, BELT_INCHES, BELT_CM), dtype=float)
 
     def background(ax):
         ax.plot(grid, curve, color=DATA, lw=2)
