@@ -24,11 +24,6 @@ def fmt(value, spec: str = "") -> str:
     return text.minus(format(value, spec))
 
 
-def decimal(value: float) -> str:
-    """`{{ 1.3e-05 | decimal }}` -> 0.000013: small learning rates without exponents."""
-    return text.decimal(value)
-
-
 class PageMedia:
     """The videos placed so far on the page being rendered. Only the first one
     preloads; a page without videos does not load the player script."""
@@ -58,7 +53,7 @@ def environment() -> jinja2.Environment:
                                                                  default_for_string=True),
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(fmt=fmt, decimal=decimal, math=formulas.math, tex=formulas.tex_number)
+    env.filters.update(fmt=fmt, decimal=text.decimal, math=formulas.math, tex=formulas.tex_number)
     env.globals.update(site_title=SITE_TITLE, math=formulas.math, source=listings.source,
                        page_media=page_media)
     return env
