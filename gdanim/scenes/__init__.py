@@ -54,6 +54,15 @@ def new_figure(quality: Quality, readout_band: bool = True) -> Figure:
     return fig
 
 
+def three_panels(quality: Quality, left_width: float):
+    """The descent layout: a tall panel on the left (the loss landscape), the data
+    top right and the loss by epoch bottom right. Returns (fig, left, top, bottom)."""
+    fig = new_figure(quality)
+    spec = fig.add_gridspec(2, 2, width_ratios=[left_width, 1])
+    return (fig, fig.add_subplot(spec[:, 0]), fig.add_subplot(spec[0, 1]),
+            fig.add_subplot(spec[1, 1]))
+
+
 def freeze_layout(fig: Figure) -> None:
     """Lay the figure out once, then stop: moving text must not shift the axes."""
     fig.canvas.draw()

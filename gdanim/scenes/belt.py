@@ -7,7 +7,7 @@ from gdanim.config import Quality
 from gdanim.data import BELT_CM, BELT_INCHES
 from gdanim.scenarios import FrameTable, Scene
 from gdanim.scenes import (BLUE, DATA, GREEN, GREY, ORANGE, VERMILION, freeze_layout,
-                           new_figure, readout)
+                           new_figure, readout, three_panels)
 from gdanim.text import decimal
 
 INCH_RANGE = np.array([28.0, 51.0])
@@ -150,11 +150,7 @@ def descent_scene(quality: Quality, grid, grid_losses, frames: FrameTable,
     """Three panels in step: the guess sliding down the valley with its tangent (slope
     `frame_slopes[i]`, from the trajectory), the fitted line on the data, and the loss
     by epoch."""
-    fig = new_figure(quality)
-    spec = fig.add_gridspec(2, 2, width_ratios=[1.25, 1])
-    valley = fig.add_subplot(spec[:, 0])
-    data = fig.add_subplot(spec[0, 1])
-    curve = fig.add_subplot(spec[1, 1])
+    fig, valley, data, curve = three_panels(quality, 1.25)
     valley.plot(grid, grid_losses, color=DATA, lw=2.2)
     valley.set(xlim=(grid.min(), grid.max()), ylim=(0, grid_losses.max() * 1.05),
                xlabel="multiplier (cm per inch)", ylabel="mean squared error",

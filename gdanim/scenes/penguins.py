@@ -9,7 +9,7 @@ from gdanim.config import Quality
 from gdanim.data import Penguins
 from gdanim.scenarios import FrameTable, Scene
 from gdanim.scenes import (BLUE, DATA, GREY, INK, SURFACE_CMAP, VERMILION, freeze_layout,
-                           new_figure, readout)
+                           new_figure, readout, three_panels)
 PATH = "white"
 
 
@@ -61,12 +61,8 @@ def descent_scene(quality: Quality, intercepts, slopes, surface, penguins: Pengu
     epochs, so shrinking strides show), the fitted line on the penguins, and the loss
     by epoch. `all_params`/`all_loss` hold every epoch. Only the path, line and
     markers move."""
-    fig = new_figure(quality)
     # The contour keeps equal axes (round bowl looks round), so it gets the wider column.
-    spec = fig.add_gridspec(2, 2, width_ratios=[1.3, 1])
-    bowl = fig.add_subplot(spec[:, 0])
-    data = fig.add_subplot(spec[0, 1])
-    curve = fig.add_subplot(spec[1, 1])
+    fig, bowl, data, curve = three_panels(quality, 1.3)
     params = np.asarray(frames.params, dtype=float)
     star = _contour_axes(bowl, intercepts, slopes, surface, best, params[0],
                   f"Descending at learning rate {learning_rate:g}")
