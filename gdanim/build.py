@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 
 from gdanim.config import BuildConfig
-from gdanim.scenarios import Chapter, get
+from gdanim.scenarios import get
+from gdanim.values import Chapter
 
 
 def build(config: BuildConfig, progress: bool = True, reuse: bool = True) -> dict:

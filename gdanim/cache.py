@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from gdanim.config import Quality
-from gdanim.scenarios import Animation
+from gdanim.values import Animation
 
 PACKAGE = Path(__file__).resolve().parent
 LIBRARIES = ("numpy", "jax", "optax", "matplotlib", "imageio-ffmpeg", "palmerpenguins")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from gdanim.config import Quality
-from gdanim.scenarios import Animation, Still
+from gdanim.values import Animation, Still
 
 EXTENSIONS = {"mp4": "mp4", "gif": "gif", "poster": "png"}
 COVER_SIZE = (640, 360)   # the index's chapter images: sharp at 2x in a card, ~20 kB

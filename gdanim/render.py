@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from gdanim.scenarios import Scene
+from gdanim.values import Scene
 
 
 def frames(scene: Scene) -> Iterator[bytes]:

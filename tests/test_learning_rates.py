@@ -7,8 +7,7 @@ import pytest
 from gdanim.analysis import divergence_threshold, first_exit, first_within, freeze_after
 from gdanim.data import BELT_CM, BELT_INCHES, load_penguins
 from gdanim.encode import probe
-from gdanim.scenarios.descent_1d import belt_loss
-from gdanim.scenarios.penguins_2d import penguin_loss
+from gdanim.problems import belt_loss, penguin_loss
 from gdanim.train import gradient_descent
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from gdanim.media import frame_table
-from gdanim.scenarios import Animation, FrameTable
+from gdanim.values import Animation, FrameTable
 
 
 def animation(params, names=()) -> Animation:

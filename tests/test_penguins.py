@@ -10,6 +10,7 @@ import pytest
 
 from gdanim.data import load_penguins
 from gdanim.encode import probe
+from gdanim import problems
 from gdanim.scenarios import penguins_2d
 
 SLUG = "penguins-2d"
@@ -73,13 +74,13 @@ def test_descent_ends_at_the_lesson_values(trajectory):
 
 
 def test_closed_form_slope():
-    intercept, slope = penguins_2d.closed_form()
+    intercept, slope = problems.closed_form()
     assert slope == pytest.approx(LESSON_LSTSQ_SLOPE, abs=1e-8)
     assert abs(intercept) < 1e-12
 
 
 def test_descent_reaches_the_closed_form(trajectory):
-    np.testing.assert_allclose(trajectory.final, penguins_2d.closed_form(), atol=1e-4)
+    np.testing.assert_allclose(trajectory.final, problems.closed_form(), atol=1e-4)
 
 
 def test_loss_never_rises_beyond_float32_noise(trajectory):
@@ -102,7 +103,7 @@ def test_grams_per_mm_round_trip(penguins):
 def test_vmapped_surface_matches_numpy(penguins):
     intercepts = np.linspace(-2.6, 2.6, 27)
     slopes = np.linspace(-2.0, 3.2, 21)
-    surface = penguins_2d.loss_surface(intercepts, slopes)
+    surface = problems.loss_surface(intercepts, slopes)
     assert surface.shape == (len(slopes), len(intercepts))   # rows follow the slope
     X, y = penguins.design, penguins.y
     for row, col in [(0, 0), (0, 26), (20, 0), (20, 26), (10, 13), (4, 7)]:
@@ -113,9 +114,9 @@ def test_vmapped_surface_matches_numpy(penguins):
 def test_surface_bottom_is_the_closed_form(penguins):
     intercepts = np.linspace(-1, 1, 201)
     slopes = np.linspace(-0.41, 1.59, 201)   # step 0.01: passes within 0.005 of 0.589
-    surface = penguins_2d.loss_surface(intercepts, slopes)
+    surface = problems.loss_surface(intercepts, slopes)
     row, col = np.unravel_index(np.argmin(surface), surface.shape)
-    best = penguins_2d.closed_form()
+    best = problems.closed_form()
     assert abs(intercepts[col] - best[0]) <= 0.005 + 1e-9
     assert abs(slopes[row] - best[1]) <= 0.005 + 1e-9
 

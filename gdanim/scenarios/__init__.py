@@ -4,81 +4,11 @@ A scenario is data: a slug, a title, and a `run(quality)` that computes the chap
 numbers and describes its figures (built later, only if the build renders them)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable
-
-import numpy as np
+from dataclasses import dataclass
+from typing import Callable
 
 from gdanim.config import Quality
-
-
-@dataclass
-class Scene:
-    """A figure drawn once, plus the artists that move and how to move them."""
-
-    fig: Any                        # matplotlib Figure
-    moving: list                    # artists redrawn each frame
-    update: Callable[[int], None]   # put frame i on the moving artists
-    n_frames: int
-
-
-@dataclass(frozen=True)
-class FrameTable:
-    """What each frame shows: the epoch (or candidate number, or step), its loss and
-    parameters."""
-
-    epoch: np.ndarray
-    loss: np.ndarray
-    params: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.epoch)
-
-    def rows(self) -> list[dict]:
-        """One JSON-ready dict per frame. Animations of several runs have a loss per
-        run and a parameter vector per run."""
-        loss = np.asarray(self.loss, dtype=float)
-        params = np.asarray(self.params, dtype=float)
-        if params.ndim == 1:
-            params = params[:, None]
-        if not (np.isfinite(loss).all() and np.isfinite(params).all()):
-            raise ValueError("frame table has non-finite values; freeze diverged runs")
-        return [{"epoch": int(e), "loss": l.tolist(), "params": p.tolist()}
-                for e, l, p in zip(self.epoch, loss, params)]
-
-
-@dataclass(frozen=True)
-class Animation:
-    name: str                             # file stem, unique within the chapter
-    title: str
-    alt: str                              # describes what the animation shows
-    make_scene: Callable[[Quality], Scene]
-    frames: FrameTable
-    poster_frame: int                     # index of the frame used as the poster
-    params: dict                          # the settings it was made with (for the manifest)
-    frame_label: str = "epoch"            # what FrameTable.epoch counts
-    fps: int | None = None                # None: the quality's frame rate
-    param_names: tuple[str, ...] = ()     # one per column of FrameTable.params, for
-                                          # the page's readout ("multiplier")
-    run_names: tuple[str, ...] = ()       # several runs in one animation: their labels
-
-
-@dataclass(frozen=True)
-class Still:
-    name: str
-    alt: str
-    make_figure: Callable[[Quality], Any]
-
-
-@dataclass(frozen=True)
-class Chapter:
-    """A scenario's results: numbers for the page and manifest, figures to render,
-    and anything else the template needs (tables, code)."""
-
-    numbers: dict[str, Any]
-    animations: tuple[Animation, ...] = ()
-    stills: tuple[Still, ...] = ()
-    context: dict[str, Any] = field(default_factory=dict)
+from gdanim.values import Chapter
 
 
 @dataclass(frozen=True)

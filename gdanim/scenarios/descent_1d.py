@@ -4,23 +4,12 @@ from __future__ import annotations
 import numpy as np
 
 from gdanim.config import Quality
-from gdanim.scenarios import Animation, Chapter, FrameTable, scenario
+from gdanim.problems import BELT_LESSON_RATE, belt_loss
+from gdanim.scenarios import scenario
+from gdanim.values import Animation, Chapter, FrameTable
 
-START, LEARNING_RATE, EPOCHS = 0.0, 1e-5, 1000
+START, LEARNING_RATE, EPOCHS = 0.0, BELT_LESSON_RATE, 1000
 SETTLED_WITHIN = 0.005      # "settled": this close to the final multiplier
-
-
-def belt_loss():
-    """MSE on the belt chart as a function of the multiplier alone (float32)."""
-    from functools import partial
-
-    import jax.numpy as jnp
-
-    from gdanim.data import BELT_CM, BELT_INCHES
-    from gdanim.models import belt_mse
-
-    return partial(belt_mse, inches=jnp.asarray(BELT_INCHES, jnp.float32),
-                   cm=jnp.asarray(BELT_CM, jnp.float32))
 
 
 def descend_belt(start: float = START, learning_rate: float = LEARNING_RATE,

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from gdanim.config import Quality
-from gdanim.scenarios import Animation, Chapter, FrameTable, scenario
+from gdanim.scenarios import scenario
+from gdanim.values import Animation, Chapter, FrameTable
 
 START, STOP, COUNT = 0.0, 5.0, 50
 

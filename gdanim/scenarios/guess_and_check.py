@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from gdanim.config import Quality
-from gdanim.scenarios import Chapter, Still, scenario
+from gdanim.scenarios import scenario
+from gdanim.values import Chapter, Still
 
 GUESSES = (1.5, 1.7)
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from gdanim.config import Quality
-from gdanim.scenarios import Animation, Chapter, FrameTable, scenario
+from gdanim.scenarios import scenario
+from gdanim.values import Animation, Chapter, FrameTable
 from gdanim.text import decimal
 
 EPOCHS = 40
@@ -61,8 +62,7 @@ def run(quality: Quality) -> Chapter:
 
     from gdanim.analysis import divergence_threshold
     from gdanim.data import BELT_INCHES, load_penguins
-    from gdanim.scenarios.descent_1d import LEARNING_RATE as LESSON_RATE, belt_loss
-    from gdanim.scenarios.penguins_2d import penguin_loss
+    from gdanim.problems import BELT_LESSON_RATE as LESSON_RATE, belt_loss, penguin_loss
     from gdanim.schedule import even_frames
     from gdanim.scenes.rates import rates_belt_scene, rates_penguin_scene
 
@@ -88,10 +88,10 @@ def run(quality: Quality) -> Chapter:
                        quality.hold)
     fps = max(4, quality.fps // 3)
     animations = []
-    for name, runs, make, threshold, what in (
-            ("belt", belt_runs, rates_belt_scene, belt_threshold,
+    for name, runs, make, threshold, view, what in (
+            ("belt", belt_runs, rates_belt_scene, belt_threshold, BELT_VIEW,
              "the belt multiplier on its loss curve"),
-            ("penguins", penguin_runs, rates_penguin_scene, penguin_threshold,
+            ("penguins", penguin_runs, rates_penguin_scene, penguin_threshold, PENGUIN_VIEW,
              "the penguin line's intercept and slope on the loss contour")):
         frames = FrameTable(epoch=pick, loss=np.stack([r.loss[pick] for r in runs], axis=1),
                             params=np.stack([r.params[pick].reshape(len(pick), -1)
@@ -104,7 +104,8 @@ def run(quality: Quality) -> Chapter:
             name=name, title=f"{len(runs)} learning rates: {what}",
             alt=f"{len(runs)} panels, one per learning rate, each showing {what} over "
                 f"{EPOCHS} epochs: {fates}.",
-            make_scene=partial(make, runs=runs, frames=frames, threshold=threshold),
+            make_scene=partial(make, runs=runs, frames=frames, threshold=threshold,
+                               view=view),
             frames=frames, poster_frame=len(frames) - 1, fps=fps,
             param_names=("multiplier",) if name == "belt" else ("intercept", "slope"),
             run_names=tuple(f"η {decimal(r.learning_rate)}" for r in runs),

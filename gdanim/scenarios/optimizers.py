@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from gdanim.config import Quality
-from gdanim.scenarios import Animation, Chapter, FrameTable, scenario
+from gdanim.scenarios import scenario
+from gdanim.values import Animation, Chapter, FrameTable
 
 START = (-2.0, 0.0)
 STEPS = 150
@@ -66,7 +67,7 @@ def race(steps: int = STEPS, seed: int = SEED):
 
     from gdanim.data import load_penguins
     from gdanim.models import linear_mse
-    from gdanim.scenarios.penguins_2d import closed_form, penguin_loss
+    from gdanim.problems import closed_form, penguin_loss
     from gdanim.train import batch_order, descend, descend_minibatch
 
     penguins = load_penguins()

@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 
 from gdanim.config import Quality
-from gdanim.scenarios import Animation, Chapter, FrameTable, Still, scenario
+from gdanim.problems import closed_form, loss_surface, penguin_loss
+from gdanim.scenarios import scenario
+from gdanim.values import Animation, Chapter, FrameTable, Still
 
 START = (-2.0, 0.0)              # [intercept, slope]
 LEARNING_RATE, EPOCHS = 0.01, 1000
@@ -22,50 +24,12 @@ TICK_EVERY = 10                  # epochs between the dots on the animated path
 CLOSE_WITHIN = 1e-3              # "close to the bottom": this far from the closed form
 
 
-def penguin_loss():
-    """MSE of `X @ params` on the z-scored penguins, as a function of params alone."""
-    from functools import partial
-
-    import jax.numpy as jnp
-
-    from gdanim.data import load_penguins
-    from gdanim.models import linear_mse
-
-    penguins = load_penguins()
-    return partial(linear_mse, X=jnp.asarray(penguins.design, jnp.float32),
-                   y=jnp.asarray(penguins.y, jnp.float32))
-
-
 def descend_penguins(start=START, learning_rate: float = LEARNING_RATE,
                      epochs: int = EPOCHS):
     """The whole 2-D run as a Trajectory: params has shape (epochs + 1, 2)."""
     from gdanim.train import gradient_descent
 
     return gradient_descent(penguin_loss(), start, learning_rate, epochs)
-
-
-def loss_surface(intercepts: np.ndarray, slopes: np.ndarray) -> np.ndarray:
-    """The loss at every (intercept, slope) pair, in one vmapped call. Returns shape
-    (len(slopes), len(intercepts)): rows follow the slope, columns the intercept."""
-    import jax.numpy as jnp
-
-    from gdanim.data import load_penguins
-    from gdanim.models import linear_losses
-
-    penguins = load_penguins()
-    b, m = np.meshgrid(intercepts, slopes)
-    pairs = jnp.asarray(np.column_stack([b.ravel(), m.ravel()]), jnp.float32)
-    losses = linear_losses(pairs, jnp.asarray(penguins.design, jnp.float32),
-                           jnp.asarray(penguins.y, jnp.float32))
-    return np.asarray(losses, dtype=float).reshape(b.shape)
-
-
-def closed_form() -> np.ndarray:
-    """Ordinary least squares in float64 (NumPy's lstsq): [intercept, slope]."""
-    from gdanim.data import load_penguins
-
-    penguins = load_penguins()
-    return np.linalg.lstsq(penguins.design, penguins.y, rcond=None)[0]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from gdanim.config import Quality
-from gdanim.scenarios import Animation, Chapter, FrameTable, Still, scenario
+from gdanim.scenarios import scenario
+from gdanim.values import Animation, Chapter, FrameTable, Still
 
 GUESSES = (1.7, 3.5)   # one either side of the best multiplier
 

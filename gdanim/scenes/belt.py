@@ -5,7 +5,7 @@ import numpy as np
 
 from gdanim.config import Quality
 from gdanim.data import BELT_CM, BELT_INCHES
-from gdanim.scenarios import FrameTable, Scene
+from gdanim.values import FrameTable, Scene
 from gdanim.scenes import (BLUE, DATA, GREEN, GREY, ORANGE, VERMILION, freeze_layout,
                            new_figure, readout, three_panels)
 from gdanim.text import decimal

@@ -7,7 +7,7 @@ from matplotlib import patheffects
 
 from gdanim.config import Quality
 from gdanim.data import Penguins
-from gdanim.scenarios import FrameTable, Scene
+from gdanim.values import FrameTable, Scene
 from gdanim.scenes import (BLUE, DATA, GREY, INK, SURFACE_CMAP, VERMILION, freeze_layout,
                            new_figure, readout, three_panels)
 PATH = "white"

@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.patheffects import withStroke
 
 from gdanim.config import Quality
-from gdanim.scenarios import FrameTable, Scene
+from gdanim.values import FrameTable, Scene
 from gdanim.scenes import (INK, ORANGE, PURPLE, SKY, VERMILION, freeze_layout, new_figure,
                            readout)
 from gdanim.scenes.surface import contour

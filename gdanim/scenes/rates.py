@@ -7,7 +7,7 @@ import numpy as np
 from gdanim.config import Quality
 from gdanim.data import BELT_CM, BELT_INCHES
 from gdanim.models import belt_losses
-from gdanim.scenarios import FrameTable, Scene
+from gdanim.values import FrameTable, Scene
 from gdanim.scenes import BLUE, DATA, ORANGE, VERMILION, freeze_layout, new_figure, readout
 from gdanim.text import decimal
 
@@ -55,15 +55,14 @@ def _panels(quality: Quality, runs, draw_background, xy, frames: FrameTable,
     return Scene(fig, moving, update, len(frames))
 
 
-def rates_belt_scene(quality: Quality, runs, frames: FrameTable, threshold: float) -> Scene:
-    from gdanim.scenarios.learning_rates import BELT_VIEW
-
-    grid = np.linspace(*BELT_VIEW, 300)
+def rates_belt_scene(quality: Quality, runs, frames: FrameTable, threshold: float,
+                     view: tuple[float, float]) -> Scene:
+    grid = np.linspace(*view, 300)
     curve = np.asarray(belt_losses(grid, BELT_INCHES, BELT_CM), dtype=float)
 
     def background(ax):
         ax.plot(grid, curve, color=DATA, lw=2)
-        ax.set(xlim=BELT_VIEW, ylim=(-0.03 * curve.max(), curve.max() * 1.05))
+        ax.set(xlim=view, ylim=(-0.03 * curve.max(), curve.max() * 1.05))
         ax.set_xlabel("multiplier")
         ax.set_ylabel("MSE")
 
@@ -74,12 +73,11 @@ def rates_belt_scene(quality: Quality, runs, frames: FrameTable, threshold: floa
 
 
 def rates_penguin_scene(quality: Quality, runs, frames: FrameTable,
-                        threshold: float) -> Scene:
-    from gdanim.scenarios.learning_rates import PENGUIN_VIEW
+                        threshold: float, view) -> Scene:
     from gdanim.scenes.surface import contour
 
     def background(ax):
-        contour(ax, *PENGUIN_VIEW)
+        contour(ax, *view)
         ax.set_xlabel("intercept")
         ax.set_ylabel("slope")
 

@@ -11,7 +11,7 @@ from gdanim.scenes import INK, SURFACE_CMAP
 @lru_cache(maxsize=8)
 def surface(intercepts: tuple, slopes: tuple, points: int = 161):
     """(intercept grid, slope grid, loss) over the given ranges, computed once."""
-    from gdanim.scenarios.penguins_2d import loss_surface
+    from gdanim.problems import loss_surface
 
     a = np.linspace(*intercepts, points)
     b = np.linspace(*slopes, points)
@@ -22,7 +22,7 @@ def contour(ax, intercepts, slopes):
     """Filled log-spaced contours of the loss, the least-squares answer as a star."""
     from matplotlib.colors import LogNorm
 
-    from gdanim.scenarios.penguins_2d import closed_form
+    from gdanim.problems import closed_form
 
     a, b, loss = surface(tuple(intercepts), tuple(slopes))
     levels = np.geomspace(loss.min(), loss.max(), 16)
