@@ -11,8 +11,10 @@ from typing import Callable, Iterator
 
 import imageio_ffmpeg
 
+from gdanim.errors import GdanimError
 
-class FfmpegError(RuntimeError):
+
+class FfmpegError(GdanimError):
     pass
 
 
