@@ -21,14 +21,18 @@ def cli() -> None:
               help="draft: small, few frames, quick previews. web: the published size.")
 @click.option("--fresh", is_flag=True,
               help="Render every animation again, even those unchanged since the last build.")
+@click.option("--site-url", envvar="GDANIM_SITE_URL", metavar="URL",
+              help="The site's public address (or $GDANIM_SITE_URL), e.g. "
+                   "https://you.github.io/gdanim/. Adds canonical links, link previews, "
+                   "sitemap.xml and robots.txt. Without it every link stays relative.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 def build(out: str, only: tuple[str, ...], formats: str, quality: str, fresh: bool,
-          quiet: bool) -> None:
+          site_url: str | None, quiet: bool) -> None:
     """Compute every chapter and write the site (pages, MP4, GIF, posters, manifest)."""
     from gdanim.config import parse_build_config
     from gdanim.scenarios import SCENARIOS
 
-    config = parse_build_config(out, only, formats, quality, list(SCENARIOS))
+    config = parse_build_config(out, only, formats, quality, list(SCENARIOS), site_url)
     from gdanim.build import build as run_build
 
     run_build(config, progress=not quiet, reuse=not fresh)

@@ -1,6 +1,7 @@
 """Build settings: parsed once at the boundary, every problem reported together."""
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,7 @@ class BuildConfig:
     only: tuple[str, ...]     # scenario slugs in site order
     formats: tuple[str, ...]
     quality: Quality
+    site_url: str | None = None   # the public address, ending in "/"; None: relative links only
 
 
 def check_out(out: Path) -> str | None:
@@ -69,8 +71,25 @@ def check_out(out: Path) -> str | None:
             f"them. Choose a new or empty folder")
 
 
+def check_site_url(url: str) -> tuple[str | None, str | None]:
+    """(the URL ending in "/", None) for a usable public address of the site, or
+    (None, why not). Pages' base_url has no trailing slash; links need one."""
+    parts = urllib.parse.urlsplit(url.strip())
+    example = "for example https://you.github.io/gdanim/"
+    if "://" not in url:
+        return None, f"{url!r} has no scheme; give the full address, {example}"
+    if parts.scheme not in ("http", "https"):
+        return None, f"{url!r} is not an http or https address; {example}"
+    if not parts.hostname:
+        return None, f"{url!r} has no host name; {example}"
+    if parts.query or parts.fragment or url.strip().endswith(("?", "#")):
+        return None, f"{url!r} has a query or fragment (?... or #...); {example}"
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", "")), None
+
+
 def parse_build_config(out: str, only: tuple[str, ...], formats: str, quality: str,
-                       known: list[str]) -> BuildConfig:
+                       known: list[str], site_url: str | None = None) -> BuildConfig:
     """Check raw CLI values against the known scenario slugs; raise ConfigError with
     one `'key': problem` line per problem."""
     problems = []
@@ -89,9 +108,13 @@ def parse_build_config(out: str, only: tuple[str, ...], formats: str, quality: s
     out_problem = check_out(Path(out))
     if out_problem:
         problems.append(f"'out': {out_problem}")
+    if site_url is not None:
+        site_url, url_problem = check_site_url(site_url)
+        if url_problem:
+            problems.append(f"'site-url': {url_problem}")
     if problems:
         raise ConfigError(problems)
     slugs = tuple(s for s in known if s in only) if only else tuple(known)
     return BuildConfig(out=Path(out), only=slugs,
                        formats=tuple(f for f in FORMATS if f in wanted),
-                       quality=QUALITIES[quality])
+                       quality=QUALITIES[quality], site_url=site_url)

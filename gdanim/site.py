@@ -2,9 +2,11 @@
 
 Templates get `math(tex)` (MathML) and `source("module:function")` (highlighted code)
 as globals. The 404 page is the exception to relative URLs: GitHub Pages serves it at
-any depth, so it carries its own styles and finds the site root in the browser."""
+any depth, so it carries its own styles, and links to the site by its public address
+when the build knows it (--site-url), else finds the site root in the browser."""
 from __future__ import annotations
 
+import os
 import shutil
 import urllib.parse
 from contextvars import ContextVar
@@ -13,13 +15,17 @@ from pathlib import Path
 
 import jinja2
 
-from gdanim import formulas, listings, text
+from gdanim import formulas, listings, publish, text
 
+TEMPLATES_ENV = "GDANIM_TEMPLATES"
 
 
 def templates_dir() -> Path:
     """The page templates: inside the installed package (a wheel maps the project's
-    top-level templates/ to gdanim/templates/), or beside the package in a checkout."""
+    top-level templates/ to gdanim/templates/), or beside the package in a checkout.
+    $GDANIM_TEMPLATES names another folder (the preview server's tests edit a copy)."""
+    if os.environ.get(TEMPLATES_ENV):
+        return Path(os.environ[TEMPLATES_ENV]).resolve()
     packaged = resources.files("gdanim") / "templates"
     if packaged.is_dir():
         return Path(str(packaged))
@@ -80,12 +86,14 @@ def render(template: jinja2.Template, **context) -> str:
         _page_media.reset(token)
 
 
-def render_pages(pages: list[dict]) -> dict[str, str]:
+def render_pages(pages: list[dict], site_url: str | None = None) -> dict[str, str]:
     """Map output file name -> HTML for the index, every chapter page and 404.html.
     Each page dict has slug, title, summary, href, numbers, animations, stills, cover
-    (a small picture for the index, or None) and context."""
+    (a small picture for the index, or None) and context. With `site_url` (ending in
+    "/") pages carry canonical and link-preview tags, and 404.html absolute links."""
     env = environment()
-    out = {"index.html": render(env.get_template("index.html"), pages=pages, page=None)}
+    out = {"index.html": render(env.get_template("index.html"), pages=pages, page=None,
+                                social=publish.page_meta(None, pages, site_url))}
     for i, page in enumerate(pages):
         out[page["href"]] = render(
             env.get_template(f"chapters/{page['slug']}.html"),
@@ -93,8 +101,10 @@ def render_pages(pages: list[dict]) -> dict[str, str]:
             prev=pages[i - 1] if i > 0 else None,
             next=pages[i + 1] if i + 1 < len(pages) else None,
             n=page["numbers"], animations={a.name: a for a in page["animations"]},
-            stills={s.name: s for s in page["stills"]}, **page["context"])
+            stills={s.name: s for s in page["stills"]},
+            social=publish.page_meta(page, pages, site_url), **page["context"])
     out["404.html"] = render(env.get_template("404.html"), pages=pages, page=None,
+                             social=None, site_url=site_url,
                              inline_css=(STATIC / "style.css").read_text(encoding="utf-8"),
                              favicon_uri=data_uri(STATIC / "favicon.svg"))
     return out
