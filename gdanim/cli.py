@@ -2,6 +2,8 @@
 (JAX, matplotlib) are imported only inside the commands that need them."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 
@@ -36,6 +38,42 @@ def build(out: str, only: tuple[str, ...], formats: str, quality: str, fresh: bo
     from gdanim.build import build as run_build
 
     run_build(config, progress=not quiet, reuse=not fresh)
+
+
+def _base_path(ctx, param, value: str | None) -> str:
+    from gdanim.serve import check_base_path
+
+    try:
+        return check_base_path(value if value is not None else Path.cwd().name)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@cli.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0: any free one).")
+@click.option("--base-path", callback=_base_path, metavar="/NAME/",
+              help="Serve under this sub-path. Default: /<this folder's name>/, where "
+                   "GitHub Pages puts a project site.")
+@click.option("--quality", default="draft", show_default=True, metavar="draft|web",
+              help="draft: quick to rebuild. web: the published size.")
+@click.option("--only", multiple=True, metavar="NAME",
+              help="Build only this chapter (repeatable).")
+@click.option("--out", default="preview", show_default=True, metavar="DIR",
+              help="Folder the preview is built into.")
+def serve(port: int, base_path: str, quality: str, only: tuple[str, ...], out: str) -> None:
+    """Preview while you edit: build, serve on 127.0.0.1, and rebuild when a template,
+    gdanim's code or gdanim.toml changes; the open page reloads by itself."""
+    from gdanim import serve as preview
+    from gdanim.config import parse_build_config
+    from gdanim.errors import GdanimError
+    from gdanim.scenarios import SCENARIOS
+
+    config = parse_build_config(out, only, "mp4,gif,poster", quality, list(SCENARIOS))
+    try:
+        preview.serve(config, base_path, port)
+    except GdanimError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @cli.command(name="list")

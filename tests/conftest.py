@@ -26,3 +26,27 @@ def built_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def manifest(built_site) -> dict:
     return json.loads((built_site / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def published_site(built_site, tmp_path_factory):
+    """(folder, site URL): the draft build again with `--site-url`, served by gdanim's
+    static host at that very address (http://127.0.0.1:<port>/gdanim-pub/), so its
+    absolute links can be followed. Built over a copy of `built_site`, whose animations
+    it reuses."""
+    import shutil
+    import threading
+
+    from gdanim.serve import open_server
+
+    out = tmp_path_factory.mktemp("published") / "site"
+    shutil.copytree(built_site, out)
+    server = open_server(out, "/gdanim-pub/", port=0)
+    url = f"http://127.0.0.1:{server.server_address[1]}/gdanim-pub/"
+    result = run_cli("build", "--out", str(out), "--quality", "draft", "--quiet",
+                     "--site-url", url)
+    assert result.exit_code == 0, result.output
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield out, url
+    server.shutdown()
+    server.server_close()

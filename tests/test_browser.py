@@ -1,21 +1,20 @@
 """The built site in a real browser: Debian's Chromium driven by Playwright, the site
 served over HTTP under a sub-path (as GitHub Pages serves a project site), with byte
-ranges (so videos can seek) and Pages' habit of answering any missing path with 404.html.
+ranges (so videos can seek) and Pages' habit of answering any missing path with 404.html
+(gdanim.serve's static host, which `generate.py serve` uses too).
 
 Without Chromium or Playwright these tests skip; with CI=true they fail instead."""
 from __future__ import annotations
 
-import http.server
 import json
 import math
-import mimetypes
 import os
-import re
 import threading
 import urllib.parse
-from pathlib import Path
 
 import pytest
+
+from gdanim.serve import open_server
 
 CHROMIUM = os.environ.get("GDANIM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -24,87 +23,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 PREFIX = "/gdanim-site/"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
-TYPES = {".mp4": "video/mp4", ".js": "text/javascript", ".json": "application/json",
-         ".svg": "image/svg+xml", ".css": "text/css", ".html": "text/html; charset=utf-8"}
 
 
-# --- a static host on the loopback interface ---------------------------------------
-
-def byte_range(header: str | None, size: int) -> tuple[int, int] | None | str:
-    """(first, last) for a single `bytes=` range, None to send everything, "bad" for a
-    range past the end."""
-    match = re.fullmatch(r"bytes=(\d*)-(\d*)", (header or "").strip())
-    if not match or not any(match.groups()):
-        return None
-    first, last = match.groups()
-    if first:
-        start, end = int(first), min(int(last), size - 1) if last else size - 1
-    else:  # "bytes=-500": the last 500 bytes
-        start, end = max(0, size - int(last)), size - 1
-    return "bad" if start >= size or start > end else (start, end)
-
-
-class SiteHandler(http.server.BaseHTTPRequestHandler):
-    site: Path  # set on the subclass made by `serve`
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        self.respond(with_body=True)
-
-    def do_HEAD(self) -> None:
-        self.respond(with_body=False)
-
-    def find(self) -> Path | None:
-        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
-        if not path.startswith(PREFIX):
-            return None
-        relative = path[len(PREFIX):]
-        if relative == "" or relative.endswith("/"):
-            relative += "index.html"
-        file = (self.site / relative).resolve()
-        inside = self.site == file or self.site in file.parents
-        return file if inside and file.is_file() else None
-
-    def respond(self, with_body: bool) -> None:
-        file = self.find()
-        status, headers = 200, {}
-        if file is None:  # as GitHub Pages does: the site's 404 page, at any depth
-            status, body = 404, (self.site / "404.html").read_bytes()
-            kind = TYPES[".html"]
-        else:
-            body = file.read_bytes()
-            kind = TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or \
-                "application/octet-stream"
-            span = byte_range(self.headers.get("Range"), len(body))
-            if span == "bad":
-                status, body = 416, b""
-                headers["Content-Range"] = f"bytes */{file.stat().st_size}"
-            elif span:
-                start, end = span
-                headers["Content-Range"] = f"bytes {start}-{end}/{len(body)}"
-                status, body = 206, body[start:end + 1]
-            headers["Accept-Ranges"] = "bytes"
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            if with_body:
-                self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the browser had what it needed (media requests are often cut short)
-
+# --- the site, served as GitHub Pages serves a project site ---------------------------
 
 @pytest.fixture(scope="session")
 def site_url(built_site):
-    """The draft build, served at http://127.0.0.1:<port>/gdanim-site/."""
-    handler = type("Handler", (SiteHandler,), {"site": built_site.resolve()})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+    """The draft build, served at http://127.0.0.1:<port>/gdanim-site/ by the preview
+    server's static host (gdanim.serve), without its reload script."""
+    server = open_server(built_site, PREFIX, port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
