@@ -89,6 +89,7 @@ rebuild; show a failed rebuild's error. */
     box.hidden = !kind;
     if (!kind) return;
     box.className = kind;
+    box.style.left = kind === "error" ? "1rem" : "auto";  // "Rebuilding" is a small note
     box.setAttribute("role", kind === "error" ? "alert" : "status");
     box.style.background = kind === "error" ? "#fff0f0" : "#f3f6fa";
     box.style.color = "#111";
@@ -290,12 +291,16 @@ def describe(error: BaseException) -> str:
             else str(error)
     lines = traceback.format_exception_only(type(error), error)
     frames = traceback.extract_tb(error.__traceback__)
+    # A template's own line says more than the jinja2 internals that raised.
+    frames = [f for f in frames if f.filename.endswith(".html")] or frames
     where = f"\n  in {frames[-1].filename}, line {frames[-1].lineno}" if frames else ""
     return "".join(lines).strip() + where
 
 
 def _build_in_child(config: BuildConfig, answer) -> None:
     """Run in a fresh interpreter: build, then send None or the error's description."""
+    import jinja2
+
     try:
         from gdanim.build import build
 
@@ -304,12 +309,12 @@ def _build_in_child(config: BuildConfig, answer) -> None:
     except KeyboardInterrupt:
         result = "interrupted"
     except BaseException as error:  # reported to the server, which keeps running
-        if not isinstance(error, (GdanimError, click.ClickException)):
-            traceback.print_exc()
+        if not isinstance(error, (GdanimError, click.ClickException, jinja2.TemplateError)):
+            traceback.print_exc()  # a bug, not an edit: the whole story, in the terminal
         result = describe(error)
     try:
         answer.send(result)
-    except (BrokenPipeError, OSError):
+    except BaseException:  # the server stopped first (Ctrl-C): nobody to tell
         pass
 
 
@@ -324,12 +329,14 @@ def rebuild(config: BuildConfig, live: LiveState, say) -> bool:
     child.start()
     send.close()
     try:
-        try:
-            error = receive.recv()
-        except EOFError:
-            error = f"the build stopped without a word (exit code {child.exitcode})"
-    finally:
+        error = receive.recv()
+    except EOFError:
+        error = f"the build stopped without a word (exit code {child.exitcode})"
+    except BaseException:  # Ctrl-C: stop the build too, and let it clean up
         stop_child(child)
+        raise
+    child.join(30)
+    stop_child(child)
     if error is None:
         live.update(generation=live.generation + 1, building=False, error=None)
         say(f"Built in {time.perf_counter() - started:.1f} s; open pages reload.")
@@ -340,10 +347,12 @@ def rebuild(config: BuildConfig, live: LiveState, say) -> bool:
 
 
 def stop_child(child) -> None:
-    """Let a running build clean up (Ctrl-C reaches it too), then make sure it ends."""
+    """End a build. Ctrl-C in a terminal reaches it too and it removes its staging
+    folder; otherwise it gets its own SIGINT; as a last resort, SIGTERM."""
+    child.join(5)
     if child.is_alive():
         os.kill(child.pid, signal.SIGINT)
-        child.join(10)
+        child.join(15)
     if child.is_alive():
         child.terminate()
     child.join()

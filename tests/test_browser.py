@@ -11,6 +11,7 @@ import math
 import os
 import threading
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -342,3 +343,150 @@ def test_404_page_finds_the_site_from_any_depth(site_url, open_context, manifest
         assert "system-ui" in page.locator("h1").evaluate("h => getComputedStyle(h).fontFamily")
         assert not visit.problems, f"{url}: {visit.problems}"
         page.close()
+
+
+def test_404_page_without_javascript_never_links_outside_the_site(site_url, open_context):
+    context = open_context(java_script_enabled=False)
+    url = site_url + "chapters/old/nowhere.html"
+    page = Visit(context, url, expect_status=404).page
+    hrefs = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
+    outside = [h for h in hrefs if not h.startswith(site_url) or h.split("#")[0] not in
+               (url, site_url)]
+    assert not outside, f"links that leave the site (or go to '/'): {outside}"
+    hint = page.locator(".home-hint")
+    assert hint.is_visible() and "address" in hint.inner_text()
+    assert "system-ui" in page.locator("h1").evaluate("h => getComputedStyle(h).fontFamily")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_404_page_with_a_site_url_links_home_from_any_depth(published_site, open_context,
+                                                            manifest, javascript):
+    _, url = published_site
+    context = open_context(java_script_enabled=javascript)
+    visit = Visit(context, url + "old/deep/nowhere.html", expect_status=404)
+    page = visit.page
+    links = page.locator(".found-chapters a")
+    assert links.count() == len(manifest["pages"]) and links.first.is_visible()
+    assert [a.get_attribute("href") for a in links.all()] == \
+        [url + p["href"] for p in manifest["pages"]]
+    page.get_by_role("link", name="Go to the first page").click()
+    page.wait_for_url(url)
+    assert page.locator("ol.chapters li").count() == len(manifest["pages"])
+    assert not visit.problems, visit.problems
+
+
+# --- the preview server (`generate.py serve`) ---------------------------------------------
+
+class Preview:
+    """`generate.py serve` in a child process, building one chapter from a copy of the
+    templates (GDANIM_TEMPLATES), its terminal output collected line by line."""
+
+    def __init__(self, tmp_path: Path, chapter: str):
+        import shutil
+        import subprocess
+        import sys
+
+        from gdanim import site
+
+        root = Path(__file__).resolve().parent.parent
+        self.templates = tmp_path / "templates"
+        shutil.copytree(site.TEMPLATES, self.templates)
+        self.out = tmp_path / "preview"
+        env = dict(os.environ, GDANIM_TEMPLATES=str(self.templates), PYTHONUNBUFFERED="1")
+        self.process = subprocess.Popen(
+            [sys.executable, "generate.py", "serve", "--port", "0", "--only", chapter,
+             "--out", str(self.out), "--base-path", "/lesson/"],
+            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.lines: list[str] = []
+        self._new_line = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.url = self.wait_for(r"Serving .* at (http://\S+)").group(1)
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            with self._new_line:
+                self.lines.append(line)
+                self._new_line.notify_all()
+
+    def wait_for(self, pattern: str, after: int = 0, timeout: float = 180):
+        """The first line after line `after` that matches `pattern`."""
+        import re
+        import time
+
+        deadline = time.monotonic() + timeout
+        with self._new_line:
+            while True:
+                for line in self.lines[after:]:
+                    match = re.search(pattern, line)
+                    if match:
+                        return match
+                left = deadline - time.monotonic()
+                if left <= 0 or self.process.poll() is not None:
+                    raise AssertionError(f"no {pattern!r} in:\n{''.join(self.lines)}")
+                self._new_line.wait(min(left, 1))
+
+    def edit(self, template: str, old: str, new: str) -> int:
+        """Replace text in a template of the copy; return the output line count before."""
+        path = self.templates / template
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return len(self.lines)
+
+    def stop(self) -> int:
+        import signal
+        import subprocess
+
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                return self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                raise
+        return self.process.returncode
+
+
+def test_serve_reloads_the_page_after_an_edit_and_survives_a_broken_one(
+        tmp_path, open_context):
+    preview = Preview(tmp_path, "guess-and-check")
+    try:
+        preview.wait_for(r"^Built in")
+        page = Visit(open_context(), preview.url + "guess-and-check.html").page
+        marker = '{% block chapter %}\n'
+        box = page.locator("#gdanim-serve")
+
+        # An edit: the open page reloads by itself and shows it.
+        seen = preview.edit("chapters/guess-and-check.html", marker,
+                            marker + '<p id="edit">First edit, made while serving.</p>\n')
+        page.locator("#edit", has_text="First edit").wait_for(timeout=180_000)
+        preview.wait_for(r"^Built in", after=seen)
+
+        # A broken template: the error in the browser and the terminal; the last good
+        # page stays, on screen and from the server.
+        seen = preview.edit("chapters/guess-and-check.html", "<p id=\"edit\">",
+                            "{% if %}<p id=\"edit\">")
+        box.filter(has_text="TemplateSyntaxError").wait_for(timeout=180_000)
+        assert "The last rebuild failed" in box.inner_text()
+        preview.wait_for("TemplateSyntaxError", after=seen)
+        preview.wait_for("still serving the last good site", after=seen)
+        assert page.locator("#edit").inner_text() == "First edit, made while serving."
+        again = Visit(open_context(), preview.url + "guess-and-check.html")
+        assert again.page.locator("#edit").inner_text() == "First edit, made while serving."
+        assert again.page.locator("#gdanim-serve").filter(
+            has_text="TemplateSyntaxError").is_visible()
+
+        # Fixed: the page reloads with the new text and the error is gone.
+        seen = preview.edit("chapters/guess-and-check.html",
+                            "{% if %}<p id=\"edit\">First edit", "<p id=\"edit\">Fixed")
+        page.locator("#edit", has_text="Fixed").wait_for(timeout=180_000)
+        assert not box.is_visible()
+        preview.wait_for(r"^Built in", after=seen)
+    finally:
+        code = preview.stop()
+    assert code == 0, "".join(preview.lines)
+    assert "Stopped." in "".join(preview.lines)
+    # The reload script only ever lived in responses; the preview folder is a plain site.
+    files = [p for p in preview.out.rglob("*") if p.is_file()]
+    assert files and not [p for p in files if b"__gdanim__" in p.read_bytes()]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["preview", "templates"]
