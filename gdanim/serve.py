@@ -23,7 +23,6 @@ import multiprocessing
 import os
 import re
 import signal
-import sys
 import threading
 import time
 import traceback
@@ -385,7 +384,6 @@ def serve(config: BuildConfig, base: str, port: int) -> None:
     threading.Thread(target=server.serve_forever, name="gdanim-serve", daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}{base}"
     say(f"Serving {out} at {url}  (Ctrl-C stops)")
-    sys.stdout.flush()
     default = watchfiles.DefaultFilter()
     try:
         rebuild(config, live, say)

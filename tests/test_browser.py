@@ -9,7 +9,13 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
 import threading
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -382,10 +388,6 @@ class Preview:
     templates (GDANIM_TEMPLATES), its terminal output collected line by line."""
 
     def __init__(self, tmp_path: Path, chapter: str):
-        import shutil
-        import subprocess
-        import sys
-
         from gdanim import site
 
         root = Path(__file__).resolve().parent.parent
@@ -410,9 +412,6 @@ class Preview:
 
     def wait_for(self, pattern: str, after: int = 0, timeout: float = 180):
         """The first line after line `after` that matches `pattern`."""
-        import re
-        import time
-
         deadline = time.monotonic() + timeout
         with self._new_line:
             while True:
@@ -434,9 +433,6 @@ class Preview:
         return len(self.lines)
 
     def stop(self) -> int:
-        import signal
-        import subprocess
-
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
