@@ -94,7 +94,7 @@ def _do(plan: Plan, config: BuildConfig, previous, out: Path, staging: Path,
     records = previous.jobs if previous else {}
     # Unchanged outputs: the very files of the current site, linked (no copy, no space).
     for job in plan.jobs:
-        if not job.reason:
+        if not job.reason and job.kind != "pages":
             for output in records[job.id]["outputs"]:
                 _link(out / output, staging / output)
 

@@ -5,7 +5,7 @@ Deciding is kept apart from doing: nothing here renders, writes or imports JAX o
 matplotlib. `build --dry-run` prints a plan; the executor (execute.py) runs it."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from gdanim import fingerprint
@@ -129,8 +129,8 @@ def animation_files(slug: str, name: str, formats: tuple[str, ...]) -> dict[str,
     return files
 
 
-def plan_jobs(plan: Plan, config: BuildConfig, previous: Previous | None, fresh: bool,
-              extra_pages: dict | None = None) -> None:
+def plan_jobs(plan: Plan, config: BuildConfig, previous: Previous | None,
+              fresh: bool) -> None:
     """Step two, once every chapter has results: the figure, cover and page jobs."""
     site = config.out
     records = previous.jobs if previous else {}
@@ -172,8 +172,9 @@ def plan_jobs(plan: Plan, config: BuildConfig, previous: Previous | None, fresh:
              "code": fingerprint.code_key(*every_module),
              "pages": [[s.slug, s.key] for s in plan.chapters],
              "figures": [j.key for j in jobs],
-             "settings": fingerprint.digest_of(extra_pages or {}),
-             "formats": list(config.formats), "quality": config.quality.name}
+             # Every build setting but the folder (site URL, title, formats...).
+             "settings": fingerprint.digest_of({f.name: getattr(config, f.name)
+                                                for f in fields(config) if f.name != "out"})}
     jobs.append(Job("pages", "pages", None, None, parts, (),
                     why(previous, records.get("pages"), parts, site, fresh)))
     plan.jobs = jobs
