@@ -361,9 +361,9 @@ def watched_paths(out: Path) -> list[Path]:
     """What a rebuild depends on: the templates, gdanim's code and gdanim.toml if there
     is one (in the current folder); never the output folder."""
     import gdanim
-    from gdanim import site
+    from gdanim.resources import templates_dir
 
-    paths = [site.templates_dir(), Path(gdanim.__file__).resolve().parent]
+    paths = [templates_dir(), Path(gdanim.__file__).resolve().parent]
     if Path("gdanim.toml").is_file():
         paths.append(Path("gdanim.toml").resolve())
     keep = []

@@ -6,31 +6,15 @@ any depth, so it carries its own styles, and links to the site by its public add
 when the build knows it (--site-url), else finds the site root in the browser."""
 from __future__ import annotations
 
-import os
 import shutil
 import urllib.parse
 from contextvars import ContextVar
-from importlib import resources
 from pathlib import Path
 
 import jinja2
 
 from gdanim import formulas, listings, publish, text
-
-TEMPLATES_ENV = "GDANIM_TEMPLATES"
-
-
-def templates_dir() -> Path:
-    """The page templates: inside the installed package (a wheel maps the project's
-    top-level templates/ to gdanim/templates/), or beside the package in a checkout.
-    $GDANIM_TEMPLATES names another folder (the preview server's tests edit a copy)."""
-    if os.environ.get(TEMPLATES_ENV):
-        return Path(os.environ[TEMPLATES_ENV]).resolve()
-    packaged = resources.files("gdanim") / "templates"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "templates"
-
+from gdanim.resources import templates_dir
 
 TEMPLATES = templates_dir()
 STATIC = TEMPLATES / "static"
