@@ -199,7 +199,10 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
             if self.site.is_dir():
                 break
             time.sleep(0.05)
-        file = (self.site / (relative or "index.html")).resolve()
+        try:
+            file = (self.site / (relative or "index.html")).resolve()
+        except (ValueError, OSError):  # a NUL byte, a name too long
+            return None
         if not (file == self.site or self.site in file.parents):
             return None
         if file.is_dir() and path.endswith("/"):

@@ -85,7 +85,8 @@ def test_pages_live_under_the_sub_path_with_the_sites_404_elsewhere(live_host, b
     assert get(root + "/")[1]["Location"] == BASE
     assert get(root + BASE.rstrip("/"))[1]["Location"] == BASE
     not_found = (built_site / "404.html").read_bytes()
-    for path in ("/index.html", BASE + "old/deep/page.html", BASE + "../etc/passwd"):
+    for path in ("/index.html", BASE + "old/deep/page.html", BASE + "../etc/passwd",
+                 BASE + "a%00b.html"):
         status, _, body = get(root + path)
         assert status == 404 and body.startswith(not_found[:200]), path
 
