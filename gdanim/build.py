@@ -67,12 +67,13 @@ def build(config: BuildConfig, progress: bool = True, reuse: bool = True) -> dic
             cover = (media.render_cover(pictures[0], scenario.slug, staging)
                      if pictures else None)
             pages.append({"slug": scenario.slug, "title": scenario.title,
+                          "template": scenario.page_template,
                           "summary": scenario.summary, "href": f"{scenario.slug}.html",
                           "numbers": chapter.numbers, "animations": animations,
                           "stills": stills, "cover": cover, "context": chapter.context})
 
         # 3. Pages, static files and the manifest.
-        for name, html in site.render_pages(pages).items():
+        for name, html in site.render_pages(pages, config.site).items():
             (staging / name).write_text(html, encoding="utf-8")
         site.copy_static(staging)
         manifest = make_manifest(config, pages)
@@ -111,7 +112,7 @@ def make_manifest(config: BuildConfig, pages: list[dict]) -> dict:
             animations.append(entry)
         stills.extend(asdict(s) for s in page["stills"])
         numbers.update({f"{page['slug']}.{k}": v for k, v in page["numbers"].items()})
-    return {"generator": "gdanim", "quality": config.quality.name,
+    return {"generator": "gdanim", "title": config.site.title, "quality": config.quality.name,
             "formats": list(config.formats),
             "pages": [{"slug": p["slug"], "title": p["title"], "href": p["href"]}
                       for p in pages],
