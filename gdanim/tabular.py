@@ -27,7 +27,8 @@ class Columns:
     x: np.ndarray
     y: np.ndarray
     rows_read: int                  # data rows in the file (the header not counted)
-    dropped_rows: tuple[int, ...]   # file line numbers of rows dropped for an empty cell
+    dropped_rows: tuple[int, ...]   # spreadsheet rows (header = 1) dropped for an empty cell
+    lines: tuple[int, ...]          # the spreadsheet row of each kept value
     sha256: str                     # of the file's bytes: a changed file is a new chapter
 
     @property
@@ -82,7 +83,7 @@ def read_columns(path: Path, name: str, x: str, y: str,
     infinite = {x: [], y: []}
     empty, kept_lines = [], []
     rows_read = 0
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(reader, start=2):   # row 1 is the header
         if not any(cell.strip() for cell in row):
             continue                      # a blank line is not a row
         rows_read += 1
@@ -128,5 +129,5 @@ def read_columns(path: Path, name: str, x: str, y: str,
                             f"standardized)")
     if problems:
         return None, problems
-    return Columns(xs, ys, rows_read, tuple(empty),
+    return Columns(xs, ys, rows_read, tuple(empty), tuple(kept_lines),
                    hashlib.sha256(data).hexdigest()), []

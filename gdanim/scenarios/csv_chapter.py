@@ -282,8 +282,8 @@ def panels(r: Results):
 
     spec, p, c = r.spec, r.problem, r.columns
     x, y = c.x[r.sample], c.y[r.sample]
-    size = 22 if len(x) <= 400 else 10
-    alpha = 0.55 if len(x) <= 400 else 0.3
+    size = 40 if len(x) <= 400 else 14
+    alpha = 0.6 if len(x) <= 400 else 0.3
     low = 0.0 if not spec.intercept else None   # a line through zero: show zero
     own = DataPanel(x, y, spec.x_label, spec.y_label,
                     padded(np.append(x, 0.0) if low is not None else x),
@@ -291,9 +291,9 @@ def panels(r: Results):
                     p.to_original, size, alpha)
     if not spec.standardize:
         return own, None
-    unit = "z-score" if spec.intercept else "÷ root mean square"
+    unit = "z-score" if spec.intercept else "÷ its root mean square"
     fx, fy = p.x[r.sample], p.y[r.sample]
-    fit = DataPanel(fx, fy, f"{spec.x_label} ({unit})", f"{spec.y_label} ({unit})",
+    fit = DataPanel(fx, fy, f"{spec.x_label}, {unit}", f"{spec.y_label}, {unit}",
                     padded(np.append(fx, 0.0)), padded(np.append(fy, 0.0)),
                     (lambda q: (q[0], q[1])) if spec.intercept else (lambda q: (0.0, q[0])),
                     size, alpha)
@@ -316,7 +316,7 @@ def _fate(r: Results) -> str:
 
 
 def descent_animation(r: Results, quality: Quality, own_data: bool) -> Animation:
-    from gdanim.scenes.line_fit import descent_scene_1d, descent_scene_2d
+    from gdanim.scenes.line_fit import descent_scene_1d, descent_scene_2d, nice_step
 
     spec, p = r.spec, r.problem
     frames = _frames(r, quality)
@@ -332,8 +332,13 @@ def descent_animation(r: Results, quality: Quality, own_data: bool) -> Animation
     if spec.intercept:
         intercepts = np.linspace(r.low[0], r.high[0], GRID_POINTS)
         slopes = np.linspace(r.low[1], r.high[1], GRID_POINTS)
+        surface = p.surface(intercepts, slopes)
+        # A round bowl reads best with evenly spaced heights; a long valley spans
+        # orders of magnitude and needs log-spaced ones.
+        step = nice_step(surface.max() / 16) if spec.standardize else None
         make = partial(descent_scene_2d, intercepts=intercepts, slopes=slopes,
-                       surface=p.surface(intercepts, slopes), equal=spec.standardize,
+                       surface=surface, equal=spec.standardize, linear_step=step,
+                       lines=np.arange(1, 6) * 3 * step if step else None,
                        tick_every=max(1, spec.epochs // 100), **common)
         where = (f"Left: a filled contour map of the loss over intercept and slope, darker "
                  f"is lower, with the least-squares answer as a star at intercept "
@@ -359,7 +364,7 @@ def descent_animation(r: Results, quality: Quality, own_data: bool) -> Animation
 
 def race_animation(r: Results, quality: Quality) -> Animation:
     from gdanim.analysis import first_within
-    from gdanim.scenes.line_fit import contour_axes
+    from gdanim.scenes.line_fit import contour_axes, nice_step
     from gdanim.scenes.race import race_scene
     from gdanim.schedule import frame_epochs
 
@@ -371,10 +376,12 @@ def race_animation(r: Results, quality: Quality) -> Animation:
         a = np.linspace(r.low[0], r.high[0], GRID_POINTS)
         b = np.linspace(r.low[1], r.high[1], GRID_POINTS)
         surface = p.surface(a, b)
+        step = nice_step(surface.max() / 16) if spec.standardize else None
 
         def background(ax):
-            contour_axes(ax, a, b, surface, r.best, r.start, "", equal=False)
-            ax.get_figure().axes[-1].remove()     # no colour bar beside the race
+            contour_axes(ax, a, b, surface, r.best, r.start, "", equal=False,
+                         linear_step=step, lines=np.arange(1, 6) * 3 * step if step else None,
+                         colour_bar=False, labels_on=False)
         xy, labels = None, ("intercept", "slope")
     else:
         grid = np.linspace(r.low[0], r.high[0], 301)
@@ -419,26 +426,34 @@ def stills(r: Results) -> tuple[Still, Still]:
     own, fit = panels(r)
     sample = (f" A random sample of {len(r.sample):,} of the {r.columns.rows:,} rows is drawn."
               if len(r.sample) < r.columns.rows else "")
+    title = f"{spec.y_label[:1].upper()}{spec.y_label[1:]} against {spec.x_label}"
     data = Still("data", f"A scatter plot of {spec.y_label} (up) against {spec.x_label} "
                          f"(across): {r.columns.rows:,} rows, {spec.x_label} from "
                          f"{r.columns.x.min():.4g} to {r.columns.x.max():.4g}, correlation "
                          f"{np.corrcoef(r.columns.x, r.columns.y)[0, 1]:.2f}.{sample}",
-                 partial(data_figure, panel=own, title=f"{spec.y_label} against {spec.x_label}"))
+                 partial(data_figure, panel=own, title=title))
     final = r.params[-1]
     b, m = p.to_original(final)
-    equation = f"{spec.y_label} = {b:.4g} + {m:.4g} × {spec.x_label}" if spec.intercept \
-        else f"{spec.y_label} = {m:.4g} × {spec.x_label}"
+    equation = (f"{spec.y_label} =\n{b:.4g} + {m:.4g} × {spec.x_label}" if spec.intercept
+                else f"{spec.y_label} =\n{m:.4g} × {spec.x_label}")
     views = [(own, "In your units", equation)]
     if fit is not None:
         fb, fm = fit.line(final)
         views.insert(0, (fit, "In the units of the fit",
-                         f"y = {fb:.3g} + {fm:.4f} × x" if spec.intercept else f"y = {fm:.4f} × x"))
+                         f"y = {_tidy(fb)} + {fm:.4f} × x" if spec.intercept
+                         else f"y = {fm:.4f} × x"))
     fit_still = Still(
-        "fit", f"The line after {spec.epochs} epochs on the data: {equation}."
+        "fit", f"The line after {spec.epochs} epochs on the data: {' '.join(equation.split())}."
                + (" Left, the same line in the rescaled units the descent worked in."
                   if fit is not None else "") + sample,
         partial(fit_figure, panels=views, params=final))
     return data, fit_still
+
+
+def _tidy(value: float) -> str:
+    """4 decimals, and float noise around zero shown as 0."""
+    text = f"{value:.4f}"
+    return "0" if float(text) == 0 else text
 
 
 # -- the page ----------------------------------------------------------------------------
@@ -536,10 +551,18 @@ def page_context(r: Results, numbers: dict) -> dict:
     snapshots = [{"epoch": e, "params": [float(v) for v in r.params[e]],
                   "loss": float(r.loss[e])}
                  for e in sorted(set(TABLE_EPOCHS) | {spec.epochs}) if e <= spec.epochs]
-    first = [{"row": i + 2, "x": float(r.columns.x[i]), "y": float(r.columns.y[i]),
+    first = [{"row": r.columns.lines[i], "x": float(r.columns.x[i]), "y": float(r.columns.y[i]),
               "fx": float(r.problem.x[i]), "fy": float(r.problem.y[i])} for i in range(5)
              if i < r.columns.rows]
-    return {"spec": spec, "prose": render_markdown(spec.prose, numbers) if spec.prose else "",
+    def tidy(value: float) -> str:
+        """Six significant figures; on rescaled columns, float noise shown as 0."""
+        from gdanim.text import minus
+
+        if spec.standardize and abs(value) < 1e-6:
+            return "0"
+        return minus(f"{value:.6g}")
+
+    return {"spec": spec, "tidy": tidy, "prose": render_markdown(spec.prose, numbers) if spec.prose else "",
             "source_note": render_markdown(spec.source, numbers) if spec.source else "",
             "lesson_code": code, "listing": listing_html(code, f"{spec.slug}.py"),
             "snapshots": snapshots, "first_rows": first, "race_runs": r.runs,

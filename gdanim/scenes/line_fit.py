@@ -53,6 +53,12 @@ def fmt_param(value: float) -> str:
     return f"{text:>9}"
 
 
+def nice_step(value: float) -> float:
+    """1, 2 or 5 times a power of ten, at least `value`."""
+    power = 10 ** np.floor(np.log10(value))
+    return float(next(k * power for k in (1, 2, 5, 10) if k * power >= value))
+
+
 def contour_levels(surface: np.ndarray, linear_step: float | None = None) -> np.ndarray:
     """Levels for a filled contour: evenly `linear_step` apart, or else log-spaced from
     the floor to the top (a long valley spans many orders of magnitude)."""
@@ -64,9 +70,11 @@ def contour_levels(surface: np.ndarray, linear_step: float | None = None) -> np.
 
 def contour_axes(ax, intercepts, slopes, surface, best, start, title: str,
                  labels=("intercept  (params[0])", "slope  (params[1])"),
-                 linear_step: float | None = None, lines=None, equal: bool = True):
-    """Filled contours of the loss with labelled lines, the start and the bottom.
-    Returns the star (drawn again on top of the moving path)."""
+                 linear_step: float | None = None, lines=None, equal: bool = True,
+                 colour_bar: bool = True, labels_on: bool = True):
+    """Filled contours of the loss with labelled lines, the start and the bottom
+    (`labels_on`: their names too). Returns the star (drawn again on top of the
+    moving path)."""
     from matplotlib.colors import LogNorm
 
     fig = ax.figure
@@ -78,16 +86,18 @@ def contour_axes(ax, intercepts, slopes, surface, best, start, title: str,
     drawn = ax.contour(intercepts, slopes, surface, levels=shown, colors="white",
                        linewidths=0.9, alpha=0.75)
     ax.clabel(drawn, fmt=lambda v: f"{v:.3g}", fontsize=13, inline_spacing=4)
-    bar = fig.colorbar(filled, ax=ax, shrink=0.85, pad=0.02, aspect=30)
-    bar.set_label("mean squared error" + ("" if linear_step else " (log scale)"))
-    if linear_step:
-        bar.set_ticks(np.arange(0, surface.max() + 1, 4 * linear_step))
+    if colour_bar:
+        bar = fig.colorbar(filled, ax=ax, shrink=0.85, pad=0.02, aspect=30)
+        bar.set_label("mean squared error" + ("" if linear_step else " (log scale)"))
+        if linear_step:
+            bar.set_ticks(np.arange(0, surface.max() + 1, 4 * linear_step))
     ax.plot(*start, "o", ms=12, mfc="none", mec="white", mew=2.5, zorder=4)
-    ax.annotate("start", start, xytext=(10, -18), textcoords="offset points",
-                color="white", fontsize=14, weight="bold")
     star, = ax.plot(*best, "*", ms=20, color="white", mec=INK, mew=1, zorder=8)
-    ax.annotate("least squares", best, xytext=(12, 10), textcoords="offset points",
-                color="white", fontsize=14, weight="bold")
+    if labels_on:
+        ax.annotate("start", start, xytext=(10, -18), textcoords="offset points",
+                    color="white", fontsize=14, weight="bold")
+        ax.annotate("least squares", best, xytext=(12, 10), textcoords="offset points",
+                    color="white", fontsize=14, weight="bold")
     ax.set(xlim=(intercepts[0], intercepts[-1]), ylim=(slopes[0], slopes[-1]),
            xlabel=labels[0], ylabel=labels[1], title=title)
     if equal:
@@ -102,16 +112,18 @@ def _loss_by_epoch(curve, all_loss: np.ndarray, best_loss: float) -> None:
     last = len(all_loss) - 1
     curve.plot(epochs, all_loss, color=GREY, lw=1.5, ls=(0, (3, 3)))
     curve.axhline(best_loss, color=BLUE, lw=1.2, ls=":")
-    # Below the floor line: the loss curve only ever lies above it.
-    curve.annotate(f"lowest possible: {best_loss:.4g}", (last, best_loss),
-                   xytext=(0, -6), textcoords="offset points", ha="right", va="top",
-                   color=BLUE, fontsize=13)
     top = float(np.max(all_loss))
+    # Below the floor line (the loss curve only ever lies above it), unless the floor
+    # is so low that the label would sit on the epoch axis; then just above it.
+    low_floor = best_loss < 0.12 * top
+    curve.annotate(f"lowest possible: {best_loss:.4g}", (last, best_loss),
+                   xytext=(0, 5 if low_floor else -6), textcoords="offset points",
+                   ha="right", va="bottom" if low_floor else "top", color=BLUE, fontsize=13)
     curve.set(xlim=(0, last), ylim=(min(0.0, best_loss), top * 1.08 if top > 0 else 1),
               xlabel="epoch", ylabel="MSE", title="Loss by epoch")
     curve.set_xscale("symlog", linthresh=1, linscale=0.4)
     ticks = [0] + [10 ** k for k in range(int(np.log10(max(last, 1))) + 1)]
-    if last not in ticks and last > 1.6 * ticks[-1]:
+    if last not in ticks and last > 3 * ticks[-1]:
         ticks.append(last)
     curve.set_xticks(ticks, labels=[f"{t:g}" for t in ticks])
     curve.set_xticks([], minor=True)
@@ -246,11 +258,14 @@ def data_figure(quality: Quality, panel: DataPanel, title: str):
 
 
 def fit_figure(quality: Quality, panels: list[tuple[DataPanel, str, str]], params):
-    """The final line on one or more views of the data: (panel, title, equation)."""
+    """The final line on one or more views of the data: (panel, title, equation).
+    Each panel leaves a band above the data for its equation."""
     fig = new_figure(quality, readout_band=False)
     axes = np.atleast_1d(fig.subplots(1, len(panels)))
     for ax, (panel, title, equation) in zip(axes, panels):
         draw_data(ax, panel, title)
+        low, high = panel.ylim
+        ax.set_ylim(low, high + 0.3 * (high - low))
         xs = np.linspace(*panel.xlim, 2)
         b, m = panel.line(params)
         ax.plot(xs, b + m * xs, color=VERMILION)
