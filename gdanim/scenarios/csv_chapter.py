@@ -525,7 +525,7 @@ def lesson_code(spec: CsvSpec, rate: float, start) -> str:
     else:
         lines += ["", "def loss(params):                # params = [slope]",
                   "    return jnp.mean((params[0] * x - y) ** 2)"]
-    start_text = ", ".join(f"{v:g}" for v in start)
+    start_text = ", ".join(repr(float(v)) for v in start)
     lines += ["", f"params = jnp.array([{start_text}])",
               f"for epoch in range({spec.epochs}):",
               f"    params = params - {rate!r} * jax.grad(loss)(params)",
