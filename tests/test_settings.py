@@ -2,6 +2,7 @@
 traceback, and the previous site left byte for byte as it was."""
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
@@ -171,3 +172,27 @@ def test_list_settings_documents_every_setting_with_default_and_range():
             assert f"{s.name}" in result.output and f"{s.low:g} to {s.high:g}" in result.output
     for key, _, _ in settings.CSV_KEYS_HELP:
         assert key in result.output
+
+
+def test_a_built_in_learning_rate_changes_its_numbers_and_key_and_nothing_else(tmp_path):
+    def build(name: str, toml: str) -> dict:
+        (tmp_path / f"{name}.toml").write_text(toml)
+        out = tmp_path / name
+        result = run_cli("build", "--config", str(tmp_path / f"{name}.toml"), "--out",
+                         str(out), "--quality", "draft", "--formats", "poster", "--quiet",
+                         "--only", "descent-1d", "--only", "slopes")
+        assert result.exit_code == 0, result.output
+        return json.loads((out / "manifest.json").read_text())
+
+    before = build("default", "[site]\n")
+    after = build("changed", "[chapters.descent-1d]\nlearning_rate = 2e-5\n")
+    assert after["numbers"]["descent-1d.learning_rate"] == 2e-5
+    changed = {k for k in before["numbers"] if before["numbers"][k] != after["numbers"][k]}
+    assert "descent-1d.final_loss" in changed
+    assert all(k.startswith("descent-1d.") for k in changed)
+    keys = [{(a["scenario"], a["name"]): a["key"] for a in m["animations"]}
+            for m in (before, after)]
+    assert keys[0][("descent-1d", "descent")] != keys[1][("descent-1d", "descent")]
+    assert {k: v for k, v in keys[0].items() if k[0] != "descent-1d"} == \
+        {k: v for k, v in keys[1].items() if k[0] != "descent-1d"}
+    assert before["stills"] == after["stills"]
