@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -196,3 +197,11 @@ def test_a_built_in_learning_rate_changes_its_numbers_and_key_and_nothing_else(t
     assert {k: v for k, v in keys[0].items() if k[0] != "descent-1d"} == \
         {k: v for k, v in keys[1].items() if k[0] != "descent-1d"}
     assert before["stills"] == after["stills"]
+
+
+def test_the_readme_documents_every_built_in_setting():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for scenario in BUILT_IN.values():
+        for s in scenario.settings:
+            assert (f"| `{scenario.slug}` | `{s.name}` | {s.default:g} | "
+                    f"{s.low:g} to {s.high:g}") in readme

@@ -132,6 +132,12 @@ class RaceRun:
         return ", ".join(f"{names.get(k, k)} {v:g}" for k, v in self.hyper.items())
 
 
+def batch_size(rows: int) -> int:
+    """BATCH_SIZE rows a step, but at least four batches an epoch on small data (a
+    batch of every row would be full-batch descent again)."""
+    return max(1, min(BATCH_SIZE, rows // 4))
+
+
 def _optimizer(key: str, rate: float, adaptive: float):
     import optax
 
@@ -162,7 +168,7 @@ def race(spec: CsvSpec, problem, rate: float, low, high) -> list[RaceRun]:
     for key in spec.optimizers:
         optimizer, hyper = _optimizer(key, rate, adaptive)
         if key == "sgd":
-            size = min(BATCH_SIZE, len(problem.y))
+            size = batch_size(len(problem.y))
             order = batch_order(len(problem.y), size, spec.epochs, SEED)
             trajectory = descend_minibatch(lambda p, rows: linear_mse(p, X[rows], y[rows]),
                                            loss, start_of(spec), optimizer, order)
@@ -255,6 +261,8 @@ def chapter_numbers(r: Results) -> dict:
     for tag, params in (("final", final), ("lstsq", r.best)):
         b, m = p.to_original(params)
         numbers[f"{tag}_intercept_original"], numbers[f"{tag}_slope_original"] = b, m
+    if "sgd" in spec.optimizers:
+        numbers["batch_size"] = batch_size(c.rows)
     numbers["polyfit_slope"] = float(np.polyfit(c.x, c.y, 1)[0]) if spec.intercept else None
     for run in r.runs:
         numbers[f"{run.key}_within_1pct_epoch"] = first_within(run.loss, r.best_loss,
@@ -398,8 +406,12 @@ def race_animation(r: Results, quality: Quality) -> Animation:
              f"each run's loss above the best possible, on a log scale, by step. {caption}"),
         make_scene=partial(race_scene, runs=list(runs), entries=list(runs), frames=frames,
                            best_loss=r.best_loss, view=None,
-                           batch_size=BATCH_SIZE if "sgd" in spec.optimizers else 0,
-                           background=background, xy=xy, labels=labels, equal=spec.standardize),
+                           batch_size=(batch_size(r.columns.rows) if "sgd" in spec.optimizers
+                                       else 0),
+                           background=background, xy=xy, labels=labels,
+                           equal=spec.standardize and spec.intercept,
+                           title=("Paths on the loss surface" if spec.intercept
+                                  else "Steps along the loss curve")),
         frames=frames, poster_frame=len(frames) - 1, frame_label="step",
         param_names=spec.param_names, run_names=tuple(u.short for u in runs),
         params={"optimizers": {u.key: u.hyper for u in runs}, "epochs": spec.epochs,

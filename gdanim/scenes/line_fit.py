@@ -11,7 +11,7 @@ import numpy as np
 
 from gdanim.config import Quality
 from gdanim.values import FrameTable, Scene
-from gdanim.scenes import (BLUE, DATA, GREY, INK, SURFACE_CMAP, VERMILION, freeze_layout,
+from gdanim.scenes import (BLUE, DATA, GREEN, GREY, INK, SURFACE_CMAP, VERMILION, freeze_layout,
                            new_figure, readout, three_panels)
 
 PATH = "white"
@@ -59,6 +59,13 @@ def nice_step(value: float) -> float:
     return float(next(k * power for k in (1, 2, 5, 10) if k * power >= value))
 
 
+def loss_label(value: float) -> str:
+    """A loss for a contour or colour-bar label: 0.547, 3, 1,630, not 1.63e+03."""
+    if value >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
 def contour_levels(surface: np.ndarray, linear_step: float | None = None) -> np.ndarray:
     """Levels for a filled contour: evenly `linear_step` apart, or else log-spaced from
     the floor to the top (a long valley spans many orders of magnitude)."""
@@ -85,16 +92,24 @@ def contour_axes(ax, intercepts, slopes, surface, best, start, title: str,
     shown = lines if lines is not None else levels[1::3]
     drawn = ax.contour(intercepts, slopes, surface, levels=shown, colors="white",
                        linewidths=0.9, alpha=0.75)
-    ax.clabel(drawn, fmt=lambda v: f"{v:.3g}", fontsize=13, inline_spacing=4)
+    ax.clabel(drawn, fmt=loss_label, fontsize=13, inline_spacing=4)
     if colour_bar:
         bar = fig.colorbar(filled, ax=ax, shrink=0.85, pad=0.02, aspect=30)
         bar.set_label("mean squared error" + ("" if linear_step else " (log scale)"))
         if linear_step:
             bar.set_ticks(np.arange(0, surface.max() + 1, 4 * linear_step))
+        else:   # powers of ten, written out
+            decades = 10.0 ** np.arange(np.ceil(np.log10(levels[0])),
+                                        np.floor(np.log10(levels[-1])) + 1)
+            bar.set_ticks(decades, labels=[loss_label(v) for v in decades])
+            bar.ax.minorticks_off()
     ax.plot(*start, "o", ms=12, mfc="none", mec="white", mew=2.5, zorder=4)
     star, = ax.plot(*best, "*", ms=20, color="white", mec=INK, mew=1, zorder=8)
     if labels_on:
-        ax.annotate("start", start, xytext=(10, -18), textcoords="offset points",
+        # The label goes on the side of the start that faces the middle of the plot.
+        right_half = start[0] > (intercepts[0] + intercepts[-1]) / 2
+        ax.annotate("start", start, xytext=(-10 if right_half else 10, -18),
+                    textcoords="offset points", ha="right" if right_half else "left",
                     color="white", fontsize=14, weight="bold")
         ax.annotate("least squares", best, xytext=(12, 10), textcoords="offset points",
                     color="white", fontsize=14, weight="bold")
@@ -113,12 +128,14 @@ def _loss_by_epoch(curve, all_loss: np.ndarray, best_loss: float) -> None:
     curve.plot(epochs, all_loss, color=GREY, lw=1.5, ls=(0, (3, 3)))
     curve.axhline(best_loss, color=BLUE, lw=1.2, ls=":")
     top = float(np.max(all_loss))
-    # Below the floor line (the loss curve only ever lies above it), unless the floor
-    # is so low that the label would sit on the epoch axis; then just above it.
+    # Below the floor line at the right (the loss curve only ever lies above it), unless
+    # the floor is so low that the label would sit on the epoch axis; then above it at
+    # the left, where the curve is still high.
     low_floor = best_loss < 0.12 * top
-    curve.annotate(f"lowest possible: {best_loss:.4g}", (last, best_loss),
-                   xytext=(0, 5 if low_floor else -6), textcoords="offset points",
-                   ha="right", va="bottom" if low_floor else "top", color=BLUE, fontsize=13)
+    curve.annotate(f"lowest possible: {best_loss:.4g}", (0 if low_floor else last, best_loss),
+                   xytext=(6 if low_floor else 0, 5 if low_floor else -6),
+                   textcoords="offset points", ha="left" if low_floor else "right",
+                   va="bottom" if low_floor else "top", color=BLUE, fontsize=13)
     curve.set(xlim=(0, last), ylim=(min(0.0, best_loss), top * 1.08 if top > 0 else 1),
               xlabel="epoch", ylabel="MSE", title="Loss by epoch")
     curve.set_xscale("symlog", linthresh=1, linscale=0.4)
@@ -205,9 +222,13 @@ def descent_scene_1d(quality: Quality, grid: np.ndarray, grid_losses: np.ndarray
     valley.set(xlim=(grid.min(), grid.max()), ylim=(0, grid_losses.max() * 1.05),
                xlabel="slope  (params[0])", ylabel="mean squared error",
                title=f"Descending at learning rate {learning_rate:g}")
-    valley.plot([best[0]], [best_loss], "*", ms=20, color="white", mec=INK, mew=1.2, zorder=8)
-    valley.annotate("least squares", (best[0], best_loss), xytext=(0, 16),
-                    textcoords="offset points", ha="center", color=INK, fontsize=14)
+    star, = valley.plot([best[0]], [best_loss], "*", ms=22, color=GREEN, mec="white", mew=1.2,
+                        zorder=8)
+    # Above the bottom, inside the valley, where the path never goes.
+    valley.annotate("least squares", (best[0], best_loss), xytext=(0, 60),
+                    textcoords="offset points", ha="center", color=GREEN, fontsize=14,
+                    weight="bold", arrowprops={"arrowstyle": "-", "color": GREEN, "lw": 1.2,
+                                               "shrinkB": 10})
     draw_data(data, panel, data_title)
     xs = np.linspace(*panel.xlim, 2)
     b0, m0 = panel.line(best)
@@ -241,7 +262,7 @@ def descent_scene_1d(quality: Quality, grid: np.ndarray, grid_losses: np.ndarray
         note.set_visible(gone)
         text.set_text(f"epoch {e:4d}   slope {fmt_param(m)}   MSE {loss:.4g}")
 
-    return Scene(fig, [trail, point, line, traced, now, note, text], update, len(frames))
+    return Scene(fig, [trail, point, star, line, traced, now, note, text], update, len(frames))
 
 
 def _equation(ax, text: str) -> None:

@@ -19,7 +19,8 @@ LOOKS = {"gd": (INK, "-", "o"), "sgd": (SKY, (0, (1, 1.5)), "s"),
 
 def race_scene(quality: Quality, runs, entries, frames: FrameTable, best_loss: float,
                view, batch_size: int, background=None, xy=None,
-               labels=("intercept", "slope"), equal: bool = True) -> Scene:
+               labels=("intercept", "slope"), equal: bool = True,
+               title: str = "Paths on the loss surface") -> Scene:
     """`background(ax)` draws the landscape (default: the penguins' contour over
     `view`); `xy(run)` gives each run's plotted (xs, ys) per step (default: its
     intercept and slope)."""
@@ -29,7 +30,7 @@ def race_scene(quality: Quality, runs, entries, frames: FrameTable, best_loss: f
         contour(surface_ax, *view)
     else:
         background(surface_ax)
-    surface_ax.set(xlabel=labels[0], ylabel=labels[1], title="Paths on the loss surface")
+    surface_ax.set(xlabel=labels[0], ylabel=labels[1], title=title)
     if equal:
         surface_ax.set_aspect("equal")
     steps = np.arange(len(runs[0].loss))
