@@ -151,6 +151,15 @@ def _optimizer(key: str, rate: float, adaptive: float):
     return optax.adam(adaptive), {"learning_rate": adaptive}
 
 
+def adaptive_rate(spec: CsvSpec, problem) -> float:
+    """RMSProp and Adam step about their learning rate whatever the gradient's size, so
+    it is set in the parameters' own scale: ADAPTIVE_RATE on rescaled columns, else that
+    fraction of the largest least-squares parameter."""
+    if spec.standardize:
+        return ADAPTIVE_RATE
+    return round_rate(ADAPTIVE_RATE * float(np.max(np.abs(problem.closed_form()))))
+
+
 def race(spec: CsvSpec, problem, rate: float, low, high) -> list[RaceRun]:
     """Every optimizer of the spec from the same start for `epochs` steps, frozen where
     it leaves the plot. Mini-batch SGD takes BATCH_SIZE rows a step."""
@@ -162,8 +171,7 @@ def race(spec: CsvSpec, problem, rate: float, low, high) -> list[RaceRun]:
 
     loss = problem.loss()
     X, y = jnp.asarray(problem.design, jnp.float32), jnp.asarray(problem.y, jnp.float32)
-    adaptive = ADAPTIVE_RATE if spec.standardize else round_rate(
-        ADAPTIVE_RATE * float(np.max(np.abs(problem.closed_form()))))
+    adaptive = adaptive_rate(spec, problem)
     runs = []
     for key in spec.optimizers:
         optimizer, hyper = _optimizer(key, rate, adaptive)
@@ -263,6 +271,8 @@ def chapter_numbers(r: Results) -> dict:
         numbers[f"{tag}_intercept_original"], numbers[f"{tag}_slope_original"] = b, m
     if "sgd" in spec.optimizers:
         numbers["batch_size"] = batch_size(c.rows)
+    if {"rmsprop", "adam"} & set(spec.optimizers):
+        numbers["adaptive_rate"] = adaptive_rate(spec, p)
     numbers["polyfit_slope"] = float(np.polyfit(c.x, c.y, 1)[0]) if spec.intercept else None
     for run in r.runs:
         numbers[f"{run.key}_within_1pct_epoch"] = first_within(run.loss, r.best_loss,
@@ -361,7 +371,7 @@ def descent_animation(r: Results, quality: Quality, own_data: bool) -> Animation
            f"{spec.x_label}{sample}, with the current line. Bottom right: the loss by "
            f"epoch; {_fate(r)}.")
     return Animation(
-        name="descent", title=f"Gradient descent on {spec.title}", alt=alt,
+        name="descent", title=f"{spec.title}: gradient descent", alt=alt,
         make_scene=make, frames=frames, poster_frame=int(np.argmax(frames.epoch >= min(
             10, spec.epochs))), param_names=spec.param_names,
         params={"start": [float(v) for v in r.start], "learning_rate": r.rate,
@@ -401,7 +411,7 @@ def race_animation(r: Results, quality: Quality) -> Animation:
     arrivals = {u.key: first_within(u.loss, r.best_loss, CLOSE_WITHIN) for u in runs}
     caption = race_caption(r, arrivals)
     return Animation(
-        name="race", title=f"{len(runs)} optimizers on {spec.title}",
+        name="race", title=f"{spec.title}: {len(runs)} optimizers",
         alt=(f"Left: the loss landscape with {len(runs)} paths from the same start. Right: "
              f"each run's loss above the best possible, on a log scale, by step. {caption}"),
         make_scene=partial(race_scene, runs=list(runs), entries=list(runs), frames=frames,
