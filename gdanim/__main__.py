@@ -1,5 +1,4 @@
-"""`python -m gdanim build` (the same commands as generate.py and the gdanim script)."""
+"""`python -m gdanim build`: the same commands as generate.py."""
 from gdanim.cli import main
 
-if __name__ == "__main__":
-    main()
+main()

@@ -125,7 +125,7 @@ def _builtin_settings(problems: _Problems, table) -> dict[str, dict]:
         problems.add("chapters", f"must be tables like [chapters.descent-1d], not "
                                  f"{_type_name(table)}")
         return values
-    tunable = [slug for slug, s in BUILT_IN.items() if s.settings]
+    tunable = [slug for slug, s in BUILT_IN.items() if s.options]
     for slug, entries in table.items():
         if slug not in BUILT_IN:
             problems.add(f"chapters.{slug}", f"unknown chapter{_did_you_mean(slug, BUILT_IN)}; "
@@ -135,7 +135,7 @@ def _builtin_settings(problems: _Problems, table) -> dict[str, dict]:
         if not isinstance(entries, dict):
             problems.add(f"chapters.{slug}", f"must be a table, not {_type_name(entries)}")
             continue
-        known = {s.name: s for s in BUILT_IN[slug].settings}
+        known = {s.name: s for s in BUILT_IN[slug].options}
         if not known and entries:
             problems.add(f"chapters.{slug}", "this chapter takes no settings")
             continue
@@ -347,9 +347,9 @@ def describe(scenarios) -> str:
         if scenario.template:          # a CSV chapter: its keys are below
             continue
         lines.append(f"{scenario.slug}")
-        if not scenario.settings:
+        if not scenario.options:
             lines.append("    (no settings)")
-        for s in scenario.settings:
+        for s in scenario.options:
             now = scenario.values.get(s.name, s.default)
             lines.append(f"    {s.name:<14} default {s.default:<8g} range {s.low:g} to "
                          f"{s.high:g}   {s.help}"

@@ -10,7 +10,7 @@ from gdanim.errors import GdanimError
 
 
 def starter_dir() -> Path:
-    from gdanim.site import templates_dir
+    from gdanim.resources import templates_dir
 
     return templates_dir() / "starter"
 

@@ -169,7 +169,7 @@ def test_list_settings_documents_every_setting_with_default_and_range():
     assert result.exit_code == 0
     for scenario in BUILT_IN.values():
         assert scenario.slug in result.output
-        for s in scenario.settings:
+        for s in scenario.options:
             assert f"{s.name}" in result.output and f"{s.low:g} to {s.high:g}" in result.output
     for key, _, _ in settings.CSV_KEYS_HELP:
         assert key in result.output
@@ -202,6 +202,6 @@ def test_a_built_in_learning_rate_changes_its_numbers_and_key_and_nothing_else(t
 def test_the_readme_documents_every_built_in_setting():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     for scenario in BUILT_IN.values():
-        for s in scenario.settings:
+        for s in scenario.options:
             assert (f"| `{scenario.slug}` | `{s.name}` | {s.default:g} | "
                     f"{s.low:g} to {s.high:g}") in readme

@@ -43,12 +43,25 @@ class Scenario:
     title: str
     summary: str                               # one line, for `list` and the index
     compute: Callable[..., Chapter]            # compute(quality, **values)
-    settings: tuple[Setting, ...] = ()
+    options: tuple[Setting, ...] = ()          # the settings it takes
     values: dict = field(default_factory=dict)  # validated settings; missing = default
     template: str = ""                         # page template; "" = chapters/<slug>.html
+    inputs: dict = field(default_factory=dict)  # what else shapes its results (a CSV
+                                                # chapter: its spec and its data's hash)
 
     def run(self, quality: Quality) -> Chapter:
         return self.compute(quality, **self.values)
+
+    @property
+    def settings(self) -> dict:
+        """Everything besides code and quality that its results depend on: the key of
+        its cached results is made from this."""
+        return {**self.values, **self.inputs}
+
+    @property
+    def module(self) -> str:
+        """The module whose code computes it."""
+        return getattr(self.compute, "func", self.compute).__module__
 
     @property
     def page_template(self) -> str:

@@ -87,8 +87,11 @@ def learning_rate_notes(spec: CsvSpec, columns) -> list[str]:
 def make_scenario(spec: CsvSpec, columns) -> Scenario:
     summary = spec.summary or (f"Your own data: {spec.y_label} from {spec.x_label}, "
                                f"{columns.rows:,} rows, fitted by gradient descent.")
+    from dataclasses import asdict
+
     return Scenario(spec.slug, spec.title, summary, partial(run, spec=spec, columns=columns),
-                    template="chapters/csv.html")
+                    template="chapters/csv.html",
+                    inputs={"chapter": asdict(spec), "csv_sha256": columns.sha256})
 
 
 # -- computing -------------------------------------------------------------------------
@@ -296,7 +299,7 @@ NUMBER_KEYS = ("rows", "rows_read", "dropped_rows", "sampled_points", "x_mean", 
 def panels(r: Results):
     """The data in its own units (the line converted back) and, when standardized,
     in the units the fit works in."""
-    from gdanim.scenes.line_fit import DataPanel, padded
+    from gdanim.scenes.line_fit import DataPanel, intercept_and_slope, padded, through_origin
 
     spec, p, c = r.spec, r.problem, r.columns
     x, y = c.x[r.sample], c.y[r.sample]
@@ -313,7 +316,7 @@ def panels(r: Results):
     fx, fy = p.x[r.sample], p.y[r.sample]
     fit = DataPanel(fx, fy, f"{spec.x_label}, {unit}", f"{spec.y_label}, {unit}",
                     padded(np.append(fx, 0.0)), padded(np.append(fy, 0.0)),
-                    (lambda q: (q[0], q[1])) if spec.intercept else (lambda q: (0.0, q[0])),
+                    intercept_and_slope if spec.intercept else through_origin,
                     size, alpha)
     return own, fit
 
@@ -396,18 +399,13 @@ def race_animation(r: Results, quality: Quality) -> Animation:
         surface = p.surface(a, b)
         step = nice_step(surface.max() / 16) if spec.standardize else None
 
-        def background(ax):
-            contour_axes(ax, a, b, surface, r.best, r.start, "", equal=False,
-                         linear_step=step, lines=np.arange(1, 6) * 3 * step if step else None,
-                         colour_bar=False, labels_on=False)
+        background = partial(_contour_background, intercepts=a, slopes=b, surface=surface,
+                             best=r.best, start=r.start, step=step)
         xy, labels = None, ("intercept", "slope")
     else:
         grid = np.linspace(r.low[0], r.high[0], 301)
-
-        def background(ax):
-            ax.plot(grid, p.curve(grid), color="#333333", lw=2)
-            ax.set(xlim=(grid[0], grid[-1]))
-        xy, labels = (lambda u: (u.params[:, 0], u.loss)), ("slope", "mean squared error")
+        background = partial(_curve_background, grid=grid, losses=p.curve(grid))
+        xy, labels = slope_and_loss, ("slope", "mean squared error")
     arrivals = {u.key: first_within(u.loss, r.best_loss, CLOSE_WITHIN) for u in runs}
     caption = race_caption(r, arrivals)
     return Animation(
@@ -427,6 +425,26 @@ def race_animation(r: Results, quality: Quality) -> Animation:
         params={"optimizers": {u.key: u.hyper for u in runs}, "epochs": spec.epochs,
                 "csv_sha256": r.columns.sha256, "start": [float(v) for v in r.start],
                 "standardize": spec.standardize, "intercept": spec.intercept})
+
+
+# Figure pieces are module-level functions (bound with partial), so a computed chapter
+# can be pickled into the chapter cache and drawn by a worker process.
+def _contour_background(ax, intercepts, slopes, surface, best, start, step):
+    from gdanim.scenes.line_fit import contour_axes
+
+    contour_axes(ax, intercepts, slopes, surface, best, start, "", equal=False,
+                 linear_step=step, lines=np.arange(1, 6) * 3 * step if step else None,
+                 colour_bar=False, labels_on=False)
+
+
+def _curve_background(ax, grid, losses):
+    ax.plot(grid, losses, color="#333333", lw=2)
+    ax.set(xlim=(grid[0], grid[-1]))
+
+
+def slope_and_loss(run: RaceRun):
+    """A one-parameter run as points on its loss curve."""
+    return run.params[:, 0], run.loss
 
 
 def race_caption(r: Results, arrivals: dict) -> str:
@@ -567,6 +585,15 @@ def listing_html(code: str, name: str):
                   f'</figcaption><pre tabindex="0"><code>{body}</code></pre></figure>')
 
 
+def tidy(value: float, standardize: bool) -> str:
+    """Six significant figures; on rescaled columns, float noise shown as 0."""
+    from gdanim.text import minus
+
+    if standardize and abs(value) < 1e-6:
+        return "0"
+    return minus(f"{value:.6g}")
+
+
 def page_context(r: Results, numbers: dict) -> dict:
     spec = r.spec
     code = lesson_code(spec, r.rate, r.start)
@@ -576,15 +603,7 @@ def page_context(r: Results, numbers: dict) -> dict:
     first = [{"row": r.columns.lines[i], "x": float(r.columns.x[i]), "y": float(r.columns.y[i]),
               "fx": float(r.problem.x[i]), "fy": float(r.problem.y[i])} for i in range(5)
              if i < r.columns.rows]
-    def tidy(value: float) -> str:
-        """Six significant figures; on rescaled columns, float noise shown as 0."""
-        from gdanim.text import minus
-
-        if spec.standardize and abs(value) < 1e-6:
-            return "0"
-        return minus(f"{value:.6g}")
-
-    return {"spec": spec, "tidy": tidy, "prose": render_markdown(spec.prose, numbers) if spec.prose else "",
+    return {"spec": spec, "tidy": partial(tidy, standardize=spec.standardize), "prose": render_markdown(spec.prose, numbers) if spec.prose else "",
             "source_note": render_markdown(spec.source, numbers) if spec.source else "",
             "lesson_code": code, "listing": listing_html(code, f"{spec.slug}.py"),
             "snapshots": snapshots, "first_rows": first, "race_runs": r.runs,

@@ -32,6 +32,16 @@ class DataPanel:
     alpha: float = 0.55
 
 
+def intercept_and_slope(params) -> tuple[float, float]:
+    """DataPanel.line for parameters [intercept, slope] in the panel's own units."""
+    return params[0], params[1]
+
+
+def through_origin(params) -> tuple[float, float]:
+    """DataPanel.line for a single slope: a line through zero."""
+    return 0.0, params[0]
+
+
 def padded(values: np.ndarray, pad: float = 0.06, low=None, high=None) -> tuple[float, float]:
     lo = float(np.min(values)) if low is None else low
     hi = float(np.max(values)) if high is None else high

@@ -19,10 +19,10 @@ def _penguin_axes(ax, penguins: Penguins, title: str, top: float = 3.0):
 
 def penguin_panel(penguins: Penguins, top: float = 3.0):
     """The z-scored penguins as a data panel for `gdanim.scenes.line_fit`."""
-    from gdanim.scenes.line_fit import DataPanel
+    from gdanim.scenes.line_fit import DataPanel, intercept_and_slope
 
     return DataPanel(penguins.x, penguins.y, "bill length (z-score)", "body mass (z-score)",
-                     (-2.7, 3.0), (-2.6, top), lambda params: (params[0], params[1]))
+                     (-2.7, 3.0), (-2.6, top), intercept_and_slope)
 
 
 def descent_scene(quality: Quality, intercepts, slopes, surface, penguins: Penguins,
