@@ -177,6 +177,9 @@ def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, no
     for key in ("standardize", "intercept"):
         if key in table:
             _check(problems, f"{where}.{key}", table[key], "bool")
+    if isinstance(table.get("x"), str) and table.get("x") == table.get("y"):
+        problems.add(f"{where}.y", f"is the same column as x ({table['x']!r}); choose the "
+                                   f"column to predict")
     if isinstance(slug, str) and slug.strip():
         if not SLUG.match(slug):
             problems.add(f"{where}.slug", f"{slug!r} is not URL-safe: use lower-case letters, "
@@ -218,7 +221,8 @@ def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, no
                 problems.add(f"{where}.prose", f"{table['prose']} is not UTF-8 text")
     for key, text in (("prose", prose_text), ("source", table.get("source"))):
         if isinstance(text, str):
-            for problem in placeholder_problems(text):
+            for problem in placeholder_problems(text, optimizers if isinstance(optimizers, list)
+                                                else ()):
                 problems.add(f"{where}.{key}", problem)
     def key(field: str) -> str:
         return f"{problems.name}: {where + '.' + field!r}"

@@ -86,6 +86,8 @@ def test_prose_is_markdown_with_computed_numbers_and_no_raw_html(page, manifest)
     assert "<strong>39</strong> students" in page
     assert f"{slope:.4f} points per hour" in page
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    step = manifest["numbers"]["fixture.adam_within_1pct_epoch"]
+    assert f"Adam gets within 1% at step {step}." in page
 
 
 def test_site_title_and_author_from_the_config(page, manifest):

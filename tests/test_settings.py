@@ -71,6 +71,11 @@ CASES = {
                                       {GOOD_CSV: "data.csv", "Slope {{ lstsq_slop }}.": "p.md"},
                                       "'chapter.study.prose': {{ lstsq_slop }} is not a number "
                                       "this chapter computes (did you mean 'lstsq_slope'?)"),
+    "bad number format in prose": (chapter(prose='"p.md"'),
+                                   {GOOD_CSV: "data.csv", "Slope {{ lstsq_slope:.2q }}.": "p.md"},
+                                   "{{ lstsq_slope:.2q }}: '.2q' is not a number format"),
+    "x and y the same": (chapter(y='"hours"'), {GOOD_CSV: "data.csv"},
+                         "'chapter.study.y': is the same column as x ('hours')"),
     "bad site url": ('[site]\nsite_url = "github.io/me"\n', {},
                      "'site.site_url': 'github.io/me' is not an http(s) address"),
     "not TOML": ("[site\ntitle = 1\n", {}, "gdanim.toml: not valid TOML"),

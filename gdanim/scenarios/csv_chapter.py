@@ -519,17 +519,39 @@ def format_number(value, spec: str = "") -> str:
     return minus(str(value))
 
 
-def placeholder_problems(text: str) -> list[str]:
-    """Names in `{{ name }}` that are not numbers a CSV chapter computes."""
+def number_keys(optimizers=()) -> tuple[str, ...]:
+    """The names a chapter's prose may insert: NUMBER_KEYS, and per raced optimizer."""
+    race = [f"{key}_{what}" for key in optimizers if len(optimizers) > 1
+            for what in ("within_1pct_epoch", "final_loss", "diverged_at")]
+    return NUMBER_KEYS + tuple(race)
+
+
+def _spec_ok(spec: str) -> bool:
+    for sample in (1.5, 1):
+        try:
+            format(sample, spec)
+            return True
+        except (ValueError, TypeError):
+            pass
+    return False
+
+
+def placeholder_problems(text: str, optimizers=()) -> list[str]:
+    """Names in `{{ name }}` that are not numbers a CSV chapter computes, and format
+    specs (`{{ name:.2f }}`) Python cannot use."""
     import difflib
 
+    known = number_keys(optimizers)
     problems = []
     for match in PLACEHOLDER.finditer(text):
-        name = match.group(1)
-        if name not in NUMBER_KEYS:
-            close = difflib.get_close_matches(name, NUMBER_KEYS, n=1)
+        name, spec = match.group(1), match.group(2) or ""
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             problems.append(f"{{{{ {name} }}}} is not a number this chapter computes{hint}")
+        elif spec and not _spec_ok(spec):
+            problems.append(f"{{{{ {name}:{spec} }}}}: {spec!r} is not a number format "
+                            f"(try .2f, .3g or ,d)")
     return problems
 
 
@@ -539,8 +561,14 @@ def render_markdown(text: str, numbers: dict):
     from markdown_it import MarkdownIt
     from markupsafe import Markup
 
-    filled = PLACEHOLDER.sub(lambda m: format_number(numbers[m.group(1)], m.group(2) or ""),
-                             text)
+    def fill(match) -> str:
+        value, spec = numbers[match.group(1)], match.group(2) or ""
+        try:
+            return format_number(value, spec)
+        except (ValueError, TypeError):      # e.g. ',d' on a float: the plain form
+            return format_number(value)
+
+    filled = PLACEHOLDER.sub(fill, text)
     return Markup(MarkdownIt("commonmark", {"html": False}).render(filled))
 
 
