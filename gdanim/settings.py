@@ -362,5 +362,8 @@ def describe(scenarios) -> str:
     for key, default, text in CSV_KEYS_HELP:
         lines.append(f"    {key:<14} {default:<20} {text}")
     lines += ["", "Numbers a CSV chapter's prose can insert as {{ name }} or {{ name:.2f }}:",
-              "    " + ", ".join(NUMBER_KEYS)]
+              "    " + ", ".join(NUMBER_KEYS),
+              "    and, for each optimizer in a race (gd, sgd, momentum, rmsprop, adam):",
+              "    <optimizer>_within_1pct_epoch, <optimizer>_final_loss, "
+              "<optimizer>_diverged_at"]
     return "\n".join(lines)
