@@ -1,4 +1,6 @@
 """Two numeric columns from a teacher's CSV file, checked before anything is computed.
+Values are separated by commas, or by semicolons or tabs (then 3,5 also reads as 3.5,
+as spreadsheets in many languages save it).
 
 `read_columns` never raises for a problem in the file: it returns every problem it
 found (missing file, missing column, text where a number should be, ...) as a line
@@ -47,6 +49,13 @@ def _rows_text(rows: list[int]) -> str:
     return f"row{'s' if len(rows) > 1 else ''} {shown}{more}"
 
 
+def _delimiter(header: str) -> str:
+    """',' unless the header has no comma but semicolons or tabs."""
+    if "," in header:
+        return ","
+    return ";" if ";" in header else ("\t" if "\t" in header else ",")
+
+
 def _decode(data: bytes, name: str) -> tuple[str | None, str | None]:
     """(text, None) or (None, problem) for bytes that should be UTF-8."""
     try:
@@ -68,7 +77,10 @@ def read_columns(path: Path, name: str, x: str, y: str,
     text, problem = _decode(data, name)
     if problem:
         return None, [problem]
-    reader = csv.reader(io.StringIO(text, newline=""))
+    delimiter = _delimiter(text.split("\n", 1)[0])
+    # Spreadsheets set to a language that writes 3,5 for 3.5 save ';'-separated files.
+    decimal_comma = delimiter != ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
     if not header:
         return None, [f"{name}: the file is empty; it needs a header row and data rows"]
@@ -94,7 +106,7 @@ def read_columns(path: Path, name: str, x: str, y: str,
         parsed = {}
         for column, cell in cells.items():
             try:
-                number = float(cell)
+                number = float(cell.replace(",", ".") if decimal_comma else cell)
             except ValueError:
                 bad[column].append((line, cell))
                 continue

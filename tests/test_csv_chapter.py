@@ -171,3 +171,9 @@ def test_a_big_csv_is_sampled_on_the_scatter_and_says_so(tmp_path):
     assert "A random sample of 2,000 of the 100,000 rows is drawn." in still.alt
     assert chapter.numbers["lstsq_slope_original"] == pytest.approx(np.polyfit(x, y, 1)[0],
                                                                     abs=1e-4)
+
+
+def test_semicolon_files_with_decimal_commas_read_as_numbers(tmp_path):
+    data = columns("x;y\n1,5;2\n2;4,25\n3;5,5\n", tmp_path)
+    assert list(data.x) == [1.5, 2.0, 3.0] and list(data.y) == [2.0, 4.25, 5.5]
+    assert data.lines == (2, 3, 4)
