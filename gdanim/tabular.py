@@ -32,6 +32,7 @@ class Columns:
     dropped_rows: tuple[int, ...]   # spreadsheet rows (header = 1) dropped for an empty cell
     lines: tuple[int, ...]          # the spreadsheet row of each kept value
     sha256: str                     # of the file's bytes: a changed file is a new chapter
+    delimiter: str = ","            # ';' or tab: numbers may have decimal commas
 
     @property
     def rows(self) -> int:
@@ -142,4 +143,4 @@ def read_columns(path: Path, name: str, x: str, y: str,
     if problems:
         return None, problems
     return Columns(xs, ys, rows_read, tuple(empty), tuple(kept_lines),
-                   hashlib.sha256(data).hexdigest()), []
+                   hashlib.sha256(data).hexdigest(), delimiter), []

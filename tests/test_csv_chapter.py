@@ -177,3 +177,16 @@ def test_semicolon_files_with_decimal_commas_read_as_numbers(tmp_path):
     data = columns("x;y\n1,5;2\n2;4,25\n3;5,5\n", tmp_path)
     assert list(data.x) == [1.5, 2.0, 3.0] and list(data.y) == [2.0, 4.25, 5.5]
     assert data.lines == (2, 3, 4)
+
+
+def test_the_lesson_code_reads_a_semicolon_file_too(tmp_path, monkeypatch):
+    from gdanim.scenarios.csv_chapter import lesson_code
+
+    (tmp_path / "d.csv").write_text("x;y\n1,5;2\n2;4,25\n3;5,5\n4;8\n")
+    data, _ = read_columns(tmp_path / "d.csv", "d.csv", "x", "y", lambda k: k)
+    spec = CsvSpec("s", "S", "d.csv", "x", "y", "x", "y", epochs=30)
+    results = compute(spec, data)
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(lesson_code(spec, results.rate, results.start, data.delimiter), scope)
+    assert np.asarray(scope["params"]) == pytest.approx(results.params[-1], abs=1e-4)

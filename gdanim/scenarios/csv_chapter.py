@@ -572,14 +572,21 @@ def render_markdown(text: str, numbers: dict):
     return Markup(MarkdownIt("commonmark", {"html": False}).render(filled))
 
 
-def lesson_code(spec: CsvSpec, rate: float, start) -> str:
+def lesson_code(spec: CsvSpec, rate: float, start, delimiter: str = ",") -> str:
     """Plain lesson-style Python that reproduces the chapter's descent."""
     keep = f'r[{spec.x!r}].strip() and r[{spec.y!r}].strip()'
+    reader = "csv.DictReader(file)" if delimiter == "," else \
+        f"csv.DictReader(file, delimiter={delimiter!r})"
+
+    def number(column: str) -> str:
+        cell = f"r[{column!r}]" + (".replace(',', '.')" if delimiter != "," else "")
+        return f"float({cell})"
+
     lines = ["import csv", "", "import jax", "import jax.numpy as jnp", "",
              f"with open({spec.csv_name!r}, encoding='utf-8-sig', newline='') as file:",
-             f"    rows = [r for r in csv.DictReader(file) if {keep}]",
-             f"x = jnp.array([float(r[{spec.x!r}]) for r in rows])",
-             f"y = jnp.array([float(r[{spec.y!r}]) for r in rows])"]
+             f"    rows = [r for r in {reader} if {keep}]",
+             f"x = jnp.array([{number(spec.x)} for r in rows])",
+             f"y = jnp.array([{number(spec.y)} for r in rows])"]
     if spec.standardize and spec.intercept:
         lines += ["", "# z-scores: centre each column, divide by its standard deviation",
                   "x = (x - x.mean()) / x.std()", "y = (y - y.mean()) / y.std()"]
@@ -624,7 +631,7 @@ def tidy(value: float, standardize: bool) -> str:
 
 def page_context(r: Results, numbers: dict) -> dict:
     spec = r.spec
-    code = lesson_code(spec, r.rate, r.start)
+    code = lesson_code(spec, r.rate, r.start, r.columns.delimiter)
     snapshots = [{"epoch": e, "params": [float(v) for v in r.params[e]],
                   "loss": float(r.loss[e])}
                  for e in sorted(set(TABLE_EPOCHS) | {spec.epochs}) if e <= spec.epochs]
