@@ -72,11 +72,20 @@ def _manifest(text: bytes):
 
 
 def _mount_point(tmp: Path) -> str:
+    """A fresh tmpfs mount when we may mount (root), else any writable mount point."""
+    point = tmp / "mounted"
+    point.mkdir()
+    if os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "none",
+                                             str(point)], capture_output=True).returncode == 0:
+        import atexit
+
+        atexit.register(subprocess.run, ["umount", "-l", str(point)], capture_output=True)
+        return str(point)
     for line in Path("/proc/mounts").read_text().splitlines():
-        point = line.split()[1].replace("\\040", " ")
-        if point not in ("/",) and not point.startswith(("/proc", "/sys", "/dev")) \
-                and os.path.isdir(point) and os.access(point, os.W_OK):
-            return point
+        found = line.split()[1].replace("\\040", " ")
+        if found != "/" and not found.startswith(("/proc", "/sys", "/dev")) \
+                and os.path.isdir(found) and os.access(found, os.W_OK):
+            return found
     pytest.skip("no writable mount point on this machine")
 
 
@@ -316,3 +325,34 @@ def test_wheel_install_builds_a_site(tmp_path):
     where = subprocess.run([sys.executable, "-c", "import gdanim; print(gdanim.__file__)"],
                            cwd=work, env=env, capture_output=True, text=True).stdout
     assert where.startswith(str(target))
+
+
+@pytest.fixture
+def small_mount(tmp_path):
+    """A 3 MB tmpfs (root only): room for the pages, not for the media."""
+    point = tmp_path / "small"
+    point.mkdir()
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=3m", "none", str(point)],
+            capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a small file system")
+    yield point
+    subprocess.run(["umount", "-l", str(point)], capture_output=True)
+
+
+def test_disk_full_is_a_plain_message(small_mount):
+    (small_mount / "filler").write_bytes(b"\0" * (3 * 1024 * 1024 - 200 * 1024))
+    result = subprocess.run([sys.executable, "generate.py", "build", "--out",
+                             str(small_mount / "site"), "--quality", "draft", "--jobs", "1",
+                             "--only", "guess-and-check", "--only", "grid-search"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1, result.stderr
+    assert "disk is full" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in small_mount.iterdir()) == ["filler"]
+
+
+def test_read_only_out_is_refused_before_computing(small_mount):
+    (small_mount / "site").mkdir()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_mount)], check=True)
+    result = run_cli("build", "--out", str(small_mount / "site"), "--quality", "draft")
+    assert result.exit_code == 2 and "read-only file system" in result.output, result.output
