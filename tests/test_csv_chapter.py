@@ -16,6 +16,7 @@ from gdanim.encode import probe
 from gdanim.scenarios.csv_chapter import CsvSpec, compute, chapter_numbers, run
 from gdanim.tabular import read_columns
 from tests.conftest import run_cli
+from tests.test_validity import checker  # noqa: F401  (the Nu checker fixture)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "owndata"
 DRAFT = QUALITIES["draft"]
@@ -190,3 +191,15 @@ def test_the_lesson_code_reads_a_semicolon_file_too(tmp_path, monkeypatch):
     scope: dict = {}
     exec(lesson_code(spec, results.rate, results.start, data.delimiter), scope)
     assert np.asarray(scope["params"]) == pytest.approx(results.params[-1], abs=1e-4)
+
+
+def test_the_csv_page_is_valid_html(course, checker):
+    import subprocess
+
+    result = subprocess.run([checker, "--root", str(course[0] / "site"), "--format", "json"],
+                            capture_output=True, text=True, timeout=600)
+    report = json.loads(result.stdout or result.stderr or '{"messages": []}')
+    errors = [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+              for m in report["messages"]
+              if m.get("type") == "error" and not m["message"].startswith("CSS:")]
+    assert not errors, "\n".join(errors)
