@@ -130,20 +130,31 @@ def cli(debug: bool) -> None:
 @click.option("--dry-run", is_flag=True,
               help="Print what would be computed and rendered, and why; write nothing.")
 @click.option("--site-url", envvar="GDANIM_SITE_URL", metavar="URL",
-              help="The site's public address (or $GDANIM_SITE_URL), e.g. "
-                   "https://you.github.io/gdanim/. Adds canonical links, link previews, "
-                   "sitemap.xml and robots.txt. Without it every link stays relative.")
+              help="The site's public address (or $GDANIM_SITE_URL, or gdanim.toml's "
+                   "site_url), e.g. https://you.github.io/gdanim/. Adds canonical links, "
+                   "link previews, sitemap.xml and robots.txt. Without it every link "
+                   "stays relative.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
+@click.option("--config", "config_path", default=None, metavar="FILE",
+              help="Settings file (default: gdanim.toml in the current folder, if any).")
 def build(out: str, only: tuple[str, ...], formats: str, quality: str, fresh: bool,
-          jobs: int | None, dry_run: bool, site_url: str | None, quiet: bool) -> None:
+          jobs: int | None, dry_run: bool, site_url: str | None, quiet: bool,
+          config_path: str | None) -> None:
     """Compute every chapter and write the site (pages, MP4, GIF, posters, manifest)."""
+    from gdanim import settings
     from gdanim.config import parse_build_config
-    from gdanim.scenarios import SCENARIOS
+    from gdanim.scenarios import SCENARIOS, installed
 
-    config = parse_build_config(out, only, formats, quality, list(SCENARIOS), site_url)
-    from gdanim.build import build as run_build
+    chosen = settings.load(config_path)
+    with installed(chosen.scenarios):
+        config = parse_build_config(out, only, formats, quality, list(SCENARIOS), site_url,
+                                    chosen.site)
+        if not quiet:
+            for note in chosen.notes:
+                click.echo(f"note: {note}", err=True)
+        from gdanim.build import build as run_build
 
-    run_build(config, progress=not quiet, reuse=not fresh, jobs=jobs, dry_run=dry_run)
+        run_build(config, progress=not quiet, reuse=not fresh, jobs=jobs, dry_run=dry_run)
 
 
 def _base_path(ctx, param, value: str | None) -> str:
@@ -167,25 +178,45 @@ def _base_path(ctx, param, value: str | None) -> str:
               help="Build only this chapter (repeatable).")
 @click.option("--out", default="preview", show_default=True, metavar="DIR",
               help="Folder the preview is built into.")
-def serve(port: int, base_path: str, quality: str, only: tuple[str, ...], out: str) -> None:
+@click.option("--config", "config_path", default=None, metavar="FILE",
+              help="Settings file (default: gdanim.toml in the current folder, if any).")
+def serve(port: int, base_path: str, quality: str, only: tuple[str, ...], out: str,
+          config_path: str | None) -> None:
     """Preview while you edit: build, serve on 127.0.0.1, and rebuild when a template,
     gdanim's code or gdanim.toml changes; the open page reloads by itself."""
     from gdanim import serve as preview
-    from gdanim.config import parse_build_config
-    from gdanim.scenarios import SCENARIOS
 
-    config = parse_build_config(out, only, "mp4,gif,poster", quality, list(SCENARIOS))
-    preview.serve(config, base_path, port)
+    preview.serve(preview.Request(out, only, quality, config_path), base_path, port)
 
 
 @cli.command(name="list")
-def list_() -> None:
+@click.option("--settings", "show_settings", is_flag=True,
+              help="Also show the settings each chapter takes in gdanim.toml.")
+@click.option("--config", "config_path", default=None, metavar="FILE",
+              help="Settings file (default: gdanim.toml in the current folder, if any).")
+def list_(show_settings: bool, config_path: str | None) -> None:
     """Show the chapters in reading order, with a one-line description."""
-    from gdanim.scenarios import SCENARIOS
+    from gdanim import settings
 
-    width = max(map(len, SCENARIOS))
-    for slug, scenario in SCENARIOS.items():
-        click.echo(f"{slug:<{width}}  {scenario.summary}")
+    scenarios = settings.load(config_path).scenarios
+    if show_settings:
+        click.echo(settings.describe(scenarios))
+        return
+    width = max(len(s.slug) for s in scenarios)
+    for scenario in scenarios:
+        click.echo(f"{scenario.slug:<{width}}  {scenario.summary}")
+
+
+@cli.command()
+@click.argument("folder")
+def init(folder: str) -> None:
+    """Write a starter FOLDER: a commented gdanim.toml, an example CSV chapter (Old
+    Faithful's eruptions) and its prose. Then: cd FOLDER && python -m gdanim build"""
+    from gdanim.starter import write_starter
+
+    for path in write_starter(folder):
+        click.echo(f"wrote {path}")
+    click.echo(f"next: cd {folder} && python -m gdanim build --quality draft")
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -47,12 +47,21 @@ class ConfigError(click.UsageError):
 
 
 @dataclass(frozen=True)
+class SiteInfo:
+    """What gdanim.toml's [site] says about the whole site."""
+
+    title: str = "Gradient descent, step by step"
+    author: str = ""
+    site_url: str = ""        # the public address, ending in "/"; "": relative links only
+
+
+@dataclass(frozen=True)
 class BuildConfig:
     out: Path
     only: tuple[str, ...]     # scenario slugs in site order
     formats: tuple[str, ...]
     quality: Quality
-    site_url: str | None = None   # the public address, ending in "/"; None: relative links only
+    site: SiteInfo = SiteInfo()
 
 
 def check_out(out: Path) -> str | None:
@@ -98,9 +107,11 @@ def check_site_url(url: str) -> tuple[str | None, str | None]:
 
 
 def parse_build_config(out: str, only: tuple[str, ...], formats: str, quality: str,
-                       known: list[str], site_url: str | None = None) -> BuildConfig:
+                       known: list[str], site_url: str | None = None,
+                       site: SiteInfo = SiteInfo()) -> BuildConfig:
     """Check raw CLI values against the known scenario slugs; raise ConfigError with
-    one `'key': problem` line per problem."""
+    one `'key': problem` line per problem. `site` is gdanim.toml's [site]; `site_url`
+    (--site-url) replaces its address."""
     problems = []
     unknown = [name for name in only if name not in known]
     if unknown:
@@ -117,13 +128,18 @@ def parse_build_config(out: str, only: tuple[str, ...], formats: str, quality: s
     out_problem = "no folder given" if not out.strip() else check_out(Path(out))
     if out_problem:
         problems.append(f"'out': {out_problem}")
-    if site_url is not None:
-        site_url, url_problem = check_site_url(site_url)
+    url = site_url if site_url is not None else site.site_url
+    if url:
+        url, url_problem = check_site_url(url)
         if url_problem:
             problems.append(f"'site-url': {url_problem}")
+        else:
+            site = replace(site, site_url=url)
+    else:  # site_url="" turns an address from gdanim.toml off
+        site = replace(site, site_url="")
     if problems:
         raise ConfigError(problems)
     slugs = tuple(s for s in known if s in only) if only else tuple(known)
     return BuildConfig(out=Path(out), only=slugs,
                        formats=tuple(f for f in FORMATS if f in wanted),
-                       quality=QUALITIES[quality], site_url=site_url)
+                       quality=QUALITIES[quality], site=site)

@@ -27,11 +27,12 @@ import threading
 import time
 import traceback
 import urllib.parse
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from gdanim.config import BuildConfig
 from gdanim.errors import GdanimError
 
 EVENTS = "__gdanim__/events"   # the state stream, under the base path
@@ -286,6 +287,31 @@ def check_base_path(value: str) -> str:
 
 # --- building and watching --------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Request:
+    """What to build, as given on the command line. Read again for every build, so an
+    edited gdanim.toml counts."""
+
+    out: str
+    only: tuple[str, ...]
+    quality: str
+    config_path: str | None = None
+
+    @contextmanager
+    def config(self):
+        """(BuildConfig, the settings file or None), with gdanim.toml's chapters
+        installed meanwhile; raises ConfigError for bad options or settings. The preview
+        keeps every link relative, even with a site_url in gdanim.toml."""
+        from gdanim import settings
+        from gdanim.config import FORMATS, parse_build_config
+        from gdanim.scenarios import SCENARIOS, installed
+
+        chosen = settings.load(self.config_path)
+        with installed(chosen.scenarios):
+            yield parse_build_config(self.out, self.only, ",".join(FORMATS), self.quality,
+                                     list(SCENARIOS), "", chosen.site), chosen.path
+
+
 def describe(error: BaseException) -> str:
     """A failed build's error in a few lines: the message, and where it happened."""
     if isinstance(error, (GdanimError, click.ClickException)):
@@ -299,14 +325,15 @@ def describe(error: BaseException) -> str:
     return "".join(lines).strip() + where
 
 
-def _build_in_child(config: BuildConfig, answer) -> None:
+def _build_in_child(request: Request, answer) -> None:
     """Run in a fresh interpreter: build, then send None or the error's description."""
     import jinja2
 
     try:
         from gdanim.build import build
 
-        build(config, progress=True, reuse=True)
+        with request.config() as (config, _):
+            build(config, progress=True, reuse=True)
         result = None
     except KeyboardInterrupt:
         result = "interrupted"
@@ -320,13 +347,13 @@ def _build_in_child(config: BuildConfig, answer) -> None:
         pass
 
 
-def rebuild(config: BuildConfig, live: LiveState, say) -> bool:
+def rebuild(request: Request, live: LiveState, say) -> bool:
     """Build in a child process; on success the open pages reload, on failure they
     show the error and the server keeps the last good site."""
     live.update(building=True)
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_build_in_child, args=(config, send), name="gdanim-build")
+    child = context.Process(target=_build_in_child, args=(request, send), name="gdanim-build")
     started = time.perf_counter()
     child.start()
     send.close()
@@ -360,15 +387,15 @@ def stop_child(child) -> None:
     child.join()
 
 
-def watched_paths(out: Path) -> list[Path]:
-    """What a rebuild depends on: the templates, gdanim's code and gdanim.toml if there
-    is one (in the current folder); never the output folder."""
+def watched_paths(out: Path, config_file: Path | None) -> list[Path]:
+    """What a rebuild depends on: the templates, gdanim's code and the settings file
+    (gdanim.toml) if there is one; never the output folder."""
     import gdanim
     from gdanim.resources import templates_dir
 
     paths = [templates_dir(), Path(gdanim.__file__).resolve().parent]
-    if Path("gdanim.toml").is_file():
-        paths.append(Path("gdanim.toml").resolve())
+    if config_file:
+        paths.append(Path(config_file).resolve())
     keep = []
     for path in paths:
         if not any(other in path.parents for other in paths) and path not in keep:
@@ -376,12 +403,14 @@ def watched_paths(out: Path) -> list[Path]:
     return [p for p in keep if p.exists() and p != out and out not in p.parents]
 
 
-def serve(config: BuildConfig, base: str, port: int) -> None:
-    """Build, serve on 127.0.0.1:`port` under `base`, rebuild on changes; Ctrl-C stops."""
+def serve(request: Request, base: str, port: int) -> None:
+    """Build, serve on 127.0.0.1:`port` under `base`, rebuild on changes; Ctrl-C stops.
+    Bad options or settings raise ConfigError before anything starts."""
     import watchfiles
 
     say = lambda message: click.echo(message, err=True)  # noqa: E731
-    out = config.out.resolve()
+    with request.config() as (config, config_file):
+        out = config.out.resolve()
     live = LiveState()
     server = open_server(out, base, port, live)
     threading.Thread(target=server.serve_forever, name="gdanim-serve", daemon=True).start()
@@ -389,15 +418,15 @@ def serve(config: BuildConfig, base: str, port: int) -> None:
     say(f"Serving {out} at {url}  (Ctrl-C stops)")
     default = watchfiles.DefaultFilter()
     try:
-        rebuild(config, live, say)
-        paths = watched_paths(out)
+        rebuild(request, live, say)
+        paths = watched_paths(out, config_file)
         say("Watching for changes in " + ", ".join(map(str, paths)))
         for changes in watchfiles.watch(
                 *paths, watch_filter=lambda change, path: default(change, path)
                 and out not in Path(path).parents, raise_interrupt=True):
             names = sorted({Path(path).name for _, path in changes})
             say(f"Changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}")
-            rebuild(config, live, say)
+            rebuild(request, live, say)
     except KeyboardInterrupt:
         pass
     finally:

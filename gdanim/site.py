@@ -2,8 +2,7 @@
 
 Templates get `math(tex)` (MathML) and `source("module:function")` (highlighted code)
 as globals. The 404 page is the exception to relative URLs: GitHub Pages serves it at
-any depth, so it carries its own styles, and links to the site by its public address
-when the build knows it (--site-url), else finds the site root in the browser."""
+any depth, so it carries its own styles and finds the site root in the browser."""
 from __future__ import annotations
 
 import shutil
@@ -14,11 +13,12 @@ from pathlib import Path
 import jinja2
 
 from gdanim import formulas, listings, publish, text
+from gdanim.config import SiteInfo
 from gdanim.resources import templates_dir
 
 TEMPLATES = templates_dir()
 STATIC = TEMPLATES / "static"
-SITE_TITLE = "Gradient descent, step by step"
+SITE_TITLE = SiteInfo().title
 
 
 def fmt(value, spec: str = "") -> str:
@@ -49,15 +49,16 @@ def page_media() -> PageMedia:
     return _page_media.get()
 
 
-def environment() -> jinja2.Environment:
+def environment(site: SiteInfo | None = None) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              autoescape=jinja2.select_autoescape(["html", "xml"],
                                                                  default_for_string=True),
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(fmt=fmt, decimal=text.decimal, math=formulas.math, tex=formulas.tex_number)
-    env.globals.update(site_title=SITE_TITLE, math=formulas.math, source=listings.source,
-                       page_media=page_media)
+    site = site or SiteInfo()
+    env.globals.update(site_title=site.title, site_author=site.author, math=formulas.math,
+                       source=listings.source, page_media=page_media)
     return env
 
 
@@ -70,17 +71,20 @@ def render(template: jinja2.Template, **context) -> str:
         _page_media.reset(token)
 
 
-def render_pages(pages: list[dict], site_url: str | None = None) -> dict[str, str]:
+def render_pages(pages: list[dict], site: SiteInfo | None = None) -> dict[str, str]:
     """Map output file name -> HTML for the index, every chapter page and 404.html.
     Each page dict has slug, title, summary, href, numbers, animations, stills, cover
-    (a small picture for the index, or None) and context. With `site_url` (ending in
-    "/") pages carry canonical and link-preview tags, and 404.html absolute links."""
-    env = environment()
+    (a small picture for the index, or None), context and optionally template (default
+    chapters/<slug>.html). `site` is gdanim.toml's [site]: title, author and the public
+    address; with an address pages carry canonical and link-preview tags, and 404.html
+    absolute links."""
+    env = environment(site)
+    site_url = (site.site_url if site else "") or None
     out = {"index.html": render(env.get_template("index.html"), pages=pages, page=None,
                                 social=publish.page_meta(None, pages, site_url))}
     for i, page in enumerate(pages):
         out[page["href"]] = render(
-            env.get_template(f"chapters/{page['slug']}.html"),
+            env.get_template(page.get("template") or f"chapters/{page['slug']}.html"),
             page=page, pages=pages, number=i + 1,
             prev=pages[i - 1] if i > 0 else None,
             next=pages[i + 1] if i + 1 < len(pages) else None,
