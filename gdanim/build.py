@@ -74,6 +74,7 @@ def build(config: BuildConfig, progress: bool = True, reuse: bool = True) -> dic
         # 3. Pages, static files and the manifest.
         for name, html in site.render_pages(pages).items():
             (staging / name).write_text(html, encoding="utf-8")
+        from gdanim import notebook; notebook.write(staging, pages)  # site/lesson.ipynb
         site.copy_static(staging)
         manifest = make_manifest(config, pages)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")

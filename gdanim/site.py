@@ -67,6 +67,7 @@ def environment() -> jinja2.Environment:
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(fmt=fmt, decimal=text.decimal, math=formulas.math, tex=formulas.tex_number)
     env.globals.update(site_title=SITE_TITLE, math=formulas.math, source=listings.source,
+                       lesson=listings.lesson,
                        page_media=page_media)
     return env
 
@@ -94,6 +95,7 @@ def render_pages(pages: list[dict]) -> dict[str, str]:
             next=pages[i + 1] if i + 1 < len(pages) else None,
             n=page["numbers"], animations={a.name: a for a in page["animations"]},
             stills={s.name: s for s in page["stills"]}, **page["context"])
+    out["about.html"] = render(env.get_template("about.html"), pages=pages, page=None)
     out["404.html"] = render(env.get_template("404.html"), pages=pages, page=None,
                              inline_css=(STATIC / "style.css").read_text(encoding="utf-8"),
                              favicon_uri=data_uri(STATIC / "favicon.svg"))

@@ -1,62 +1,81 @@
-"""The optimizer race: every path on one loss contour, and every loss curve beside it."""
+"""An optimizer race: every path on one loss contour, and every loss curve beside it,
+with the x axis in epochs (passes over the data) whatever the runs' step sizes."""
 from __future__ import annotations
+
+from typing import Callable
 
 import numpy as np
 from matplotlib.patheffects import withStroke
 
 from gdanim.config import Quality
 from gdanim.values import FrameTable, Scene
-from gdanim.scenes import (INK, ORANGE, PURPLE, SKY, VERMILION, freeze_layout, new_figure,
+from gdanim.scenes import (BLUE, GREY, INK, ORANGE, PURPLE, SKY, freeze_layout, new_figure,
                            readout)
 from gdanim.scenes.surface import contour
 
+# Gaps below this are float32 rounding, not progress; the figure says so.
 FLOOR = 1e-6
-# Colour, line style and marker per entry: each run is identifiable without colour too.
-LOOKS = {"gd": (INK, "-", "o"), "sgd": (SKY, (0, (1, 1.5)), "s"),
+# Colour, line style and marker per run, so each is identifiable without colour too.
+# No two share a hue family: near-black, sky blue, orange, pink, dark blue.
+LOOKS = {"gd": (INK, "-", "o"), "sgd": (SKY, (0, (1, 1.2)), "s"),
          "momentum": (ORANGE, "-", "^"), "rmsprop": (PURPLE, (0, (5, 2)), "D"),
-         "adam": (VERMILION, "-", "*")}
+         "adam": (BLUE, (0, (8, 2, 2, 2)), "*")}
+# Runs drawn first are widest, so a later path on top never hides an earlier one.
+WIDTHS = (6.0, 4.2, 3.0, 2.0)
 
 
-def race_scene(quality: Quality, runs, entries, frames: FrameTable, best_loss: float,
-               view, batch_size: int) -> Scene:
+def race_scene(quality: Quality, runs, keys, labels, frames: FrameTable, best_loss: float,
+               view, positions, readout_text: Callable[[int], str],
+               steps_per_epoch=None, problem: str = "penguins",
+               axis_labels=("intercept", "slope")) -> Scene:
+    """Frame i shows run k at row positions[k][i]; run k takes steps_per_epoch[k]
+    steps per epoch (default 1 for every run)."""
     fig = new_figure(quality)
     surface_ax, loss_ax = fig.subplots(1, 2, width_ratios=[1.1, 1])
-    contour(surface_ax, *view)
-    surface_ax.set(xlabel="intercept", ylabel="slope", title="Paths on the loss surface",
-                   aspect="equal")
-    steps = np.arange(len(runs[0].loss))
-    # Below FLOOR the differences are float32 rounding, not progress.
+    contour(surface_ax, *view, problem=problem)
+    surface_ax.set(xlabel=axis_labels[0], ylabel=axis_labels[1],
+                   title="Paths on the loss surface", aspect="equal")
+    per_epoch = steps_per_epoch or [1] * len(runs)
+    xs = [np.arange(len(r.loss)) / s for r, s in zip(runs, per_epoch)]
     gaps = [np.maximum(r.loss - best_loss, FLOOR) for r in runs]
-    loss_ax.set(yscale="log", xlim=(0, steps[-1]), ylim=(FLOOR * 0.7, max(g.max() for g in gaps) * 2),
-                xlabel="step", ylabel="loss above the best possible",
-                title="Loss by step (log scale)")
-    surface_ax.annotate("start", runs[0].params[0], xytext=(0, -22), textcoords="offset points",
+    top = max(g.max() for g in gaps) * 2
+    loss_ax.set(yscale="log", xlim=(0, max(x[-1] for x in xs)), ylim=(FLOOR * 0.5, top),
+                xlabel="epoch (passes over the data)", ylabel="loss above the best possible",
+                title="Loss by epoch (log scale)")
+    if min(g.min() for g in gaps) <= FLOOR:
+        loss_ax.axhline(FLOOR, color=GREY, lw=1.2, ls=":")
+        loss_ax.text(0.99, FLOOR * 1.4, "32-bit rounding floor: closer is drawn here",
+                     transform=loss_ax.get_yaxis_transform(), ha="right", va="bottom",
+                     fontsize=12, color="#555555")
+    surface_ax.annotate("start", runs[0].params[0], xytext=(0, -24), textcoords="offset points",
                         ha="center", color="white", weight="bold")
     moving, paths, heads, curves = [], [], [], []
-    for entry in entries:
-        colour, style, marker = LOOKS[entry.key]
+    for k, (key, label) in enumerate(zip(keys, labels)):
+        colour, style, marker = LOOKS[key]
+        width = WIDTHS[k % len(WIDTHS)] if len(runs) > 2 else (4.5, 2.4)[k]
         # A white halo keeps dark lines visible on the dark bottom of the bowl.
-        path, = surface_ax.plot([], [], color=colour, ls=style, lw=2.2,
-                                path_effects=[withStroke(linewidth=4.5, foreground="white")])
-        head, = surface_ax.plot([], [], marker, color=colour, ms=13, mec="white", mew=1.5)
-        curve, = loss_ax.plot([], [], color=colour, ls=style, lw=2.6, marker=marker,
-                              markevery=[-1], ms=10, label=f"{entry.short}\n{entry.settings}")
+        path, = surface_ax.plot([], [], color=colour, ls=style, lw=width, zorder=3 + k * 0.1,
+                                path_effects=[withStroke(linewidth=width + 2.5,
+                                                         foreground="white")])
+        head, = surface_ax.plot([], [], marker, color=colour, ms=15 if marker == "*" else 12,
+                                mec="white", mew=1.5, zorder=4)
+        curve, = loss_ax.plot([], [], color=colour, ls=style, lw=max(width * 0.7, 2.2),
+                              marker=marker, markevery=[-1], ms=11, label=label, zorder=3 + k)
         paths.append(path), heads.append(head), curves.append(curve)
         moving += [path, head, curve]
-    fig.legend(handles=curves, loc="outside lower center", ncol=len(entries), fontsize=13,
-               handlelength=2.4, columnspacing=1.2)
+    fig.legend(handles=curves, loc="outside lower center", ncol=len(runs), fontsize=13,
+               handlelength=2.8, columnspacing=1.4)
     text = readout(fig)
     moving.append(text)
     freeze_layout(fig)
     params = [r.params for r in runs]
 
     def update(i: int) -> None:
-        step = int(frames.epoch[i])
         for k in range(len(runs)):
-            paths[k].set_data(params[k][: step + 1, 0], params[k][: step + 1, 1])
-            heads[k].set_data([params[k][step, 0]], [params[k][step, 1]])
-            curves[k].set_data(steps[: step + 1], gaps[k][: step + 1])
-        text.set_text(f"step {step:3d} of {steps[-1]}    mini-batches of {batch_size}, "
-                      f"in the same order for every stochastic run")
+            row = int(positions[k][i])
+            paths[k].set_data(params[k][: row + 1, 0], params[k][: row + 1, 1])
+            heads[k].set_data([params[k][row, 0]], [params[k][row, 1]])
+            curves[k].set_data(xs[k][: row + 1], gaps[k][: row + 1])
+        text.set_text(readout_text(int(frames.epoch[i])))
 
     return Scene(fig, moving, update, len(frames))
