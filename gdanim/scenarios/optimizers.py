@@ -20,7 +20,7 @@ START = (-2.0, 0.0)
 LEARNING_RATE = 0.05
 BATCH_SIZE = 32
 SEED = 0
-NOISE_EPOCHS = 15
+NOISE_EPOCHS = 16
 RACE_EPOCHS = 150
 VALLEY_EPOCHS = 1200
 VALLEY_START = (-2.0, 0.0)
@@ -216,7 +216,9 @@ def run(quality: Quality) -> Chapter:
         "gd_noise_final_loss": noise_final["gd"], "sgd_noise_final_loss": noise_final["sgd"],
         "sgd_within_5pct_epoch": None if sgd_close is None else sgd_close / per_epoch,
         "gd_within_5pct_epoch": gd_close,
-        "sgd_late_max_gap": float(sgd_late.max()), "sgd_late_min_gap": float(sgd_late.min())}
+        "sgd_late_max_gap": float(sgd_late.max()), "sgd_late_min_gap": float(sgd_late.min()),
+        "sgd_late_median_gap": float(np.median(sgd_late)),
+        "gd_noise_final_gap": noise_final["gd"] - best_loss}
     noise_caption = (f"After {NOISE_EPOCHS} passes over the data the full-batch run's loss is "
                      f"{noise_final['gd']:.4f} and the mini-batch run's {noise_final['sgd']:.4f} "
                      f"(best possible {best_loss:.4f}).")
@@ -312,7 +314,7 @@ def run(quality: Quality) -> Chapter:
                            labels=[f"{e.short}\n{e.settings}" for e in v_entries],
                            frames=valley_frames, best_loss=v_best, view=VALLEY_VIEW,
                            positions=[valley_frames.epoch] * len(v_entries),
-                           problem="raw",
+                           problem="raw", surface_width=1.5,
                            axis_labels=(f"intercept ({RAW_MASS_UNIT})",
                                         f"slope ({RAW_MASS_UNIT} per {RAW_BILL_UNIT})"),
                            readout_text=partial(_epoch_readout, epochs=VALLEY_EPOCHS,
@@ -330,7 +332,8 @@ def run(quality: Quality) -> Chapter:
                             "arrivals": arrivals, "ranked": ranked, "caption": caption,
                             "noise_caption": noise_caption, "valley_entries": v_entries,
                             "valley_arrivals": v_arrivals, "valley_ranked": v_ranked,
-                            "valley_caption": valley_caption, "hovering": hovering})
+                            "valley_caption": valley_caption, "hovering": hovering,
+                            "gd_fractions": GD_FRACTIONS})
 
 
 def _noise_readout(step: int, per_epoch: int, epochs: int) -> str:

@@ -17,21 +17,21 @@ from gdanim.scenes.surface import contour
 FLOOR = 1e-6
 # Colour, line style and marker per run, so each is identifiable without colour too.
 # No two share a hue family: near-black, sky blue, orange, pink, dark blue.
-LOOKS = {"gd": (INK, "-", "o"), "sgd": (SKY, (0, (1, 1.2)), "s"),
+LOOKS = {"gd": (INK, "-", "o"), "sgd": (SKY, (0, (3, 1.2)), "s"),
          "momentum": (ORANGE, "-", "^"), "rmsprop": (PURPLE, (0, (5, 2)), "D"),
          "adam": (BLUE, (0, (8, 2, 2, 2)), "*")}
 # Runs drawn first are widest, so a later path on top never hides an earlier one.
-WIDTHS = (6.0, 4.2, 3.0, 2.0)
+WIDTHS = (7.0, 3.6, 2.6, 1.8)
 
 
 def race_scene(quality: Quality, runs, keys, labels, frames: FrameTable, best_loss: float,
                view, positions, readout_text: Callable[[int], str],
                steps_per_epoch=None, problem: str = "penguins",
-               axis_labels=("intercept", "slope")) -> Scene:
+               axis_labels=("intercept", "slope"), surface_width: float = 1.1) -> Scene:
     """Frame i shows run k at row positions[k][i]; run k takes steps_per_epoch[k]
     steps per epoch (default 1 for every run)."""
     fig = new_figure(quality)
-    surface_ax, loss_ax = fig.subplots(1, 2, width_ratios=[1.1, 1])
+    surface_ax, loss_ax = fig.subplots(1, 2, width_ratios=[surface_width, 1])
     contour(surface_ax, *view, problem=problem)
     surface_ax.set(xlabel=axis_labels[0], ylabel=axis_labels[1],
                    title="Paths on the loss surface", aspect="equal")
@@ -39,24 +39,27 @@ def race_scene(quality: Quality, runs, keys, labels, frames: FrameTable, best_lo
     xs = [np.arange(len(r.loss)) / s for r, s in zip(runs, per_epoch)]
     gaps = [np.maximum(r.loss - best_loss, FLOOR) for r in runs]
     top = max(g.max() for g in gaps) * 2
-    loss_ax.set(yscale="log", xlim=(0, max(x[-1] for x in xs)), ylim=(FLOOR * 0.5, top),
+    loss_ax.set(yscale="log", xlim=(0, max(x[-1] for x in xs)), ylim=(FLOOR * 0.12, top),
                 xlabel="epoch (passes over the data)", ylabel="loss above the best possible",
                 title="Loss by epoch (log scale)")
     if min(g.min() for g in gaps) <= FLOOR:
         loss_ax.axhline(FLOOR, color=GREY, lw=1.2, ls=":")
-        loss_ax.text(0.99, FLOOR * 1.4, "32-bit rounding floor: closer is drawn here",
-                     transform=loss_ax.get_yaxis_transform(), ha="right", va="bottom",
-                     fontsize=12, color="#555555")
-    surface_ax.annotate("start", runs[0].params[0], xytext=(0, -24), textcoords="offset points",
-                        ha="center", color="white", weight="bold")
+        # Curves stop at the floor, so the band below it is free for the label.
+        loss_ax.text(0.99, FLOOR * 0.8, "floor: closer than this is 32-bit rounding",
+                     transform=loss_ax.get_yaxis_transform(), ha="right", va="top",
+                     fontsize=12, color="#444444")
+    surface_ax.annotate("start", runs[0].params[0], xytext=(-12, 0), textcoords="offset points",
+                        ha="right", va="center", color="white", weight="bold",
+                        path_effects=[withStroke(linewidth=3, foreground=INK)])
     moving, paths, heads, curves = [], [], [], []
     for k, (key, label) in enumerate(zip(keys, labels)):
         colour, style, marker = LOOKS[key]
-        width = WIDTHS[k % len(WIDTHS)] if len(runs) > 2 else (4.5, 2.4)[k]
-        # A white halo keeps dark lines visible on the dark bottom of the bowl.
+        width = WIDTHS[k % len(WIDTHS)] if len(runs) > 2 else (6.0, 3.0)[k]
+        # A white halo keeps the widest, darkest line visible on the bowl's dark bottom;
+        # the narrower ones drawn over it get none, so they never cover it.
+        halo = [withStroke(linewidth=width + 2.5, foreground="white")] if k == 0 else []
         path, = surface_ax.plot([], [], color=colour, ls=style, lw=width, zorder=3 + k * 0.1,
-                                path_effects=[withStroke(linewidth=width + 2.5,
-                                                         foreground="white")])
+                                path_effects=halo)
         head, = surface_ax.plot([], [], marker, color=colour, ms=15 if marker == "*" else 12,
                                 mec="white", mew=1.5, zorder=4)
         curve, = loss_ax.plot([], [], color=colour, ls=style, lw=max(width * 0.7, 2.2),
