@@ -314,7 +314,7 @@ def run(quality: Quality) -> Chapter:
                            labels=[f"{e.short}\n{e.settings}" for e in v_entries],
                            frames=valley_frames, best_loss=v_best, view=VALLEY_VIEW,
                            positions=[valley_frames.epoch] * len(v_entries),
-                           problem="raw", surface_width=1.5,
+                           problem="raw", surface_width=1.5, start_label=((-12, 0), "right"),
                            axis_labels=(f"intercept ({RAW_MASS_UNIT})",
                                         f"slope ({RAW_MASS_UNIT} per {RAW_BILL_UNIT})"),
                            readout_text=partial(_epoch_readout, epochs=VALLEY_EPOCHS,

@@ -19,7 +19,7 @@ FLOOR = 1e-6
 # No two share a hue family: near-black, sky blue, orange, pink, dark blue.
 LOOKS = {"gd": (INK, "-", "o"), "sgd": (SKY, (0, (3, 1.2)), "s"),
          "momentum": (ORANGE, "-", "^"), "rmsprop": (PURPLE, (0, (5, 2)), "D"),
-         "adam": (BLUE, (0, (8, 2, 2, 2)), "*")}
+         "adam": (BLUE, (0, (8, 2, 2, 2)), "P")}
 # Runs drawn first are widest, so a later path on top never hides an earlier one.
 WIDTHS = (7.0, 3.6, 2.6, 1.8)
 
@@ -27,7 +27,8 @@ WIDTHS = (7.0, 3.6, 2.6, 1.8)
 def race_scene(quality: Quality, runs, keys, labels, frames: FrameTable, best_loss: float,
                view, positions, readout_text: Callable[[int], str],
                steps_per_epoch=None, problem: str = "penguins",
-               axis_labels=("intercept", "slope"), surface_width: float = 1.1) -> Scene:
+               axis_labels=("intercept", "slope"), surface_width: float = 1.1,
+               start_label=((0, -24), "center")) -> Scene:
     """Frame i shows run k at row positions[k][i]; run k takes steps_per_epoch[k]
     steps per epoch (default 1 for every run)."""
     fig = new_figure(quality)
@@ -48,8 +49,9 @@ def race_scene(quality: Quality, runs, keys, labels, frames: FrameTable, best_lo
         loss_ax.text(0.99, FLOOR * 0.8, "floor: closer than this is 32-bit rounding",
                      transform=loss_ax.get_yaxis_transform(), ha="right", va="top",
                      fontsize=12, color="#444444")
-    surface_ax.annotate("start", runs[0].params[0], xytext=(-12, 0), textcoords="offset points",
-                        ha="right", va="center", color="white", weight="bold",
+    offset, align = start_label
+    surface_ax.annotate("start", runs[0].params[0], xytext=offset, textcoords="offset points",
+                        ha=align, va="center", color="white", weight="bold",
                         path_effects=[withStroke(linewidth=3, foreground=INK)])
     moving, paths, heads, curves = [], [], [], []
     for k, (key, label) in enumerate(zip(keys, labels)):
