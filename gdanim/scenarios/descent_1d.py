@@ -21,7 +21,7 @@ def descend_belt(start: float = START, learning_rate: float = LEARNING_RATE,
 
 
 @scenario("descent-1d", "Gradient descent in one dimension",
-          "Start at 0 and repeatedly step against the slope: the guess slides to the answer.")
+          "Start at 0 and repeatedly step against the gradient: the guess slides to the answer.")
 def run(quality: Quality) -> Chapter:
     from functools import partial
 
