@@ -69,7 +69,7 @@ class Links(HTMLParser):
 def test_every_link_and_asset_resolves_relatively(built_site):
     # 404.html is served at any depth, so it finds the site root by script instead
     # (tests/test_browser.py covers it).
-    pages = sorted(p for p in built_site.glob("*.html") if p.name != "404.html")
+    pages = sorted(p for p in built_site.rglob("*.html") if p.name != "404.html")
     assert {p.name for p in pages} >= {"index.html", "grid-search.html", "descent-1d.html"}
     for page in pages:
         parser = Links()
@@ -95,10 +95,15 @@ def test_chapter_pages_link_in_order(built_site, manifest):
         assert f'href="{before}"' in (built_site / after).read_text()
 
 
-def test_build_twice_gives_the_same_manifest(tmp_path, manifest):
+def test_build_twice_gives_the_same_files(tmp_path, manifest):
+    """Two clean builds: the same manifest, which holds every file's SHA-256, so every
+    page, poster, GIF and MP4 is byte-identical."""
     out = tmp_path / "again"
-    assert run_cli("build", "--out", str(out), "--quality", "draft", "--quiet").exit_code == 0
-    assert json.loads((out / "manifest.json").read_text()) == manifest
+    assert run_cli("build", "--out", str(out), "--quality", "draft", "--quiet",
+                   "--fresh").exit_code == 0
+    again = json.loads((out / "manifest.json").read_text())
+    assert again["files"] == manifest["files"]
+    assert again == manifest
 
 
 def test_only_and_formats_limit_the_output(tmp_path):
@@ -123,12 +128,15 @@ def test_second_build_reuses_every_unchanged_animation(tmp_path):
     manifest = (out / "manifest.json").read_text()
     second = run_cli(*args)
     assert second.exit_code == 0
-    assert second.output.count("reused") == 2 and "video" not in second.output
-    assert mp4.stat().st_ino == before            # the very same file, linked across
+    assert "up to date" in second.output and "animation" not in second.output
+    assert mp4.stat().st_ino == before            # the very same file, untouched
     assert (out / "manifest.json").read_text() == manifest
+    def rendered(result):
+        return [line for line in result.output.splitlines() if line.startswith("  animation ")]
+
     fresh = run_cli(*args, "--fresh")
-    assert "reused" not in fresh.output and fresh.output.count("video") == 2
-    # A different set of formats is a different output: rendered again.
+    assert len(rendered(fresh)) == 2 and fresh.output.count("computed") == 2
+    # A different set of formats is a different output: rendered again, not recomputed.
     fewer = run_cli(*args, "--formats", "mp4")
-    assert "reused" not in fewer.output
+    assert len(rendered(fewer)) == 2 and "computed" not in fewer.output
     assert first.exit_code == fresh.exit_code == fewer.exit_code == 0
