@@ -45,6 +45,9 @@ def build(pages: list[dict]):
             f"## {number}. {page['title']}\n\n{note} The page explains it: "
             f"[{page['href']}]({page['href']})."))
         cells.append(new_code_cell(lesson_path(page["slug"]).read_text(encoding="utf-8")))
+    # nbformat gives each new cell a random id; fixed ids keep two builds identical.
+    for number, cell in enumerate(cells):
+        cell["id"] = f"cell-{number}"
     notebook = new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"}})

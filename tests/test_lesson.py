@@ -108,3 +108,12 @@ def test_notebook_is_valid_and_runs_to_the_manifest_numbers(built_site, manifest
         check_namespace(slug, namespace, manifest["numbers"])
     index = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'href="lesson.ipynb"' in index
+
+
+def test_notebook_is_the_same_every_time_it_is_built():
+    import nbformat
+
+    from gdanim.notebook import build
+
+    pages = [{"slug": slug, "title": slug, "href": f"{slug}.html"} for slug in CHECKS]
+    assert nbformat.writes(build(pages)) == nbformat.writes(build(pages))
