@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gdanim.listings import lesson_path
+from gdanim.listings import ListingError, lesson_path
 
 NAME = "lesson.ipynb"
 
@@ -33,13 +33,24 @@ NOTES = {
 }
 
 
+def has_lesson(slug: str) -> bool:
+    try:
+        lesson_path(slug)
+    except ListingError:
+        return False
+    return True
+
+
 def build(pages: list[dict]):
-    """An nbformat v4 notebook for the chapters in `pages` (dicts with slug, title, href)."""
+    """An nbformat v4 notebook for the chapters in `pages` (dicts with slug, title, href)
+    that have a lesson script; chapters made from a user's own CSV have none."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
     cells = [new_markdown_cell(INTRO)]
     for number, page in enumerate(pages, start=1):
+        if not has_lesson(page["slug"]):    # a chapter from the user's own CSV
+            continue
         note = NOTES.get(page["slug"], "")
         cells.append(new_markdown_cell(
             f"## {number}. {page['title']}\n\n{note} The page explains it: "

@@ -117,3 +117,6 @@ def test_notebook_is_the_same_every_time_it_is_built():
 
     pages = [{"slug": slug, "title": slug, "href": f"{slug}.html"} for slug in CHECKS]
     assert nbformat.writes(build(pages)) == nbformat.writes(build(pages))
+    # A chapter from the user's own CSV has no lesson script and is left out.
+    own = build(pages + [{"slug": "my-data", "title": "Mine", "href": "my-data.html"}])
+    assert len(own.cells) == len(build(pages).cells)
