@@ -3,6 +3,7 @@ together with every process it starts (Python plus its ffmpeg children), read fr
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import threading
 import time
@@ -19,6 +20,15 @@ def stopwatch() -> Iterator[list[float]]:
         yield took
     finally:
         took.append(time.perf_counter() - started)
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished children so far."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
 
 
 def _children() -> dict[int, list[int]]:

@@ -138,6 +138,7 @@ FAKES = {
     "has-no-libx264": "echo \"[vost#0:0 @ 0x5] Unknown encoder 'libx264'\" >&2\n"
                       "echo 'Error opening output files: Encoder not found' >&2\nexit 8\n",
     "hangs": "sleep 60 &\necho $! > \"$(dirname \"$0\")/child.pid\"\nwait\n",
+    "hangs-after-the-last-frame": "cat > /dev/null\nsleep 60\n",
 }
 EXPECTED = {
     "exits-0-without-writing": "reported success but wrote nothing to a.mp4",
@@ -147,6 +148,7 @@ EXPECTED = {
     "has-no-libx264": r"has no H.264 encoder \(libx264\)(.|\n)*--formats gif,poster",
     "hangs": r"made no progress for 1 s while encoding a.mp4 and a.gif and was stopped"
              r"(.|\n)*GDANIM_FFMPEG_TIMEOUT",
+    "hangs-after-the-last-frame": r"made no progress for 1 s while encoding a.mp4 and a.gif",
     "missing": "ffmpeg is missing: there is no program at .*nowhere/ffmpeg",
     "not-executable": r"cannot be run \(it is not executable\)(.|\n)*chmod \+x",
 }
