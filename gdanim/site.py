@@ -8,23 +8,12 @@ from __future__ import annotations
 import shutil
 import urllib.parse
 from contextvars import ContextVar
-from importlib import resources
 from pathlib import Path
 
 import jinja2
 
 from gdanim import formulas, listings, text
-
-
-
-def templates_dir() -> Path:
-    """The page templates: inside the installed package (a wheel maps the project's
-    top-level templates/ to gdanim/templates/), or beside the package in a checkout."""
-    packaged = resources.files("gdanim") / "templates"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "templates"
-
+from gdanim.resources import templates_dir
 
 TEMPLATES = templates_dir()
 STATIC = TEMPLATES / "static"
