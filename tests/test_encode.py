@@ -178,11 +178,23 @@ def test_a_broken_ffmpeg_is_a_clear_error(tmp_path, monkeypatch, kind):
     assert not out.exists() or list(out.iterdir()) == []
     if kind == "hangs":   # the watchdog took ffmpeg's own children down with it
         child = int((tools / "child.pid").read_text())
-        assert not Path(f"/proc/{child}").exists() or _is_zombie(child)
+        assert _gone(child)
 
 
-def _is_zombie(pid: int) -> bool:
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+def _gone(pid: int, within: float = 5.0) -> bool:
+    """Whether process `pid` has ended (or is a zombie) within `within` seconds: a
+    killed process takes a moment to disappear."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize("value", ["soon", "0", "-5"])
@@ -227,5 +239,5 @@ def test_sigterm_while_encoding_leaves_no_ffmpeg_behind(tmp_path):
     assert proc.wait(timeout=20) == 143, proc.stderr.read()
     for name in ("ffmpeg.pid", "child.pid"):
         pid = int((tools / name).read_text())
-        assert not Path(f"/proc/{pid}").exists() or _is_zombie(pid), name
+        assert _gone(pid), name
     assert not (tmp_path / "out" / "a.mp4").exists()
