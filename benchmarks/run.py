@@ -220,7 +220,7 @@ def cli(project: Path, env: dict, *args: str) -> dict:
 
 def build_benchmarks(quality_name: str, folder: Path, say) -> dict:
     project = project_copy(folder / "project")
-    env = {**os.environ, "XDG_CACHE_HOME": str(folder / "cache"),
+    env = {**os.environ, "GDANIM_CACHE_DIR": str(folder / "cache"),
            "PYTHONDONTWRITEBYTECODE": "1"}
     common = ("--quality", quality_name, "--quiet")
     results = {}

@@ -327,6 +327,11 @@ def check_output(path: Path, fmt: str, frames: int, shown_as: str) -> None:
                           f"h264/yuv420p, so slides and browsers may not play it: {_fix()}")
 
 
+def _shown(path: Path) -> str:
+    """A file as messages name it: its folder (the chapter) and its name."""
+    return f"{path.parent.name}/{path.name}"
+
+
 @contextmanager
 def media_writers(paths: dict[str, Path], size: tuple[int, int], fps: int,
                   poster_frame: int) -> Iterator[Callable[[int, bytes], None]]:
@@ -350,7 +355,7 @@ def media_writers(paths: dict[str, Path], size: tuple[int, int], fps: int,
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(
                 dir=videos["gif"].parent, prefix=f".{videos['gif'].name}.")))
             outputs.update(palette=work / "palette.png", lossless=work / "frames.mov")
-        names = " and ".join(path.name for path in videos.values())
+        names = " and ".join(map(_shown, videos.values()))
         ffmpeg = (stack.enter_context(Ffmpeg(encode_args(size, fps, outputs),
                                              f"encoding {names}", feed=True))
                   if outputs else None)
@@ -368,9 +373,9 @@ def media_writers(paths: dict[str, Path], size: tuple[int, int], fps: int,
             ffmpeg.finish()
         if "gif" in final:
             run(gif_args(outputs["lossless"], outputs["palette"], final["gif"]),
-                f"making {videos['gif'].name} from its palette")
+                f"making {_shown(videos['gif'])} from its palette")
         for fmt, tmp in final.items():
-            check_output(tmp, fmt, written, videos[fmt].name)
+            check_output(tmp, fmt, written, _shown(videos[fmt]))
     if "poster" in paths:
         if not poster:
             raise ValueError(f"poster frame {poster_frame} was never rendered")

@@ -3,6 +3,7 @@ missing, broken, crashing or hung ffmpeg is a clear FfmpegError, never a hang.""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -141,14 +142,15 @@ FAKES = {
     "hangs-after-the-last-frame": "cat > /dev/null\nsleep 60\n",
 }
 EXPECTED = {
-    "exits-0-without-writing": "reported success but wrote nothing to a.mp4",
-    "crashes-mid-stream": r"ffmpeg crashed \(signal SIGSEGV\) while encoding a.mp4 and a.gif"
-                          r"(.|\n)*Segmentation fault",
+    "exits-0-without-writing": r"reported success but wrote nothing to \w+/a.mp4",
+    "crashes-mid-stream": r"ffmpeg crashed \(signal SIGSEGV\) while encoding \w+/a.mp4 and "
+                          r"\w+/a.gif(.|\n)*Segmentation fault",
     "fails": r"ffmpeg failed \(exit 1\)(.|\n)*Conversion failed!",
     "has-no-libx264": r"has no H.264 encoder \(libx264\)(.|\n)*--formats gif,poster",
-    "hangs": r"made no progress for 1 s while encoding a.mp4 and a.gif and was stopped"
-             r"(.|\n)*GDANIM_FFMPEG_TIMEOUT",
-    "hangs-after-the-last-frame": r"made no progress for 1 s while encoding a.mp4 and a.gif",
+    "hangs": r"made no progress for 1 s while encoding \w+/a.mp4 and \w+/a.gif and was "
+             r"stopped(.|\n)*GDANIM_FFMPEG_TIMEOUT",
+    "hangs-after-the-last-frame": r"made no progress for 1 s while encoding \w+/a.mp4 and "
+                                  r"\w+/a.gif",
     "missing": "ffmpeg is missing: there is no program at .*nowhere/ffmpeg",
     "not-executable": r"cannot be run \(it is not executable\)(.|\n)*chmod \+x",
 }
@@ -241,3 +243,27 @@ def test_sigterm_while_encoding_leaves_no_ffmpeg_behind(tmp_path):
         pid = int((tools / name).read_text())
         assert _gone(pid), name
     assert not (tmp_path / "out" / "a.mp4").exists()
+
+
+@pytest.mark.parametrize("kind", ["exits-0-without-writing", "hangs"])
+def test_a_build_with_a_broken_ffmpeg_says_so_and_keeps_the_previous_site(
+        built_site, tmp_path, monkeypatch, kind):
+    import shutil
+
+    from tests.conftest import run_cli
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(fake_ffmpeg(tools, kind)))
+    monkeypatch.setenv(encode.TIMEOUT_ENV, "1")
+    result = run_cli("build", "--out", str(site), "--quality", "draft", "--only",
+                     "grid-search", "--fresh", "--jobs", "1", "--quiet")
+    assert result.exit_code == 1, result.output
+    assert "Error: ffmpeg" in result.output and "Traceback" not in result.output
+    expected = EXPECTED[kind].replace(r"\w+/a.mp4", "grid-search/sweep.mp4")
+    assert re.search(expected.replace(r"\w+/a.gif", "grid-search/sweep.gif"), result.output)
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "tools"]
