@@ -210,6 +210,9 @@ class Ffmpeg:
                 f"ffmpeg made no progress for {self.limit:g} s while {self.what} and was "
                 f"stopped. If the machine is only very busy, allow it more time with "
                 f"{TIMEOUT_ENV}=600 (seconds); otherwise {_fix()}{words}")
+        if "No space left on device" in said:
+            return FfmpegError(f"the disk is full while {self.what}; free some space and "
+                               f"build again")
         if re.search(r"Unknown encoder 'libx264'|Encoder \S*libx264\S* not found", said):
             return FfmpegError(
                 f"the ffmpeg at {self.exe} has no H.264 encoder (libx264), which MP4 "
