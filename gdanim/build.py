@@ -181,6 +181,7 @@ def _write_pages(pages: list[dict], staging: Path, site_info=None) -> None:
     for name, html in site.render_pages(pages, site_info).items():
         (staging / name).write_text(html, encoding="utf-8")
     publish.write(staging, pages, site_info.site_url if site_info else None)
+    from gdanim import notebook; notebook.write(staging, pages)  # site/lesson.ipynb
     site.copy_static(staging)
 
 

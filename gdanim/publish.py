@@ -29,18 +29,20 @@ def social_file(slug: str) -> str:
     return f"media/{slug}/social.png"
 
 
-def page_meta(page: dict | None, pages: list[dict], site_url: str | None) -> dict | None:
+def page_meta(page: dict | None, pages: list[dict], site_url: str | None,
+              href: str = "", title: str | None = None) -> dict | None:
     """The absolute addresses a page's <head> needs for link previews, or None without a
-    site URL. `page` is a chapter's page dict, or None for the index, which shows the
-    first chapter's picture. Keys: url, kind, title, and image, image_alt, width, height
-    (None when the chapter has no picture)."""
+    site URL. `page` is a chapter's page dict, or None for a page of the whole site
+    (the index; `href` and `title` name another, e.g. about.html), which shows the
+    first chapter's picture. Keys: url, kind, title (None: the site's), and image,
+    image_alt, width, height (image None when there is no picture)."""
     if not site_url:
         return None
     chapters = [page] if page else pages
     pictured = next((p for p in chapters if social_source(p)), None)
-    meta = {"url": site_url + page["href"] if page else site_url,
+    meta = {"url": site_url + (page["href"] if page else href),
             "kind": "article" if page else "website",
-            "title": page["title"] if page else None,
+            "title": page["title"] if page else title,
             "image": None, "image_alt": None,
             "width": SOCIAL_SIZE[0], "height": SOCIAL_SIZE[1]}
     if pictured:
@@ -58,8 +60,10 @@ def write(site: Path, pages: list[dict], site_url: str | None) -> None:
         source = social_source(page)
         if source:
             render_social(site / source[0], site / social_file(page["slug"]))
-    write_sitemap(site / "sitemap.xml",
-                  [site_url] + [site_url + page["href"] for page in pages])
+    # Every page written, but the 404 page; the index by its folder address.
+    names = sorted(p.name for p in site.glob("*.html") if p.name not in ("index.html",
+                                                                         "404.html"))
+    write_sitemap(site / "sitemap.xml", [site_url] + [site_url + name for name in names])
     # Crawlers read robots.txt only at a host's root: under a project sub-path it is
     # ignored, and the sitemap has to be submitted by hand (e.g. Search Console).
     (site / "robots.txt").write_text(

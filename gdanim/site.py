@@ -58,7 +58,8 @@ def environment(site: SiteInfo | None = None) -> jinja2.Environment:
     env.filters.update(fmt=fmt, decimal=text.decimal, math=formulas.math, tex=formulas.tex_number)
     site = site or SiteInfo()
     env.globals.update(site_title=site.title, site_author=site.author, math=formulas.math,
-                       source=listings.source, page_media=page_media)
+                       source=listings.source, lesson=listings.lesson,
+                       page_media=page_media)
     return env
 
 
@@ -91,6 +92,9 @@ def render_pages(pages: list[dict], site: SiteInfo | None = None) -> dict[str, s
             n=page["numbers"], animations={a.name: a for a in page["animations"]},
             stills={s.name: s for s in page["stills"]},
             social=publish.page_meta(page, pages, site_url), **page["context"])
+    out["about.html"] = render(env.get_template("about.html"), pages=pages, page=None,
+                               social=publish.page_meta(None, pages, site_url, "about.html",
+                                                        "About this site"))
     out["404.html"] = render(env.get_template("404.html"), pages=pages, page=None,
                              social=None, site_url=site_url,
                              inline_css=(STATIC / "style.css").read_text(encoding="utf-8"),
