@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-FORMATS = ("mp4", "gif", "poster")
+FORMATS = ("mp4", "gif", "poster", "frames")  # frames: opt-in PNG sequence for Beamer
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,9 @@ class Quality:
 QUALITIES = {
     "draft": Quality("draft", dpi=50, fps=8, frames=16, hold=2, every_item=False),
     "web": Quality("web", dpi=100, fps=20, frames=120, hold=20, every_item=True),
+    # 1920 x 1080 for projectors; a slower frame rate and a 2-3 s hold on the result
+    # leave time to talk over each clip (see gdanim/slides.py for the kit).
+    "slides": Quality("slides", dpi=150, fps=15, frames=120, hold=36, every_item=True),
 }
 
 
