@@ -21,7 +21,7 @@ from gdanim.values import Chapter
 def build(config: BuildConfig, progress: bool = True, reuse: bool = True) -> dict:
     """Build the site described by `config`; return the manifest. With `reuse`,
     animations whose inputs are unchanged are copied from the existing site."""
-    from gdanim import cache, media, site
+    from gdanim import cache, media, site, slides
 
     started = time.perf_counter()
     say = (lambda msg: click.echo(msg, err=True)) if progress else (lambda msg: None)
@@ -72,7 +72,8 @@ def build(config: BuildConfig, progress: bool = True, reuse: bool = True) -> dic
                           "stills": stills, "cover": cover, "context": chapter.context})
 
         # 3. Pages, static files and the manifest.
-        for name, html in site.render_pages(pages).items():
+        slides.carry_over(out, staging)  # a slides kit in the old site stays, and is linked
+        for name, html in site.render_pages(pages, staging).items():
             (staging / name).write_text(html, encoding="utf-8")
         site.copy_static(staging)
         manifest = make_manifest(config, pages)

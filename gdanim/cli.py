@@ -16,9 +16,10 @@ def cli() -> None:
 @click.option("--only", multiple=True, metavar="NAME",
               help="Build only this chapter (repeatable). See `list` for names.")
 @click.option("--formats", default="mp4,gif,poster", show_default=True, metavar="LIST",
-              help="Comma list of animation formats: mp4, gif, poster.")
-@click.option("--quality", default="web", show_default=True, metavar="draft|web",
-              help="draft: small, few frames, quick previews. web: the published size.")
+              help="Comma list of animation formats: mp4, gif, poster, frames (opt-in).")
+@click.option("--quality", default="web", show_default=True, metavar="draft|web|slides",
+              help="draft: small, few frames, quick previews. web: the published size. "
+                   "slides: 1920x1080, paced for talking over (see the slides command).")
 @click.option("--fresh", is_flag=True,
               help="Render every animation again, even those unchanged since the last build.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
@@ -32,6 +33,25 @@ def build(out: str, only: tuple[str, ...], formats: str, quality: str, fresh: bo
     from gdanim.build import build as run_build
 
     run_build(config, progress=not quiet, reuse=not fresh)
+
+
+@cli.command()
+@click.option("--out", default="site", show_default=True, metavar="DIR",
+              help="The site folder; the kit is written into DIR/slides/.")
+@click.option("--only", multiple=True, metavar="NAME",
+              help="Only this chapter's animations (repeatable). See `list` for names.")
+@click.option("--formats", default="mp4,gif,poster", show_default=True, metavar="LIST",
+              help="Comma list: mp4, gif, poster, and frames (PNGs + a Beamer snippet).")
+@click.option("--fresh", is_flag=True, help="Render every animation again.")
+@click.option("--quiet", is_flag=True, help="No progress output.")
+def slides(out: str, only: tuple[str, ...], formats: str, fresh: bool, quiet: bool) -> None:
+    """Every animation at 1920x1080 with a PowerPoint/Keynote deck, a presenter view,
+    a Quarto deck and snippets, in DIR/slides/. Build the site afterwards to link them."""
+    from pathlib import Path
+
+    from gdanim import slides as kit
+
+    kit.make(Path(out), only, formats, progress=not quiet, reuse=not fresh)
 
 
 @cli.command(name="list")
