@@ -12,7 +12,8 @@ FORMATS = ("mp4", "gif", "poster", "frames")  # frames: opt-in PNG sequence for 
 @dataclass(frozen=True)
 class Quality:
     """How big and how smooth the media are. Layout is identical at every quality:
-    only the pixel density (dpi) and the number of frames change."""
+    only the pixel density (dpi), the number of frames and, for slides, the size of
+    type against the picture (`type_scale`, for the back of a lecture hall) change."""
 
     name: str
     dpi: int          # figures are 12.8 x 7.2 inches, so dpi 100 gives 1280 x 720
@@ -20,6 +21,7 @@ class Quality:
     frames: int       # target frame count for a trajectory animation
     hold: int         # frames the last picture is held before the loop restarts
     every_item: bool  # sweeps (grid candidates, epochs of a short run) show every item
+    type_scale: float = 1.0  # type and lines this much larger against the picture
 
     def sweep_frames(self, items: int, cap: int | None = None) -> int:
         """Frames for an animation that steps through `items` things one by one: all of
@@ -36,7 +38,10 @@ QUALITIES = {
     "web": Quality("web", dpi=100, fps=20, frames=120, hold=20, every_item=True),
     # 1920 x 1080 for projectors; a slower frame rate and a 2-3 s hold on the result
     # leave time to talk over each clip (see gdanim/slides.py for the kit).
-    "slides": Quality("slides", dpi=150, fps=15, frames=120, hold=36, every_item=True),
+    # type_scale stays 1.0: ticks are then 27 px (1/40 of the height), the readout 35 px;
+    # at 1.1 the optimizer race's legend and readout run off the frame.
+    "slides": Quality("slides", dpi=150, fps=15, frames=120, hold=36, every_item=True,
+                      type_scale=1.0),
 }
 
 

@@ -212,10 +212,12 @@ def write_pptx(kit: Path, slides: list[Slide]) -> Path:
     blank = deck.slide_layouts[6]
 
     first = deck.slides.add_slide(blank)
-    _text(first, TITLE, 0.6, 1.5, 8.8, 1.2, size=40, bold=True)
+    _text(first, TITLE, 0.6, 1.2, 8.8, 1.0, size=40, bold=True)
     chapters = list(dict.fromkeys(s.chapter for s in slides))
-    _text(first, f"{len(slides)} animations from {len(chapters)} chapters: "
-                 + "; ".join(chapters) + ".", 0.6, 2.8, 8.8, 1.4, size=18, colour="575C63")
+    _text(first, f"{_count(len(slides), 'animation')} from {_count(len(chapters), 'chapter')}: "
+                 + "; ".join(chapters) + ".", 0.6, 2.4, 8.8, 1.6, size=18, colour="575C63")
+    _text(first, "Each animation starts by itself and loops; click it to pause.",
+          0.6, 4.4, 8.8, 0.5, size=14, colour="575C63")
 
     for s in slides:
         slide = deck.slides.add_slide(blank)
@@ -237,11 +239,10 @@ def write_pptx(kit: Path, slides: list[Slide]) -> Path:
     frame = box.text_frame
     for i, (head, body) in enumerate(CREDITS):
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        run = para.add_run()
-        run.text = f"{head}. "
-        run.font.bold = True
-        para.add_run().text = body
-        para.space_after = _pt(10)
+        for words, bold in ((f"{head}. ", True), (body, False)):
+            run = para.add_run()
+            run.text, run.font.bold, run.font.size = words, bold, _pt(15)
+        para.space_after = _pt(12)
 
     path = kit / DECK
     with atomic_path(path) as tmp:
@@ -264,6 +265,10 @@ def autoplay_and_loop(slide, movie) -> None:
             cond.set("delay", "0")
         return
     raise GdanimError("python-pptx wrote no timing for the movie; cannot make it autoplay")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _qn(tag: str) -> str:

@@ -120,7 +120,7 @@
       .forEach(function (el) { bar.appendChild(el); });
     this.keys = document.createElement("p");
     this.keys.className = "player-keys";
-    this.keys.textContent = "Keys (click the video first): space play/pause \u00b7 " +
+    this.keys.textContent = "Keys, after a click on the animation: space play/pause \u00b7 " +
       "\u2190 \u2192 one frame \u00b7 [ ] slower/faster \u00b7 f full screen";
     this.root.appendChild(bar);
     this.root.appendChild(this.readout);
