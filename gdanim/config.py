@@ -70,11 +70,16 @@ def check_out(out: Path) -> str | None:
         return None
     if not out.is_dir():
         return f"{str(out)!r} exists and is not a folder"
-    if not any(out.iterdir()) or (out / "manifest.json").is_file() and \
-            '"generator": "gdanim"' in (out / "manifest.json").read_text(errors="replace"):
-        return None
+    if not any(out.iterdir()) or _gdanim_wrote(out) or \
+            [p.name for p in out.iterdir()] == ["slides"] and _gdanim_wrote(out / "slides"):
+        return None  # (a folder holding only a slides kit gets the site beside it)
     return (f"{str(out)!r} holds files that gdanim did not write; the build would replace "
             f"them. Choose a new or empty folder")
+
+
+def _gdanim_wrote(folder: Path) -> bool:
+    manifest = folder / "manifest.json"
+    return manifest.is_file() and '"generator": "gdanim"' in manifest.read_text(errors="replace")
 
 
 def parse_build_config(out: str, only: tuple[str, ...], formats: str, quality: str,

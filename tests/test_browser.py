@@ -415,3 +415,60 @@ def test_404_page_finds_the_site_from_any_depth(site_url, open_context, manifest
         assert "system-ui" in page.locator("h1").evaluate("h => getComputedStyle(h).fontFamily")
         assert not visit.problems, f"{url}: {visit.problems}"
         page.close()
+
+
+def test_readout_shows_the_numbers_when_the_site_is_opened_from_disk(
+        built_site, open_context, middle_animation):
+    """file:// (a USB stick in a lecture hall): fetch() is refused there, so the frame
+    data must come with the page."""
+    animation, table, href = middle_animation
+    page = Visit(open_context(reduced_motion="reduce"),
+                 (built_site / href).resolve().as_uri()).page
+    readout = page.locator(f"#{animation['scenario']}-{animation['name']} .player-readout")
+    readout.scroll_into_view_if_needed()
+    page.wait_for_function("r => r.textContent.includes(' of ')",
+                           arg=readout.element_handle())
+    assert readout.inner_text().startswith(readout_for(table, table["poster"]))
+    values = table["frames"][table["poster"]]["params"]
+    if not table.get("runs"):  # one run: its parameters are named with their values
+        assert f"{table['names'][0]} " in readout.inner_text()
+        assert len(re.findall(r"\d", readout.inner_text())) >= len(values)
+
+
+def test_player_speed_and_full_screen_controls(site_url, open_context, middle_animation):
+    animation, table, href = middle_animation
+    page = Visit(open_context(reduced_motion="reduce"), site_url + href).page
+    player = page.locator(f"#{animation['scenario']}-{animation['name']} .player")
+    video = player.locator("video")
+    player.scroll_into_view_if_needed()
+    # The keys are written on the page, not only in tooltips.
+    keys = player.locator(".player-keys")
+    assert keys.is_visible() and "space" in keys.inner_text() and "[ ]" in keys.inner_text()
+
+    speed = player.get_by_role("combobox", name="Speed")
+    assert [o for o in speed.locator("option").all_inner_texts()] == [
+        "0.25\u00d7", "0.5\u00d7", "0.75\u00d7", "1\u00d7"]
+    speed.select_option("0.5")
+    assert video.evaluate("v => v.playbackRate") == 0.5
+    player.get_by_role("button", name="Next frame").focus()
+    page.keyboard.press("]")
+    assert video.evaluate("v => v.playbackRate") == 0.75
+    assert speed.input_value() == "0.75"
+    for _ in range(5):
+        page.keyboard.press("[")
+    assert video.evaluate("v => v.playbackRate") == 0.25  # no slower than a quarter
+
+    # Played at the chosen speed: a second of clock time is a quarter second of video.
+    player.get_by_role("button", name="Play").click()
+    page.wait_for_function("v => !v.paused && v.currentTime > 0", arg=video.element_handle())
+    start = video.evaluate("v => v.currentTime")
+    page.wait_for_timeout(1000)
+    moved = video.evaluate("v => v.currentTime") - start
+    player.get_by_role("button", name="Pause").click()
+    assert 0.1 < moved < 0.6
+
+    player.get_by_role("button", name="Full screen").click()
+    page.wait_for_function("r => document.fullscreenElement === r",
+                           arg=player.element_handle())
+    page.keyboard.press("f")
+    page.wait_for_function("() => document.fullscreenElement === null")
