@@ -1,18 +1,120 @@
 """Command line: `build` writes the site, `list` shows the chapters. Heavy modules
-(JAX, matplotlib) are imported only inside the commands that need them."""
+(JAX, matplotlib) are imported only inside the commands that need them.
+
+Every failure a user can act on ends as one plain message and an exit code, never a
+traceback (unless --debug): 1 for a failed build, 2 for bad options or settings, 130
+for Ctrl-C, 143 and 129 for SIGTERM and SIGHUP. In each case the previous site is
+left as it was."""
 from __future__ import annotations
+
+import errno
+import signal
+import sys
+import threading
 
 import click
 
+EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def cli() -> None:
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C (clean up), exit 128 + signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated(signum)
+
+
+class GdanimGroup(click.Group):
+    """Runs a command and turns the failures a user can act on into plain messages."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
+             **extra):
+        debug = "--debug" in (sys.argv[1:] if args is None else list(args))
+        in_main = threading.current_thread() is threading.main_thread()
+        previous = ({s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+                    if in_main else {})
+        for signum in previous:
+            signal.signal(signum, _raise_terminated)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False,
+                                **extra)
+            code = code if isinstance(code, int) else 0
+        except click.exceptions.Exit as done:
+            code = done.exit_code
+        except click.ClickException as error:
+            error.show()
+            code = error.exit_code
+        except (KeyboardInterrupt, click.exceptions.Abort):
+            click.echo("\nInterrupted: the previous site is unchanged.", err=True)
+            code = EXIT_INTERRUPTED
+        except Terminated as stop:
+            click.echo(f"\nStopped by {signal.Signals(stop.signum).name}: the previous site "
+                       f"is unchanged.", err=True)
+            code = 128 + stop.signum
+        except Exception as error:
+            message = describe(error)
+            if message is None or debug:
+                raise
+            click.echo(f"Error: {message}", err=True)
+            code = EXIT_FAILED
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def describe(error: Exception) -> str | None:
+    """The plain message for an error a user can act on; None for a bug."""
+    from gdanim.errors import GdanimError
+
+    if isinstance(error, GdanimError):
+        return str(error)
+    if isinstance(error, OSError) and error.errno in (
+            errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG,
+            errno.EDQUOT, errno.EIO, errno.ENOTDIR, errno.EXDEV, errno.EBUSY):
+        from gdanim.outdir import describe_os_error
+
+        return describe_os_error(error, "building the site") + \
+            ". The previous site is unchanged"
+    jinja = sys.modules.get("jinja2")
+    if jinja and isinstance(error, jinja.TemplateError):
+        return _template_message(error, jinja)
+    return None
+
+
+def _template_message(error, jinja) -> str:
+    """A template mistake, by file and line: jinja's own for syntax errors, the
+    innermost template frame of the traceback for errors while rendering."""
+    if isinstance(error, jinja.TemplateSyntaxError):
+        where = f"{error.filename or error.name}, line {error.lineno}"
+    else:
+        where = "a template"
+        tb = error.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            if name.endswith((".html", ".xml", ".txt", ".js", ".qmd", ".tex", ".md")):
+                where = f"{name}, line {tb.tb_lineno}"
+            tb = tb.tb_next
+    return f"template error in {where}: {error.message or error}"
+
+
+@click.group(cls=GdanimGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show the full traceback of any error.")
+def cli(debug: bool) -> None:
     """Build an animated explainer site on gradient descent."""
 
 
 @cli.command()
 @click.option("--out", default="site", show_default=True, metavar="DIR",
-              help="Folder to write the site into. It is replaced only if the build succeeds.")
+              help="Folder to write the site into. It is replaced only if the build "
+                   "succeeds; files gdanim did not write (.git, CNAME) are kept.")
 @click.option("--only", multiple=True, metavar="NAME",
               help="Build only this chapter (repeatable). See `list` for names.")
 @click.option("--formats", default="mp4,gif,poster", show_default=True, metavar="LIST",
@@ -21,10 +123,15 @@ def cli() -> None:
               help="draft: small, few frames, quick previews. web: the published size. "
                    "slides: 1920x1080, paced for talking over (see the slides command).")
 @click.option("--fresh", is_flag=True,
-              help="Render every animation again, even those unchanged since the last build.")
+              help="Compute and render everything again, ignoring every cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Render N figures at once (default: the number of CPUs; 1: no "
+                   "worker processes).")
+@click.option("--dry-run", is_flag=True,
+              help="Print what would be computed and rendered, and why; write nothing.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 def build(out: str, only: tuple[str, ...], formats: str, quality: str, fresh: bool,
-          quiet: bool) -> None:
+          jobs: int | None, dry_run: bool, quiet: bool) -> None:
     """Compute every chapter and write the site (pages, MP4, GIF, posters, manifest)."""
     from gdanim.config import parse_build_config
     from gdanim.scenarios import SCENARIOS
@@ -32,7 +139,7 @@ def build(out: str, only: tuple[str, ...], formats: str, quality: str, fresh: bo
     config = parse_build_config(out, only, formats, quality, list(SCENARIOS))
     from gdanim.build import build as run_build
 
-    run_build(config, progress=not quiet, reuse=not fresh)
+    run_build(config, progress=not quiet, reuse=not fresh, jobs=jobs, dry_run=dry_run)
 
 
 @cli.command()

@@ -62,24 +62,28 @@ class BuildConfig:
 
 
 def check_out(out: Path) -> str | None:
-    """Why `out` may not be replaced by a build, or None. The build replaces the whole
-    folder, so it must be new, empty, or a site an earlier build wrote."""
-    if not str(out).strip() or out.resolve() == Path.cwd().resolve():
-        return f"{str(out)!r} is the current folder; give the site a folder of its own"
-    if not out.exists():
-        return None
-    if not out.is_dir():
-        return f"{str(out)!r} exists and is not a folder"
-    if not any(out.iterdir()) or _gdanim_wrote(out) or \
-            [p.name for p in out.iterdir()] == ["slides"] and _gdanim_wrote(out / "slides"):
+    """Why `out` may not be the site folder, or None. The build keeps every file it did
+    not write, but it will not move into a folder of someone else's files: the folder
+    must be new, empty, hold only hidden files and CNAME (a fresh gh-pages checkout),
+    or be a site an earlier build wrote."""
+    from gdanim import manifest, outdir
+
+    problem = outdir.check_out(out)
+    if problem or not out.is_dir():
+        return problem
+    try:
+        if manifest.read(out) is not None:
+            return None
+    except manifest.ManifestProblem as damaged:
+        return (f"{damaged}; gdanim cannot tell which files there are its own. If the "
+                f"folder holds only a site gdanim built, delete it and build again; "
+                f"otherwise choose another folder")
+    others = [e.name for e in out.iterdir() if not e.name.startswith(".") and e.name != "CNAME"]
+    if not others or others == ["slides"] and (out / "slides" / "kit.json").is_file():
         return None  # (a folder holding only a slides kit gets the site beside it)
-    return (f"{str(out)!r} holds files that gdanim did not write; the build would replace "
-            f"them. Choose a new or empty folder")
-
-
-def _gdanim_wrote(folder: Path) -> bool:
-    manifest = folder / "manifest.json"
-    return manifest.is_file() and '"generator": "gdanim"' in manifest.read_text(errors="replace")
+    return (f"{str(out)!r} holds files that gdanim did not write ({', '.join(sorted(others)[:3])}"
+            f"{', ...' if len(others) > 3 else ''}) and no gdanim manifest.json. Choose a "
+            f"new or empty folder")
 
 
 def parse_build_config(out: str, only: tuple[str, ...], formats: str, quality: str,

@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-import imageio_ffmpeg
-
 from gdanim.errors import GdanimError
 
 
@@ -24,6 +22,15 @@ def folder_path(media_folder: str, name: str) -> str:
 
 def snippet_path(media_folder: str, name: str) -> str:
     return f"{media_folder}/{name}-frames/{name}.tex"
+
+
+def files(media_folder: str, name: str, count: int) -> dict[str, str]:
+    """Every file the format writes, by a name for each: the snippet, then the frames."""
+    folder = folder_path(media_folder, name)
+    out = {"beamer": snippet_path(media_folder, name)}
+    out.update({f"beamer frame {i}": folder + frame_name(name, i, count)
+                for i in range(count)})
+    return out
 
 
 def digits(count: int) -> int:
@@ -53,6 +60,8 @@ def png_sequence(folder: Path, name: str, size: tuple[int, int], fps: int,
     """Yield `write(rgba_bytes)` for `count` frames; ffmpeg writes them as numbered
     PNGs into a temporary folder that replaces `folder` only if all went well, with
     `<name>.tex` (the snippet) beside them."""
+    import imageio_ffmpeg
+
     width, height = size
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".part"))

@@ -9,24 +9,13 @@ import json
 import shutil
 import urllib.parse
 from contextvars import ContextVar
-from importlib import resources
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from gdanim import formulas, listings, text
-
-
-
-def templates_dir() -> Path:
-    """The page templates: inside the installed package (a wheel maps the project's
-    top-level templates/ to gdanim/templates/), or beside the package in a checkout."""
-    packaged = resources.files("gdanim") / "templates"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "templates"
-
+from gdanim.resources import templates_dir
 
 TEMPLATES = templates_dir()
 STATIC = TEMPLATES / "static"
@@ -57,6 +46,8 @@ _page_media: ContextVar[PageMedia] = ContextVar("page_media")
 # The folder the pages are written into, while they render: file sizes and frame data
 # are read from it. None (sizes and embedded data left out) when not given.
 _site_root: ContextVar[Path | None] = ContextVar("site_root", default=None)
+# The site folder itself (where a slides kit may sit, kept across builds).
+_kit_root: ContextVar[Path | None] = ContextVar("kit_root", default=None)
 
 
 def file_size(path: str) -> str:
@@ -83,7 +74,7 @@ def frame_data(a) -> Markup:
 def slide_kit(a) -> dict | None:
     """The slides kit's entry for this animation, if a kit sits in the site's slides/
     folder (written by `generate.py slides`), else None."""
-    root = _site_root.get()
+    root = _kit_root.get()
     if root is None:
         return None
     from gdanim import slides
@@ -119,16 +110,19 @@ def render(template: jinja2.Template, **context) -> str:
         _page_media.reset(token)
 
 
-def render_pages(pages: list[dict], root: Path | None = None) -> dict[str, str]:
+def render_pages(pages: list[dict], root: Path | None = None,
+                 site: Path | None = None) -> dict[str, str]:
     """Map output file name -> HTML for the index, every chapter page and 404.html.
     Each page dict has slug, title, summary, href, numbers, animations, stills, cover
     (a small picture for the index, or None) and context. `root` is the folder the
-    media are in (file sizes, frame data and the slides kit are read from it)."""
-    token = _site_root.set(root)
+    media are in (file sizes and frame data are read from it); `site` the folder the
+    pages go to in the end, where a slides kit may be (see slides.py)."""
+    token, kit_token = _site_root.set(root), _kit_root.set(site)
     try:
         return _render_pages(pages)
     finally:
         _site_root.reset(token)
+        _kit_root.reset(kit_token)
 
 
 def _render_pages(pages: list[dict]) -> dict[str, str]:

@@ -4,12 +4,13 @@ snippets to paste into other decks, and Beamer snippets when the `frames` format
 asked for.
 
 `make` builds the media with the ordinary build into `<out>/slides/` and then writes
-the kit beside them from the build's manifest. The site build carries an existing kit
-over (`carry_over`) and links each animation to it (`kit_entry`)."""
+the kit beside them from the build's manifest (the slide build's own pages stay, at
+slide size; its index.html becomes the presenter view). A site build in `<out>` keeps
+the kit (it keeps every file it did not write) and links each animation to it
+(`kit_entry`); `kit_key` tells it when the kit changed."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -62,20 +63,14 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
     return kit
 
 
-def carry_over(old_site: Path, new_site: Path) -> None:
-    """Keep the slides kit of the site being replaced: hard-link (or copy) its folder
-    into the new site, so building the site again does not delete it."""
-    old = old_site / KIT
-    if not (old / KIT_FILE).is_file() or (new_site / KIT).exists():
-        return
-    shutil.copytree(old, new_site / KIT, copy_function=_link_or_copy)
+def kit_key(site: Path) -> str:
+    """A digest of the kit beside the site ("" without one): the pages show it."""
+    import hashlib
 
-
-def _link_or_copy(src: str, dst: str) -> None:
     try:
-        os.link(src, dst)
+        return hashlib.sha256((site / KIT / KIT_FILE).read_bytes()).hexdigest()[:20]
     except OSError:
-        shutil.copy2(src, dst)
+        return ""
 
 
 def kit_entry(site: Path, scenario: str, name: str) -> dict | None:
@@ -117,10 +112,6 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
     titles = {p["slug"]: p["title"] for p in manifest["pages"]}
     slides = [Slide(a, titles[a["scenario"]]) for a in manifest["animations"]]
     gif_notes = {s.id: shrink_gif(kit, s, say) for s in slides if s.file("gif")}
-    # The slide build's own pages are not part of the kit: the presenter view is.
-    for page in manifest["pages"]:
-        (kit / page["href"]).unlink(missing_ok=True)
-    (kit / "404.html").unlink(missing_ok=True)
     for name in ("presenter.js", "presenter.css"):
         shutil.copyfile(_templates() / "slides" / name, kit / "static" / name)
     (kit / "index.html").write_text(presenter_page(kit, slides), encoding="utf-8")

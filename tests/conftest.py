@@ -14,6 +14,21 @@ def run_cli(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chapter_cache(tmp_path_factory):
+    """The tests' own chapter cache, so they neither read nor fill the user's."""
+    import os
+
+    folder = tmp_path_factory.mktemp("chapter-cache")
+    old = os.environ.get("GDANIM_CACHE_DIR")
+    os.environ["GDANIM_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("GDANIM_CACHE_DIR", None)
+    else:
+        os.environ["GDANIM_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """A `--quality draft` build of every chapter, shared by the tests that read it."""

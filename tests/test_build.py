@@ -123,12 +123,15 @@ def test_second_build_reuses_every_unchanged_animation(tmp_path):
     manifest = (out / "manifest.json").read_text()
     second = run_cli(*args)
     assert second.exit_code == 0
-    assert second.output.count("reused") == 2 and "video" not in second.output
-    assert mp4.stat().st_ino == before            # the very same file, linked across
+    assert "up to date" in second.output and "animation" not in second.output
+    assert mp4.stat().st_ino == before            # the very same file, untouched
     assert (out / "manifest.json").read_text() == manifest
+    def rendered(result):
+        return [line for line in result.output.splitlines() if line.startswith("  animation ")]
+
     fresh = run_cli(*args, "--fresh")
-    assert "reused" not in fresh.output and fresh.output.count("video") == 2
-    # A different set of formats is a different output: rendered again.
+    assert len(rendered(fresh)) == 2 and fresh.output.count("computed") == 2
+    # A different set of formats is a different output: rendered again, not recomputed.
     fewer = run_cli(*args, "--formats", "mp4")
-    assert "reused" not in fewer.output
+    assert len(rendered(fewer)) == 2 and "computed" not in fewer.output
     assert first.exit_code == fresh.exit_code == fewer.exit_code == 0
