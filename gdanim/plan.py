@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from gdanim import fingerprint, slides
+from gdanim import fingerprint, slide_kit
 from gdanim.config import BuildConfig
 from gdanim.manifest import Previous
 from gdanim.values import Chapter
@@ -178,7 +178,7 @@ def plan_jobs(plan: Plan, config: BuildConfig, previous: Previous | None,
              "code": fingerprint.code_key(*every_module),
              "pages": [[s.slug, s.key] for s in plan.chapters],
              "figures": [j.key for j in jobs],
-             "slides kit": slides.kit_key(site),   # the "Use in slides" boxes
+             "slides kit": slide_kit.kit_key(site),   # the "Use in slides" boxes
              # Every build setting but the folder (site URL, title, formats...).
              "settings": fingerprint.digest_of({f.name: getattr(config, f.name)
                                                 for f in fields(config) if f.name != "out"})}

@@ -77,9 +77,9 @@ def slide_kit(a) -> dict | None:
     root = _kit_root.get()
     if root is None:
         return None
-    from gdanim import slides
+    from gdanim import slide_kit
 
-    return slides.kit_entry(root, a.scenario, a.name)
+    return slide_kit.kit_entry(root, a.scenario, a.name)
 
 
 def page_media() -> PageMedia:

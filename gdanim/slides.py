@@ -7,13 +7,12 @@ asked for.
 the kit beside them from the build's manifest (the slide build's own pages stay, at
 slide size; its index.html becomes the presenter view). A site build in `<out>` keeps
 the kit (it keeps every file it did not write) and links each animation to it
-(`kit_entry`); `kit_key` tells it when the kit changed."""
+(slide_kit.py says where the kit is and what the pages read from it)."""
 from __future__ import annotations
 
 import json
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -21,9 +20,8 @@ from typing import Callable
 
 from gdanim import text
 from gdanim.errors import GdanimError
+from gdanim.slide_kit import KIT, KIT_FILE
 
-KIT = "slides"                 # the kit's folder inside the site folder
-KIT_FILE = "kit.json"          # what the site reads to link each animation
 GIF_BUDGET = 8 * 1024 * 1024   # Google Slides takes GIFs (not local video); keep them light
 DECK = "gdanim.pptx"
 TITLE = "Gradient descent, step by step"
@@ -61,32 +59,6 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
     say = (lambda msg: click.echo(msg, err=True)) if progress else (lambda msg: None)
     write_kit(kit, manifest, say)
     return kit
-
-
-def kit_key(site: Path) -> str:
-    """A digest of the kit beside the site ("" without one): the pages show it."""
-    import hashlib
-
-    try:
-        return hashlib.sha256((site / KIT / KIT_FILE).read_bytes()).hexdigest()[:20]
-    except OSError:
-        return ""
-
-
-def kit_entry(site: Path, scenario: str, name: str) -> dict | None:
-    """What a chapter page shows in its "Use in slides" box for one animation, with
-    hrefs relative to the site root; None if the kit lacks it."""
-    try:
-        entries = json.loads((site / KIT / KIT_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    entry = entries.get("animations", {}).get(f"{scenario}/{name}")
-    if not entry:
-        return None
-    entry = dict(entry)
-    entry["downloads"] = [dict(d, href=f"{KIT}/{d['path']}") for d in entry["downloads"]]
-    entry["presenter"] = f"{KIT}/index.html#{scenario}-{name}"
-    return entry
 
 
 # --- the kit -------------------------------------------------------------------------
