@@ -150,15 +150,18 @@ def build(out: str, only: tuple[str, ...], formats: str, quality: str, fresh: bo
 @click.option("--formats", default="mp4,gif,poster", show_default=True, metavar="LIST",
               help="Comma list: mp4, gif, poster, and frames (PNGs + a Beamer snippet).")
 @click.option("--fresh", is_flag=True, help="Render every animation again.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Render N animations at once (default: one per CPU core).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
-def slides(out: str, only: tuple[str, ...], formats: str, fresh: bool, quiet: bool) -> None:
+def slides(out: str, only: tuple[str, ...], formats: str, fresh: bool, jobs: int | None,
+           quiet: bool) -> None:
     """Every animation at 1920x1080 with a PowerPoint/Keynote deck, a presenter view,
     a Quarto deck and snippets, in DIR/slides/. Build the site afterwards to link them."""
     from pathlib import Path
 
     from gdanim import slides as kit
 
-    kit.make(Path(out), only, formats, progress=not quiet, reuse=not fresh)
+    kit.make(Path(out), only, formats, progress=not quiet, reuse=not fresh, jobs=jobs)
 
 
 @cli.command(name="list")

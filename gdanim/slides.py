@@ -44,7 +44,7 @@ CREDITS = (
 # --- the command ---------------------------------------------------------------------
 
 def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
-         reuse: bool = True) -> Path:
+         reuse: bool = True, jobs: int | None = None) -> Path:
     """Build every animation at slide quality into `out/slides/` and write the kit
     there. Returns the kit folder."""
     import click
@@ -55,7 +55,7 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
 
     kit = out / KIT
     config = parse_build_config(str(kit), only, formats, "slides", list(SCENARIOS))
-    manifest = build(config, progress=progress, reuse=reuse)
+    manifest = build(config, progress=progress, reuse=reuse, jobs=jobs)
     say = (lambda msg: click.echo(msg, err=True)) if progress else (lambda msg: None)
     write_kit(kit, manifest, say)
     return kit
@@ -175,10 +175,10 @@ def write_pptx(kit: Path, slides: list[Slide]) -> Path:
     blank = deck.slide_layouts[6]
 
     first = deck.slides.add_slide(blank)
-    _text(first, TITLE, 0.6, 1.2, 8.8, 1.0, size=40, bold=True)
+    _text(first, TITLE, 0.6, 0.9, 8.8, 1.4, size=36, bold=True)  # room for two lines
     chapters = list(dict.fromkeys(s.chapter for s in slides))
     _text(first, f"{_count(len(slides), 'animation')} from {_count(len(chapters), 'chapter')}: "
-                 + "; ".join(chapters) + ".", 0.6, 2.4, 8.8, 1.6, size=18, colour="575C63")
+                 + "; ".join(chapters) + ".", 0.6, 2.5, 8.8, 1.6, size=18, colour="575C63")
     _text(first, "Each animation starts by itself and loops; click it to pause.",
           0.6, 4.4, 8.8, 0.5, size=14, colour="575C63")
 
