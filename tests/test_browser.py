@@ -472,3 +472,49 @@ def test_player_speed_and_full_screen_controls(site_url, open_context, middle_an
                            arg=player.element_handle())
     page.keyboard.press("f")
     page.wait_for_function("() => document.fullscreenElement === null")
+
+
+# --- the presenter view, from disk ------------------------------------------------------
+
+def state(page) -> list[dict]:
+    return page.evaluate("""() => [...document.querySelectorAll('section.slide')].map(s => ({
+        hidden: s.hidden, paused: s.querySelector('video').paused,
+        time: s.querySelector('video').currentTime,
+        readout: s.querySelector('.player-readout').textContent}))""")
+
+
+def test_presenter_view_from_file_moves_with_keys_and_plays_only_when_asked(
+        kit, kit_manifest, open_context):
+    context = open_context(viewport={"width": 1920, "height": 1080}, reduced_motion=None)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((kit / "index.html").resolve().as_uri())
+    page.wait_for_timeout(1500)
+    shown = state(page)
+    assert [s["hidden"] for s in shown] == [False] + [True] * (len(shown) - 1)
+    assert all(s["paused"] and s["time"] == 0 for s in shown)  # nothing autoplays
+    first = kit_manifest["animations"][0]
+    assert first["frame_label"] in shown[0]["readout"]  # the readout has the frame data
+
+    page.keyboard.press("ArrowRight")
+    assert [s["hidden"] for s in state(page)][:2] == [True, False]
+    page.keyboard.press("PageUp")
+    assert [s["hidden"] for s in state(page)][:2] == [False, True]
+    page.keyboard.press("PageDown")
+
+    page.keyboard.press(" ")
+    page.wait_for_function("document.querySelectorAll('video')[1].currentTime > 0.5")
+    assert not state(page)[1]["paused"]
+    page.keyboard.press(" ")
+    assert state(page)[1]["paused"]
+    stopped = state(page)[1]["time"]
+    page.keyboard.press(".")
+    page.wait_for_timeout(300)
+    assert state(page)[1]["time"] > stopped  # one frame on
+    page.keyboard.press("[")
+    assert page.evaluate("document.querySelectorAll('video')[1].playbackRate") == 0.75
+    page.keyboard.press("ArrowLeft")
+    assert state(page)[1]["paused"]  # leaving a slide pauses it
+    assert page.evaluate("location.hash") == f"#{first['scenario']}-{first['name']}"
+    assert errors == []

@@ -1,5 +1,5 @@
 """The slides kit, opened by the tools that consume it: python-pptx and LibreOffice for
-the deck, ffmpeg for the slide MP4s, Chromium for the presenter view (from file://),
+the deck, ffmpeg for the slide MP4s (the presenter view is opened in test_browser.py),
 and the files the Quarto deck and the Beamer snippets name."""
 from __future__ import annotations
 
@@ -14,34 +14,9 @@ import pytest
 
 from gdanim import slides, text
 from gdanim.encode import probe
-from tests.conftest import run_cli
-from tests.test_browser import CHROMIUM_ARGS, browser, open_context  # noqa: F401
+from tests.conftest import SLIDE_CHAPTERS as CHAPTERS
 
-CHAPTERS = ("grid-search", "descent-1d")  # a sweep and a descent: two quick animations
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
-
-
-@pytest.fixture(scope="session")
-def site_with_kit(tmp_path_factory) -> Path:
-    """`slides` (with the Beamer frames), then a draft site `build` into the same folder."""
-    out = tmp_path_factory.mktemp("slides") / "site"
-    only = [arg for slug in CHAPTERS for arg in ("--only", slug)]
-    result = run_cli("slides", "--out", str(out), "--formats", "mp4,gif,poster,frames",
-                     "--quiet", *only)
-    assert result.exit_code == 0, result.output
-    result = run_cli("build", "--out", str(out), "--quality", "draft", "--quiet", *only)
-    assert result.exit_code == 0, result.output
-    return out
-
-
-@pytest.fixture(scope="session")
-def kit(site_with_kit) -> Path:
-    return site_with_kit / "slides"
-
-
-@pytest.fixture(scope="session")
-def kit_manifest(kit) -> dict:
-    return json.loads((kit / "manifest.json").read_text())
 
 
 def test_kit_survives_a_site_build_and_every_file_is_there(kit, kit_manifest):
@@ -204,49 +179,3 @@ def test_chapter_pages_link_each_animation_to_its_slide_files(site_with_kit, kit
             assert f'href="slides/{path}" download' in box
             assert f"({size})" in box
         assert "data-background-video" in box and "{{&lt; video" in box
-
-
-# --- the presenter view, from disk ------------------------------------------------------
-
-def state(page) -> list[dict]:
-    return page.evaluate("""() => [...document.querySelectorAll('section.slide')].map(s => ({
-        hidden: s.hidden, paused: s.querySelector('video').paused,
-        time: s.querySelector('video').currentTime,
-        readout: s.querySelector('.player-readout').textContent}))""")
-
-
-def test_presenter_view_from_file_moves_with_keys_and_plays_only_when_asked(
-        kit, kit_manifest, open_context):
-    context = open_context(viewport={"width": 1920, "height": 1080}, reduced_motion=None)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto((kit / "index.html").resolve().as_uri())
-    page.wait_for_timeout(1500)
-    shown = state(page)
-    assert [s["hidden"] for s in shown] == [False] + [True] * (len(shown) - 1)
-    assert all(s["paused"] and s["time"] == 0 for s in shown)  # nothing autoplays
-    first = kit_manifest["animations"][0]
-    assert first["frame_label"] in shown[0]["readout"]  # the readout has the frame data
-
-    page.keyboard.press("ArrowRight")
-    assert [s["hidden"] for s in state(page)][:2] == [True, False]
-    page.keyboard.press("PageUp")
-    assert [s["hidden"] for s in state(page)][:2] == [False, True]
-    page.keyboard.press("PageDown")
-
-    page.keyboard.press(" ")
-    page.wait_for_function("document.querySelectorAll('video')[1].currentTime > 0.5")
-    assert not state(page)[1]["paused"]
-    page.keyboard.press(" ")
-    assert state(page)[1]["paused"]
-    stopped = state(page)[1]["time"]
-    page.keyboard.press(".")
-    page.wait_for_timeout(300)
-    assert state(page)[1]["time"] > stopped  # one frame on
-    page.keyboard.press("[")
-    assert page.evaluate("document.querySelectorAll('video')[1].playbackRate") == 0.75
-    page.keyboard.press("ArrowLeft")
-    assert state(page)[1]["paused"]  # leaving a slide pauses it
-    assert page.evaluate("location.hash") == f"#{first['scenario']}-{first['name']}"
-    assert errors == []
