@@ -103,7 +103,7 @@ def parse_build_config(out: str, only: tuple[str, ...], formats: str, quality: s
     if quality not in QUALITIES:
         problems.append(f"'quality': unknown quality {quality!r} "
                         f"(choose from: {', '.join(QUALITIES)})")
-    out_problem = check_out(Path(out))
+    out_problem = "no folder given" if not out.strip() else check_out(Path(out))
     if out_problem:
         problems.append(f"'out': {out_problem}")
     if problems:

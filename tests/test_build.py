@@ -69,7 +69,7 @@ class Links(HTMLParser):
 def test_every_link_and_asset_resolves_relatively(built_site):
     # 404.html is served at any depth, so it finds the site root by script instead
     # (tests/test_browser.py covers it).
-    pages = sorted(p for p in built_site.glob("*.html") if p.name != "404.html")
+    pages = sorted(p for p in built_site.rglob("*.html") if p.name != "404.html")
     assert {p.name for p in pages} >= {"index.html", "grid-search.html", "descent-1d.html"}
     for page in pages:
         parser = Links()
@@ -95,10 +95,15 @@ def test_chapter_pages_link_in_order(built_site, manifest):
         assert f'href="{before}"' in (built_site / after).read_text()
 
 
-def test_build_twice_gives_the_same_manifest(tmp_path, manifest):
+def test_build_twice_gives_the_same_files(tmp_path, manifest):
+    """Two clean builds: the same manifest, which holds every file's SHA-256, so every
+    page, poster, GIF and MP4 is byte-identical."""
     out = tmp_path / "again"
-    assert run_cli("build", "--out", str(out), "--quality", "draft", "--quiet").exit_code == 0
-    assert json.loads((out / "manifest.json").read_text()) == manifest
+    assert run_cli("build", "--out", str(out), "--quality", "draft", "--quiet",
+                   "--fresh").exit_code == 0
+    again = json.loads((out / "manifest.json").read_text())
+    assert again["files"] == manifest["files"]
+    assert again == manifest
 
 
 def test_only_and_formats_limit_the_output(tmp_path):
