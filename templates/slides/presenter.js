@@ -22,14 +22,14 @@
     current = i;
     document.body.dataset.slide = String(i);
     if (updateAddress !== false && history.replaceState) {
-      history.replaceState(null, "", "#" + slides[i].id);
+      history.replaceState(null, "", "#" + slides[i].dataset.slide);
     }
   }
 
   function fromAddress() {
     var id = decodeURIComponent(location.hash.slice(1));
     for (var i = 0; i < slides.length; i++) {
-      if (slides[i].id === id) return i;
+      if (slides[i].dataset.slide === id) return i;
     }
     return 0;
   }
