@@ -84,6 +84,14 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
     titles = {p["slug"]: p["title"] for p in manifest["pages"]}
     slides = [Slide(a, titles[a["scenario"]]) for a in manifest["animations"]]
     gif_notes = {s.id: shrink_gif(kit, s, say) for s in slides if s.file("gif")}
+    # A GIF shrunk by an earlier run and reused since fits now: keep saying what was done.
+    old = _previous_entries(kit)
+    for s in slides:
+        before = old.get(f"{s.entry['scenario']}/{s.entry['name']}", {})
+        sizes = {d["label"]: d["size"] for d in before.get("downloads", [])}
+        if s.file("gif") and not gif_notes.get(s.id) and before.get("gif_note") and \
+                sizes.get("GIF") == text.file_size((kit / s.file("gif")).stat().st_size):
+            gif_notes[s.id] = before["gif_note"]
     for name in ("presenter.js", "presenter.css"):
         shutil.copyfile(_templates() / "slides" / name, kit / "static" / name)
     (kit / "index.html").write_text(presenter_page(kit, slides), encoding="utf-8")
@@ -102,6 +110,13 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
                                            indent=1) + "\n", encoding="utf-8")
     say(f"wrote the slides kit to {kit}/ ({len(slides)} animations: {DECK}, index.html, "
         f"slides.qmd)")
+
+
+def _previous_entries(kit: Path) -> dict:
+    try:
+        return json.loads((kit / KIT_FILE).read_text(encoding="utf-8"))["animations"]
+    except (OSError, ValueError, KeyError):
+        return {}
 
 
 def _templates() -> Path:
