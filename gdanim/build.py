@@ -123,6 +123,7 @@ def _do(plan: Plan, config: BuildConfig, previous, out: Path, staging: Path,
     for step in plan.chapters:
         chapter = step.chapter
         pages.append({"slug": step.slug, "title": step.title, "summary": step.summary,
+                      "template": get(step.slug).page_template,
                       "href": f"{step.slug}.html", "numbers": chapter.numbers,
                       "animations": [figures[f"animation {step.slug}/{a.name}"]
                                      for a in chapter.animations],
@@ -134,7 +135,7 @@ def _do(plan: Plan, config: BuildConfig, previous, out: Path, staging: Path,
     pages_job = next(j for j in plan.jobs if j.kind == "pages")
     if pages_job.reason:
         began = time.perf_counter()
-        _write_pages(pages, staging, out)
+        _write_pages(pages, staging, config.site, out)
         say(f"  pages     written ({pages_job.reason}) in {time.perf_counter() - began:.1f} s")
     else:
         for output in records["pages"]["outputs"]:
@@ -174,10 +175,11 @@ def _do(plan: Plan, config: BuildConfig, previous, out: Path, staging: Path,
     return result
 
 
-def _write_pages(pages: list[dict], staging: Path, out: Path) -> None:
+def _write_pages(pages: list[dict], staging: Path, site_info=None,
+                 out: Path | None = None) -> None:
     from gdanim import site
 
-    for name, html in site.render_pages(pages, staging, out).items():
+    for name, html in site.render_pages(pages, site_info, root=staging, out=out).items():
         (staging / name).write_text(html, encoding="utf-8")
     site.copy_static(staging)
 

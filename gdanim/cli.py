@@ -130,16 +130,27 @@ def cli(debug: bool) -> None:
 @click.option("--dry-run", is_flag=True,
               help="Print what would be computed and rendered, and why; write nothing.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
+@click.option("--config", "config_path", default=None, metavar="FILE",
+              help="Settings file (default: gdanim.toml in the current folder, if any).")
 def build(out: str, only: tuple[str, ...], formats: str, quality: str, fresh: bool,
-          jobs: int | None, dry_run: bool, quiet: bool) -> None:
+          jobs: int | None, dry_run: bool, quiet: bool, config_path: str | None) -> None:
     """Compute every chapter and write the site (pages, MP4, GIF, posters, manifest)."""
+    from dataclasses import replace
+
+    from gdanim import settings
     from gdanim.config import parse_build_config
-    from gdanim.scenarios import SCENARIOS
+    from gdanim.scenarios import SCENARIOS, installed
 
-    config = parse_build_config(out, only, formats, quality, list(SCENARIOS))
-    from gdanim.build import build as run_build
+    chosen = settings.load(config_path)
+    with installed(chosen.scenarios):
+        config = replace(parse_build_config(out, only, formats, quality, list(SCENARIOS)),
+                         site=chosen.site)
+        if not quiet:
+            for note in chosen.notes:
+                click.echo(f"note: {note}", err=True)
+        from gdanim.build import build as run_build
 
-    run_build(config, progress=not quiet, reuse=not fresh, jobs=jobs, dry_run=dry_run)
+        run_build(config, progress=not quiet, reuse=not fresh, jobs=jobs, dry_run=dry_run)
 
 
 @cli.command()
@@ -165,13 +176,33 @@ def slides(out: str, only: tuple[str, ...], formats: str, fresh: bool, jobs: int
 
 
 @cli.command(name="list")
-def list_() -> None:
+@click.option("--settings", "show_settings", is_flag=True,
+              help="Also show the settings each chapter takes in gdanim.toml.")
+@click.option("--config", "config_path", default=None, metavar="FILE",
+              help="Settings file (default: gdanim.toml in the current folder, if any).")
+def list_(show_settings: bool, config_path: str | None) -> None:
     """Show the chapters in reading order, with a one-line description."""
-    from gdanim.scenarios import SCENARIOS
+    from gdanim import settings
 
-    width = max(map(len, SCENARIOS))
-    for slug, scenario in SCENARIOS.items():
-        click.echo(f"{slug:<{width}}  {scenario.summary}")
+    scenarios = settings.load(config_path).scenarios
+    if show_settings:
+        click.echo(settings.describe(scenarios))
+        return
+    width = max(len(s.slug) for s in scenarios)
+    for scenario in scenarios:
+        click.echo(f"{scenario.slug:<{width}}  {scenario.summary}")
+
+
+@cli.command()
+@click.argument("folder")
+def init(folder: str) -> None:
+    """Write a starter FOLDER: a commented gdanim.toml, an example CSV chapter (Old
+    Faithful's eruptions) and its prose. Then: cd FOLDER && python -m gdanim build"""
+    from gdanim.starter import write_starter
+
+    for path in write_starter(folder):
+        click.echo(f"wrote {path}")
+    click.echo(f"next: cd {folder} && python -m gdanim build --quality draft")
 
 
 def main() -> None:

@@ -54,11 +54,21 @@ class ConfigError(click.UsageError):
 
 
 @dataclass(frozen=True)
+class SiteInfo:
+    """What gdanim.toml's [site] says about the whole site."""
+
+    title: str = "Gradient descent, step by step"
+    author: str = ""
+    site_url: str = ""
+
+
+@dataclass(frozen=True)
 class BuildConfig:
     out: Path
     only: tuple[str, ...]     # scenario slugs in site order
     formats: tuple[str, ...]
     quality: Quality
+    site: SiteInfo = SiteInfo()
 
 
 def check_out(out: Path) -> str | None:

@@ -104,7 +104,7 @@ def plan_chapters(config: BuildConfig, scenarios, previous: Previous | None, fre
     """Step one: each chapter's key, and its results if the cache has them."""
     steps = []
     for scenario in scenarios:
-        module = scenario.run.__module__
+        module = getattr(scenario, "module", None) or scenario.run.__module__
         parts = chapter_parts(config, module, getattr(scenario, "settings", None))
         step = ChapterStep(scenario.slug, scenario.title, scenario.summary, module, parts,
                            None, None)

@@ -1,7 +1,11 @@
 """The problems several chapters share: the belt chart's loss over the multiplier and
-the penguins' loss over [intercept, slope], its surface and its least-squares answer.
-Chapters and scenes use these rather than reaching into each other."""
+the penguins' loss over [intercept, slope], its surface and its least-squares answer,
+and the same for any two columns of a teacher's CSV (`LinearProblem`). Chapters and
+scenes use these rather than reaching into each other."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -57,3 +61,115 @@ def closed_form() -> np.ndarray:
 
     penguins = load_penguins()
     return np.linalg.lstsq(penguins.design, penguins.y, rcond=None)[0]
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """How a column was rescaled before fitting: value_fit = (value - shift) / scale."""
+
+    shift: float = 0.0
+    scale: float = 1.0
+
+    def apply(self, values: np.ndarray) -> np.ndarray:
+        return (np.asarray(values, dtype=float) - self.shift) / self.scale
+
+    @staticmethod
+    def choose(values: np.ndarray, standardize: bool, centre: bool) -> "Scaling":
+        """z-scores (centre and population standard deviation) when `centre`; without
+        an intercept, divide by the root mean square only, so zero stays zero."""
+        values = np.asarray(values, dtype=float)
+        if not standardize:
+            return Scaling()
+        if centre:
+            return Scaling(float(values.mean()), float(values.std()))
+        return Scaling(0.0, float(np.sqrt(np.mean(values ** 2))))
+
+
+@dataclass(frozen=True)
+class LinearProblem:
+    """Fit y = intercept + slope * x (or y = slope * x) by mean squared error, on
+    rescaled columns. Parameters are [intercept, slope], or [slope] without intercept."""
+
+    x_raw: np.ndarray
+    y_raw: np.ndarray
+    intercept: bool = True
+    standardize: bool = True
+
+    @cached_property
+    def x_scaling(self) -> Scaling:
+        return Scaling.choose(self.x_raw, self.standardize, self.intercept)
+
+    @cached_property
+    def y_scaling(self) -> Scaling:
+        return Scaling.choose(self.y_raw, self.standardize, self.intercept)
+
+    @cached_property
+    def x(self) -> np.ndarray:
+        return self.x_scaling.apply(self.x_raw)
+
+    @cached_property
+    def y(self) -> np.ndarray:
+        return self.y_scaling.apply(self.y_raw)
+
+    @cached_property
+    def design(self) -> np.ndarray:
+        """X = [1, x] with an intercept (a column of ones first), else [x]."""
+        x = self.x
+        return np.column_stack([np.ones_like(x), x]) if self.intercept else x[:, None]
+
+    def loss(self):
+        """MSE of `X @ params` as a function of params alone (float32, for JAX)."""
+        from functools import partial
+
+        import jax.numpy as jnp
+
+        from gdanim.models import linear_mse
+
+        return partial(linear_mse, X=jnp.asarray(self.design, jnp.float32),
+                       y=jnp.asarray(self.y, jnp.float32))
+
+    def losses(self, params: np.ndarray) -> np.ndarray:
+        """The loss at every row of `params` (shape (k, n_params)), in one vmapped call."""
+        import jax.numpy as jnp
+
+        from gdanim.models import linear_losses
+
+        return np.asarray(linear_losses(jnp.asarray(params, jnp.float32),
+                                        jnp.asarray(self.design, jnp.float32),
+                                        jnp.asarray(self.y, jnp.float32)), dtype=float)
+
+    def surface(self, intercepts: np.ndarray, slopes: np.ndarray) -> np.ndarray:
+        """Loss on a grid, shape (len(slopes), len(intercepts)). Exact for any data
+        size: MSE is a quadratic in the parameters, so it needs only the column sums."""
+        x, y = self.x, self.y
+        b, m = np.meshgrid(intercepts, slopes)
+        return (b ** 2 + 2 * b * m * x.mean() + m ** 2 * np.mean(x ** 2)
+                - 2 * b * y.mean() - 2 * m * np.mean(x * y) + np.mean(y ** 2))
+
+    def curve(self, slopes: np.ndarray) -> np.ndarray:
+        """Loss over the slope alone (no intercept), the same quadratic trick."""
+        x, y = self.x, self.y
+        m = np.asarray(slopes, dtype=float)
+        return m ** 2 * np.mean(x ** 2) - 2 * m * np.mean(x * y) + np.mean(y ** 2)
+
+    def closed_form(self) -> np.ndarray:
+        """Ordinary least squares in float64 (NumPy's lstsq)."""
+        return np.linalg.lstsq(self.design, self.y, rcond=None)[0]
+
+    def mse(self, params) -> float:
+        """The loss in float64."""
+        return float(np.mean((self.design @ np.asarray(params, dtype=float) - self.y) ** 2))
+
+    def threshold(self) -> float:
+        """The largest learning rate at which gradient descent converges."""
+        from gdanim.analysis import divergence_threshold
+
+        return divergence_threshold(self.design)
+
+    def to_original(self, params) -> tuple[float, float]:
+        """A fit on rescaled columns as (intercept, slope) in the data's own units."""
+        params = np.atleast_1d(np.asarray(params, dtype=float))
+        b, m = (params[0], params[1]) if self.intercept else (0.0, params[0])
+        sx, sy = self.x_scaling, self.y_scaling
+        slope = m * sy.scale / sx.scale
+        return float(sy.shift + b * sy.scale - slope * sx.shift), float(slope)

@@ -15,11 +15,12 @@ import jinja2
 from markupsafe import Markup
 
 from gdanim import formulas, listings, text
+from gdanim.config import SiteInfo
 from gdanim.resources import templates_dir
 
 TEMPLATES = templates_dir()
 STATIC = TEMPLATES / "static"
-SITE_TITLE = "Gradient descent, step by step"
+SITE_TITLE = SiteInfo().title
 
 
 def fmt(value, spec: str = "") -> str:
@@ -87,7 +88,7 @@ def page_media() -> PageMedia:
     return _page_media.get()
 
 
-def environment() -> jinja2.Environment:
+def environment(site: SiteInfo | None = None) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              autoescape=jinja2.select_autoescape(["html", "xml"],
                                                                  default_for_string=True),
@@ -95,9 +96,10 @@ def environment() -> jinja2.Environment:
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(fmt=fmt, decimal=text.decimal, duration=text.duration,
                        math=formulas.math, tex=formulas.tex_number)
-    env.globals.update(site_title=SITE_TITLE, math=formulas.math, source=listings.source,
-                       page_media=page_media, file_size=file_size, frame_data=frame_data,
-                       slide_kit=slide_kit)
+    site = site or SiteInfo()
+    env.globals.update(site_title=site.title, site_author=site.author, math=formulas.math,
+                       source=listings.source, page_media=page_media, file_size=file_size,
+                       frame_data=frame_data, slide_kit=slide_kit)
     return env
 
 
@@ -110,27 +112,28 @@ def render(template: jinja2.Template, **context) -> str:
         _page_media.reset(token)
 
 
-def render_pages(pages: list[dict], root: Path | None = None,
-                 site: Path | None = None) -> dict[str, str]:
+def render_pages(pages: list[dict], site: SiteInfo | None = None, *,
+                 root: Path | None = None, out: Path | None = None) -> dict[str, str]:
     """Map output file name -> HTML for the index, every chapter page and 404.html.
     Each page dict has slug, title, summary, href, numbers, animations, stills, cover
-    (a small picture for the index, or None) and context. `root` is the folder the
-    media are in (file sizes and frame data are read from it); `site` the folder the
-    pages go to in the end, where a slides kit may be (see slides.py)."""
-    token, kit_token = _site_root.set(root), _kit_root.set(site)
+    (a small picture for the index, or None), context and optionally template (default
+    chapters/<slug>.html). `site` is gdanim.toml's [site]: title and author. `root` is
+    the folder the media are in (file sizes and frame data are read from it); `out` the
+    folder the pages go to in the end, where a slides kit may be (see slide_kit.py)."""
+    token, kit_token = _site_root.set(root), _kit_root.set(out)
     try:
-        return _render_pages(pages)
+        return _render_pages(pages, site)
     finally:
         _site_root.reset(token)
         _kit_root.reset(kit_token)
 
 
-def _render_pages(pages: list[dict]) -> dict[str, str]:
-    env = environment()
+def _render_pages(pages: list[dict], site: SiteInfo | None) -> dict[str, str]:
+    env = environment(site)
     out = {"index.html": render(env.get_template("index.html"), pages=pages, page=None)}
     for i, page in enumerate(pages):
         out[page["href"]] = render(
-            env.get_template(f"chapters/{page['slug']}.html"),
+            env.get_template(page.get("template") or f"chapters/{page['slug']}.html"),
             page=page, pages=pages, number=i + 1,
             prev=pages[i - 1] if i > 0 else None,
             next=pages[i + 1] if i + 1 < len(pages) else None,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gdanim.config import Quality
-from gdanim.scenarios import scenario
+from gdanim.scenarios import Setting, scenario
 from gdanim.values import Animation, Chapter, FrameTable
 from gdanim.text import decimal
 
@@ -18,6 +18,8 @@ REGIMES = (("too small", 0.02), ("about right", 0.25), ("oscillates", 0.9),
 BELT_START, PENGUIN_START = 0.0, (-2.0, 0.0)
 BELT_VIEW = (-4.0, 9.0)                         # multiplier range on the plot
 PENGUIN_VIEW = ((-5.0, 5.0), (-4.5, 5.5))       # (intercept range, slope range)
+# What gdanim.toml may change ([chapters.learning-rates]).
+SETTINGS = (Setting("epochs", int, EPOCHS, 10, 500, "steps of every run"),)
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,8 @@ def sweep(loss, start, threshold: float, low, high, epochs: int = EPOCHS) -> lis
 
 @scenario("learning-rates", "Choosing a learning rate",
           "Too small crawls, too big bounces or blows up: the threshold is 2 over the "
-          "steepest curvature.")
-def run(quality: Quality) -> Chapter:
+          "steepest curvature.", SETTINGS)
+def run(quality: Quality, epochs: int = EPOCHS) -> Chapter:
     from functools import partial
 
     from gdanim.analysis import divergence_threshold
@@ -69,22 +71,22 @@ def run(quality: Quality) -> Chapter:
     penguins = load_penguins()
     belt_threshold = divergence_threshold(BELT_INCHES)
     penguin_threshold = divergence_threshold(penguins.design)
-    belt_runs = sweep(belt_loss(), BELT_START, belt_threshold, *BELT_VIEW)
+    belt_runs = sweep(belt_loss(), BELT_START, belt_threshold, *BELT_VIEW, epochs)
     penguin_runs = sweep(penguin_loss(), PENGUIN_START, penguin_threshold,
                          [PENGUIN_VIEW[0][0], PENGUIN_VIEW[1][0]],
-                         [PENGUIN_VIEW[0][1], PENGUIN_VIEW[1][1]])
+                         [PENGUIN_VIEW[0][1], PENGUIN_VIEW[1][1]], epochs)
 
     numbers = {"belt_threshold": belt_threshold, "penguin_threshold": penguin_threshold,
                "lesson_rate": LESSON_RATE, "threshold_over_lesson_rate": belt_threshold / LESSON_RATE,
                "belt_curvature": 2 / belt_threshold, "penguin_curvature": 2 / penguin_threshold,
-               "epochs": EPOCHS}
+               "epochs": epochs}
     for tag, runs in (("belt", belt_runs), ("penguin", penguin_runs)):
         for r in runs:
             key = f"{tag}_{r.regime.replace(' ', '_')}"
             numbers[f"{key}_rate"] = r.learning_rate
             numbers[f"{key}_final_loss"] = float(r.loss[-1])
             numbers[f"{key}_diverged_at"] = r.diverged_at
-    pick = even_frames(EPOCHS + 1, quality.sweep_frames(EPOCHS + 1),
+    pick = even_frames(epochs + 1, quality.sweep_frames(epochs + 1),
                        quality.hold)
     fps = max(4, quality.fps // 3)
     animations = []
@@ -98,18 +100,18 @@ def run(quality: Quality) -> Chapter:
                                              for r in runs], axis=1))
         fates = "; ".join(
             f"{r.label}, " + (f"diverged at epoch {r.diverged_at}" if r.diverged_at is not None
-                              else f"loss {r.loss[-1]:.4g} after {EPOCHS} epochs")
+                              else f"loss {r.loss[-1]:.4g} after {epochs} epochs")
             for r in runs)
         animations.append(Animation(
             name=name, title=f"{len(runs)} learning rates: {what}",
             alt=f"{len(runs)} panels, one per learning rate, each showing {what} over "
-                f"{EPOCHS} epochs: {fates}.",
+                f"{epochs} epochs: {fates}.",
             make_scene=partial(make, runs=runs, frames=frames, threshold=threshold,
                                view=view),
             frames=frames, poster_frame=len(frames) - 1, fps=fps,
             param_names=("multiplier",) if name == "belt" else ("intercept", "slope"),
             run_names=tuple(f"η {decimal(r.learning_rate)}" for r in runs),
-            params={"epochs": EPOCHS, "learning_rates": [r.learning_rate for r in runs],
+            params={"epochs": epochs, "learning_rates": [r.learning_rate for r in runs],
                     "start": list(np.atleast_1d(runs[0].params[0]).astype(float))}))
     return Chapter(numbers=numbers, animations=tuple(animations),
                    context={"belt_runs": belt_runs, "penguin_runs": penguin_runs,

@@ -9,7 +9,7 @@ import numpy as np
 
 from gdanim.config import Quality
 from gdanim.problems import closed_form, loss_surface, penguin_loss
-from gdanim.scenarios import scenario
+from gdanim.scenarios import Setting, scenario
 from gdanim.values import Animation, Chapter, FrameTable, Still
 
 START = (-2.0, 0.0)              # [intercept, slope]
@@ -22,6 +22,13 @@ SLOPES = (-2.0, 3.2)
 GRID_POINTS = 161
 TICK_EVERY = 10                  # epochs between the dots on the animated path
 CLOSE_WITHIN = 1e-3              # "close to the bottom": this far from the closed form
+# What gdanim.toml may change ([chapters.penguins-2d]). The z-scored bowl's divergence
+# threshold is 1.0; the page's snapshot table needs at least 100 epochs.
+SETTINGS = (
+    Setting("learning_rate", float, LEARNING_RATE, 1e-4, 0.95,
+            "step size; the run diverges above 1.0"),
+    Setting("epochs", int, EPOCHS, 100, 20000, "number of steps"),
+)
 
 
 def descend_penguins(start=START, learning_rate: float = LEARNING_RATE,
@@ -43,6 +50,11 @@ class Results:
     surface: np.ndarray         # (len(slopes), len(intercepts))
     best: np.ndarray            # closed-form [intercept, slope]
     best_loss: float
+    learning_rate: float = LEARNING_RATE
+
+    @property
+    def epochs(self) -> int:
+        return self.trajectory.epochs
 
     @property
     def final(self) -> np.ndarray:
@@ -54,7 +66,7 @@ class Results:
         return np.linalg.norm(self.trajectory.params.astype(float) - self.best, axis=1)
 
 
-def compute() -> Results:
+def compute(learning_rate: float = LEARNING_RATE, epochs: int = EPOCHS) -> Results:
     """The descent, the loss surface and the closed form (float64) for the chapter."""
     from gdanim.data import load_penguins
 
@@ -63,8 +75,8 @@ def compute() -> Results:
     slopes = np.linspace(*SLOPES, GRID_POINTS)
     best = closed_form()
     best_loss = float(np.mean((penguins.design @ best - penguins.y) ** 2))
-    return Results(penguins, descend_penguins(), intercepts, slopes,
-                   loss_surface(intercepts, slopes), best, best_loss)
+    return Results(penguins, descend_penguins(START, learning_rate, epochs), intercepts, slopes,
+                   loss_surface(intercepts, slopes), best, best_loss, learning_rate)
 
 
 def _rows_before_dropna() -> int:
@@ -98,7 +110,7 @@ def chapter_numbers(r: Results) -> dict:
         "check_prediction": float(X[CHECK_ROW] @ np.asarray(CHECK_PARAMS)),
         "start": list(START), "start_loss": float(r.trajectory.loss[0]),
         "start_grams": start_grams,
-        "learning_rate": LEARNING_RATE, "epochs": EPOCHS,
+        "learning_rate": r.learning_rate, "epochs": r.epochs,
         "final_intercept": float(final[0]), "final_slope": float(final[1]),
         "final_loss": float(r.trajectory.loss[-1]),
         "lstsq_intercept": float(r.best[0]), "lstsq_slope": float(r.best[1]),
@@ -107,7 +119,7 @@ def chapter_numbers(r: Results) -> dict:
         "slope_gap": float(abs(final[1] - r.best[1])),
         "float32_eps": float(np.finfo(np.float32).eps),
         "shrink_per_epoch": shrink,
-        "exact_distance_left": float(distance[0] * shrink ** EPOCHS),  # exact arithmetic
+        "exact_distance_left": float(distance[0] * shrink ** r.epochs),  # exact arithmetic
         "close_epoch": first_true(distance < CLOSE_WITHIN), "close_within": CLOSE_WITHIN,
         "grams_per_mm": grams_per_mm, "grams_at_zero_mm": grams_at_zero,
         "surface_grid": [GRID_POINTS, GRID_POINTS], "path_dot_every": TICK_EVERY,
@@ -124,7 +136,7 @@ def descent_animation(r: Results, quality: Quality) -> Animation:
     from gdanim.scenes.penguins import descent_scene
 
     loss, params = r.trajectory.loss, r.trajectory.params.astype(float)
-    pick = frame_epochs(EPOCHS, quality.frames, quality.hold)
+    pick = frame_epochs(r.epochs, quality.frames, quality.hold)
     frames = FrameTable(epoch=pick, loss=loss[pick], params=params[pick])
     return Animation(
         name="descent", title="Gradient descent on the penguins",
@@ -139,11 +151,11 @@ def descent_animation(r: Results, quality: Quality) -> Animation:
         make_scene=partial(descent_scene, intercepts=r.intercepts, slopes=r.slopes,
                            surface=r.surface, penguins=r.penguins, frames=frames,
                            all_params=params, all_loss=loss, best=r.best,
-                           best_loss=r.best_loss, learning_rate=LEARNING_RATE,
+                           best_loss=r.best_loss, learning_rate=r.learning_rate,
                            tick_every=TICK_EVERY),
         frames=frames, poster_frame=int(np.argmax(pick >= 30)),
         param_names=("intercept", "slope"),
-        params={"start": list(START), "learning_rate": LEARNING_RATE, "epochs": EPOCHS})
+        params={"start": list(START), "learning_rate": r.learning_rate, "epochs": r.epochs})
 
 
 def stills(r: Results) -> tuple[Still, Still]:
@@ -166,7 +178,7 @@ def stills(r: Results) -> tuple[Still, Still]:
                 path_loss=loss, best=r.best, best_loss=r.best_loss))
     fit = Still(
         "fit",
-        f"The fitted line after {EPOCHS} epochs, drawn twice. Left, in z-scores: "
+        f"The fitted line after {r.epochs} epochs, drawn twice. Left, in z-scores: "
         f"intercept {_sci(final[0])} (zero up to rounding) and slope {final[1]:.4f}, "
         f"rising through the cloud of {len(p.x)} penguins. Right, the same line in the "
         f"data's units: body mass = {grams[0]:,.0f} g + {grams[1]:.1f} g per mm of bill "
@@ -184,15 +196,16 @@ def page_tables(r: Results) -> dict:
              "prediction": float(X[i] @ np.asarray(CHECK_PARAMS))} for i in range(5)]
     snapshots = [{"epoch": e, "intercept": float(params[e, 0]),
                   "slope": float(params[e, 1]), "loss": float(r.trajectory.loss[e])}
-                 for e in (0, 1, 2, 10, 100, EPOCHS)]
+                 for e in (0, 1, 2, 10, 100, r.epochs)]
     return {"rows": rows, "first_epochs": snapshots}
 
 
 @scenario("penguins-2d", "Two parameters: the penguins",
           "Fit body mass from bill length: an intercept and a slope, a loss surface, "
-          "and descent across it.")
-def run(quality: Quality) -> Chapter:
-    results = compute()
+          "and descent across it.", SETTINGS)
+def run(quality: Quality, learning_rate: float = LEARNING_RATE,
+        epochs: int = EPOCHS) -> Chapter:
+    results = compute(learning_rate, epochs)
     return Chapter(numbers=chapter_numbers(results),
                    animations=(descent_animation(results, quality),),
                    stills=stills(results), context=page_tables(results))

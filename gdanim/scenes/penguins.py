@@ -8,37 +8,7 @@ from matplotlib import patheffects
 from gdanim.config import Quality
 from gdanim.data import Penguins
 from gdanim.values import FrameTable, Scene
-from gdanim.scenes import (BLUE, DATA, GREY, INK, SURFACE_CMAP, VERMILION, freeze_layout,
-                           new_figure, readout, three_panels)
-PATH = "white"
-
-
-def _levels(surface: np.ndarray) -> np.ndarray:
-    return np.arange(0.0, np.ceil(surface.max()) + 0.5, 0.5)
-
-
-def _contour_axes(ax, intercepts, slopes, surface, best, start, title):
-    """Filled contours of the loss with labelled lines, the start and the bottom."""
-    fig = ax.figure
-    filled = ax.contourf(intercepts, slopes, surface, levels=_levels(surface),
-                         cmap=SURFACE_CMAP)
-    lines = ax.contour(intercepts, slopes, surface, levels=[1, 2, 3, 5, 8],
-                       colors="white", linewidths=0.9, alpha=0.75)
-    ax.clabel(lines, fmt="%g", fontsize=13, inline_spacing=4)
-    bar = fig.colorbar(filled, ax=ax, shrink=0.85, pad=0.02, aspect=30)
-    bar.set_label("mean squared error")
-    bar.set_ticks(np.arange(0, surface.max() + 1, 2))
-    ax.plot(*start, "o", ms=12, mfc="none", mec="white", mew=2.5, zorder=4)
-    ax.annotate("start", start, xytext=(10, -18), textcoords="offset points",
-                color="white", fontsize=14, weight="bold")
-    star, = ax.plot(*best, "*", ms=20, color="white", mec=INK, mew=1, zorder=8)
-    ax.annotate("least squares", best, xytext=(12, 10), textcoords="offset points",
-                color="white", fontsize=14, weight="bold")
-    ax.set(xlim=(intercepts[0], intercepts[-1]), ylim=(slopes[0], slopes[-1]),
-           xlabel="intercept  (params[0])", ylabel="slope  (params[1])", title=title,
-           aspect="equal")
-    ax.grid(False)
-    return star
+from gdanim.scenes import DATA, INK, SURFACE_CMAP, VERMILION, new_figure
 
 
 def _penguin_axes(ax, penguins: Penguins, title: str, top: float = 3.0):
@@ -47,71 +17,25 @@ def _penguin_axes(ax, penguins: Penguins, title: str, top: float = 3.0):
            ylabel="body mass (z-score)", title=title)
 
 
-def _fmt_param(value: float) -> str:
-    """9 characters wide; values too small for 4 decimals in scientific notation."""
-    text = f"{value:+.4f}" if abs(value) >= 1e-4 or value == 0 else f"{value:+.1e}"
-    return f"{text:>9}"
+def penguin_panel(penguins: Penguins, top: float = 3.0):
+    """The z-scored penguins as a data panel for `gdanim.scenes.line_fit`."""
+    from gdanim.scenes.line_fit import DataPanel, intercept_and_slope
+
+    return DataPanel(penguins.x, penguins.y, "bill length (z-score)", "body mass (z-score)",
+                     (-2.7, 3.0), (-2.6, top), intercept_and_slope)
 
 
 def descent_scene(quality: Quality, intercepts, slopes, surface, penguins: Penguins,
                   frames: FrameTable, all_params: np.ndarray, all_loss: np.ndarray,
                   best: np.ndarray, best_loss: float, learning_rate: float,
                   tick_every: int = 10) -> Scene:
-    """Three panels in step: the path across the loss contours (a dot every `tick_every`
-    epochs, so shrinking strides show), the fitted line on the penguins, and the loss
-    by epoch. `all_params`/`all_loss` hold every epoch. Only the path, line and
-    markers move."""
-    # The contour keeps equal axes (round bowl looks round), so it gets the wider column.
-    fig, bowl, data, curve = three_panels(quality, 1.3)
-    params = np.asarray(frames.params, dtype=float)
-    star = _contour_axes(bowl, intercepts, slopes, surface, best, params[0],
-                  f"Descending at learning rate {learning_rate:g}")
+    """The line-fit descent (`line_fit.descent_scene_2d`) on the penguins' round bowl,
+    with evenly spaced contour levels."""
+    from gdanim.scenes.line_fit import descent_scene_2d
 
-    _penguin_axes(data, penguins, "The fitted line")
-    xs = np.array(data.get_xlim())
-    data.plot(xs, best[0] + best[1] * xs, color=GREY, lw=1.8, ls=(0, (4, 3)),
-              label="least squares")
-
-    epochs = np.arange(len(all_loss))
-    curve.plot(epochs, all_loss, color=GREY, lw=1.5, ls=(0, (3, 3)))
-    curve.axhline(best_loss, color=BLUE, lw=1.2, ls=":")
-    # Below the floor line: the loss curve only ever lies above it.
-    curve.annotate(f"lowest possible: {best_loss:.3f}", (len(all_loss) - 1, best_loss),
-                   xytext=(0, -6), textcoords="offset points", ha="right", va="top",
-                   color=BLUE, fontsize=13)
-    curve.set(xscale="symlog", xlim=(0, len(all_loss) - 1),
-              ylim=(0, all_loss.max() * 1.08), xlabel="epoch", ylabel="MSE",
-              title="Loss by epoch")
-    curve.set_xscale("symlog", linthresh=1, linscale=0.4)
-    curve.set_xticks([0, 1, 10, 100, 1000], labels=["0", "1", "10", "100", "1000"])
-    curve.set_xticks([], minor=True)
-
-    trail, = bowl.plot([], [], color=PATH, lw=2, zorder=6)
-    ticks, = bowl.plot([], [], "o", color=PATH, ms=5, zorder=6)
-    point, = bowl.plot([], [], "o", color=VERMILION, ms=15, mec="white", mew=2, zorder=7)
-    line, = data.plot(xs, xs * 0, color=VERMILION, label="current guess")
-    data.legend(loc="upper left")
-    traced, = curve.plot([], [], color=VERMILION, lw=2.5)
-    now, = curve.plot([], [], "o", color=VERMILION, ms=10, mec="white", mew=1.5)
-    text = readout(fig)
-    freeze_layout(fig)
-    # Unclipped, so the marker shows whole on the axis edge at epochs 0 and 1000. (Set
-    # after the layout: an empty unclipped line confuses the layout engine.)
-    now.set_clip_on(False)
-
-    def update(i: int) -> None:
-        e, (b, m), loss = int(frames.epoch[i]), params[i], frames.loss[i]
-        trail.set_data(all_params[: e + 1, 0], all_params[: e + 1, 1])
-        ticks.set_data(all_params[: e + 1: tick_every, 0], all_params[: e + 1: tick_every, 1])
-        point.set_data([b], [m])
-        line.set_ydata(b + m * xs)
-        traced.set_data(epochs[: e + 1], all_loss[: e + 1])
-        now.set_data([e], [all_loss[e]])
-        text.set_text(f"epoch {e:4d}   intercept {_fmt_param(b)}   slope {_fmt_param(m)}"
-                      f"   MSE {loss:.4f}")
-
-    # The star is static but listed as moving so it stays on top when the dot arrives.
-    return Scene(fig, [trail, ticks, point, star, line, traced, now, text], update, len(frames))
+    return descent_scene_2d(quality, intercepts, slopes, surface, penguin_panel(penguins),
+                            frames, all_params, all_loss, best, best_loss, learning_rate,
+                            tick_every, linear_step=0.5, lines=[1, 2, 3, 5, 8])
 
 
 def surface_figure(quality: Quality, intercepts, slopes, surface, path: np.ndarray,

@@ -18,19 +18,30 @@ LOOKS = {"gd": (INK, "-", "o"), "sgd": (SKY, (0, (1, 1.5)), "s"),
 
 
 def race_scene(quality: Quality, runs, entries, frames: FrameTable, best_loss: float,
-               view, batch_size: int) -> Scene:
+               view, batch_size: int, background=None, xy=None,
+               labels=("intercept", "slope"), equal: bool = True,
+               title: str = "Paths on the loss surface") -> Scene:
+    """`background(ax)` draws the landscape (default: the penguins' contour over
+    `view`); `xy(run)` gives each run's plotted (xs, ys) per step (default: its
+    intercept and slope)."""
     fig = new_figure(quality)
     surface_ax, loss_ax = fig.subplots(1, 2, width_ratios=[1.1, 1])
-    contour(surface_ax, *view)
-    surface_ax.set(xlabel="intercept", ylabel="slope", title="Paths on the loss surface",
-                   aspect="equal")
+    if background is None:
+        contour(surface_ax, *view)
+    else:
+        background(surface_ax)
+    surface_ax.set(xlabel=labels[0], ylabel=labels[1], title=title)
+    if equal:
+        surface_ax.set_aspect("equal")
     steps = np.arange(len(runs[0].loss))
     # Below FLOOR the differences are float32 rounding, not progress.
     gaps = [np.maximum(r.loss - best_loss, FLOOR) for r in runs]
     loss_ax.set(yscale="log", xlim=(0, steps[-1]), ylim=(FLOOR * 0.7, max(g.max() for g in gaps) * 2),
                 xlabel="step", ylabel="loss above the best possible",
                 title="Loss by step (log scale)")
-    surface_ax.annotate("start", runs[0].params[0], xytext=(0, -22), textcoords="offset points",
+    points = [xy(r) if xy else (r.params[:, 0], r.params[:, 1]) for r in runs]
+    surface_ax.annotate("start", (points[0][0][0], points[0][1][0]), xytext=(0, -22),
+                        textcoords="offset points",
                         ha="center", color="white", weight="bold")
     moving, paths, heads, curves = [], [], [], []
     for entry in entries:
@@ -48,15 +59,16 @@ def race_scene(quality: Quality, runs, entries, frames: FrameTable, best_loss: f
     text = readout(fig)
     moving.append(text)
     freeze_layout(fig)
-    params = [r.params for r in runs]
 
     def update(i: int) -> None:
         step = int(frames.epoch[i])
         for k in range(len(runs)):
-            paths[k].set_data(params[k][: step + 1, 0], params[k][: step + 1, 1])
-            heads[k].set_data([params[k][step, 0]], [params[k][step, 1]])
+            xs, ys = points[k]
+            paths[k].set_data(xs[: step + 1], ys[: step + 1])
+            heads[k].set_data([xs[step]], [ys[step]])
             curves[k].set_data(steps[: step + 1], gaps[k][: step + 1])
         text.set_text(f"step {step:3d} of {steps[-1]}    mini-batches of {batch_size}, "
-                      f"in the same order for every stochastic run")
+                      f"in the same order for every stochastic run" if batch_size else
+                      f"step {step:3d} of {steps[-1]}    every step uses all the data")
 
     return Scene(fig, moving, update, len(frames))

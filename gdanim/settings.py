@@ -1,0 +1,369 @@
+"""gdanim.toml: a teacher's settings, read and checked before anything is computed.
+
+    [site]                     title, author, site_url, chapters (order and selection)
+    [chapters.<slug>]          settings of a built-in chapter (see `list --settings`)
+    [[chapter]]                a new chapter from two columns of a CSV file
+
+`load` reads the file (from the current folder, or the path given), checks every key
+and every CSV, and raises one ConfigError listing every problem as
+`file: 'key': problem`. On success it returns the site's description and the chapters
+to build, as ordinary Scenario objects, ready for `gdanim.scenarios.installed`."""
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gdanim.config import ConfigError, SiteInfo
+
+CONFIG_NAME = "gdanim.toml"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_SLUGS = {"index", "404", "static", "manifest", "sitemap", "robots", "about", "lesson"}
+SITE_KEYS = ("title", "author", "site_url", "chapters")
+CHAPTER_KEYS = ("slug", "title", "csv", "x", "y", "x_label", "y_label", "standardize",
+                "intercept", "optimizers", "learning_rate", "epochs", "prose", "summary",
+                "source")
+REQUIRED_CHAPTER_KEYS = ("slug", "title", "csv", "x", "y")
+MAX_EPOCHS = 20000
+
+
+@dataclass
+class Settings:
+    site: SiteInfo
+    scenarios: list                      # gdanim.scenarios.Scenario, in reading order
+    notes: list[str] = field(default_factory=list)   # to say in the build output
+    path: Path | None = None             # the file read, if any
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _Problems(list):
+    """Problems of one file, each written `file: 'key': problem`."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
+    def add(self, key: str, problem: str) -> None:
+        self.append(f"{self.name}: {key!r}: {problem}")
+
+    def unknown_keys(self, table: dict, known, where: str) -> None:
+        for key in table:
+            if key not in known:
+                self.add(f"{where}{key}", f"unknown key{_did_you_mean(key, known)}; "
+                                          f"known keys: {', '.join(known)}")
+
+
+def _type_name(value) -> str:
+    return {str: "text", bool: "true/false", int: "a whole number", float: "a number",
+            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _check(problems: _Problems, key: str, value, kind: str) -> bool:
+    """Is `value` of `kind` (text, bool, number, int, list of text)? Adds a problem if not."""
+    ok = {"text": isinstance(value, str) and value.strip() != "",
+          "bool": isinstance(value, bool),
+          "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+          "int": isinstance(value, int) and not isinstance(value, bool),
+          "list of text": isinstance(value, list) and all(isinstance(v, str) for v in value),
+          }[kind]
+    if not ok:
+        want = {"text": "non-empty text in quotes", "bool": "true or false",
+                "number": "a number", "int": "a whole number",
+                "list of text": 'a list of names, like ["a", "b"]'}[kind]
+        problems.add(key, f"must be {want}, not {_type_name(value)} {value!r}")
+    return ok
+
+
+def url_problem(url: str) -> str | None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"{url!r} is not an http(s) address like 'https://you.github.io/course/'"
+    if parts.query or parts.fragment:
+        return f"{url!r} has a query or fragment ('?' or '#'); give the site's base address"
+    return None
+
+
+def _site(problems: _Problems, table, builtin: list[str]) -> tuple[SiteInfo, list | None]:
+    if not isinstance(table, dict):
+        problems.add("site", f"must be a table ([site]), not {_type_name(table)}")
+        return SiteInfo(), None
+    problems.unknown_keys(table, SITE_KEYS, "site.")
+    info = SiteInfo()
+    title = table.get("title", info.title)
+    author = table.get("author", "")
+    url = table.get("site_url", "")
+    if "title" in table:
+        _check(problems, "site.title", title, "text")
+    if "author" in table:
+        _check(problems, "site.author", author, "text")
+    if "site_url" in table and _check(problems, "site.site_url", url, "text"):
+        if url_problem(url):
+            problems.add("site.site_url", url_problem(url))
+    chapters = table.get("chapters")
+    if chapters is not None and not _check(problems, "site.chapters", chapters, "list of text"):
+        chapters = None
+    if chapters is not None and not chapters:
+        problems.add("site.chapters", "is empty; list at least one chapter")
+    return SiteInfo(title=title if isinstance(title, str) else info.title,
+                    author=author if isinstance(author, str) else "",
+                    site_url=url if isinstance(url, str) else ""), chapters
+
+
+def _builtin_settings(problems: _Problems, table) -> dict[str, dict]:
+    """[chapters.<slug>] tables, checked against each chapter's declared settings."""
+    from gdanim.scenarios import BUILT_IN
+
+    values: dict[str, dict] = {}
+    if not isinstance(table, dict):
+        problems.add("chapters", f"must be tables like [chapters.descent-1d], not "
+                                 f"{_type_name(table)}")
+        return values
+    tunable = [slug for slug, s in BUILT_IN.items() if s.options]
+    for slug, entries in table.items():
+        if slug not in BUILT_IN:
+            problems.add(f"chapters.{slug}", f"unknown chapter{_did_you_mean(slug, BUILT_IN)}; "
+                                             f"chapters with settings: {', '.join(tunable)} "
+                                             f"(a CSV chapter's settings go in its [[chapter]])")
+            continue
+        if not isinstance(entries, dict):
+            problems.add(f"chapters.{slug}", f"must be a table, not {_type_name(entries)}")
+            continue
+        known = {s.name: s for s in BUILT_IN[slug].options}
+        if not known and entries:
+            problems.add(f"chapters.{slug}", "this chapter takes no settings")
+            continue
+        problems.unknown_keys(entries, list(known), f"chapters.{slug}.")
+        values[slug] = {}
+        for name, value in entries.items():
+            if name in known:
+                problem = known[name].problem(value)
+                if problem:
+                    problems.add(f"chapters.{slug}.{name}", problem)
+                else:
+                    values[slug][name] = known[name].kind(value)
+    return values
+
+
+def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, notes):
+    """One [[chapter]] table -> a Scenario, or None after adding its problems."""
+    from gdanim.scenarios.csv_chapter import (OPTIMIZERS, CsvSpec, learning_rate_notes,
+                                              make_scenario, placeholder_problems)
+    from gdanim.tabular import read_columns
+
+    where = f"chapter[{index}]"
+    if not isinstance(table, dict):
+        problems.add(where, f"must be a table ([[chapter]]), not {_type_name(table)}")
+        return None
+    slug = table.get("slug")
+    if isinstance(slug, str):
+        where = f"chapter.{slug}"
+    before = len(problems)
+    problems.unknown_keys(table, CHAPTER_KEYS, f"{where}.")
+    for key in REQUIRED_CHAPTER_KEYS:
+        if key not in table:
+            problems.add(f"{where}.{key}", "missing; every [[chapter]] needs "
+                                           f"{', '.join(REQUIRED_CHAPTER_KEYS)}")
+    for key in ("slug", "title", "csv", "x", "y", "x_label", "y_label", "prose", "summary",
+                "source"):
+        if key in table:
+            _check(problems, f"{where}.{key}", table[key], "text")
+    for key in ("standardize", "intercept"):
+        if key in table:
+            _check(problems, f"{where}.{key}", table[key], "bool")
+    if isinstance(table.get("x"), str) and table.get("x") == table.get("y"):
+        problems.add(f"{where}.y", f"is the same column as x ({table['x']!r}); choose the "
+                                   f"column to predict")
+    if isinstance(slug, str) and slug.strip():
+        if not SLUG.match(slug):
+            problems.add(f"{where}.slug", f"{slug!r} is not URL-safe: use lower-case letters, "
+                                          f"digits and single hyphens, like 'old-faithful'")
+        elif slug in builtin or slug in RESERVED_SLUGS:
+            problems.add(f"{where}.slug", f"{slug!r} is taken by a built-in page; choose "
+                                          f"another")
+    optimizers = table.get("optimizers", ["gd"])
+    if "optimizers" in table and _check(problems, f"{where}.optimizers", optimizers,
+                                        "list of text"):
+        if not optimizers:
+            problems.add(f"{where}.optimizers", f"is empty; choose from {', '.join(OPTIMIZERS)}")
+        for name in optimizers:
+            if name not in OPTIMIZERS:
+                problems.add(f"{where}.optimizers", f"unknown optimizer {name!r}"
+                             f"{_did_you_mean(name, OPTIMIZERS)} (choose from: "
+                             f"{', '.join(OPTIMIZERS)})")
+        if len(set(optimizers)) != len(optimizers):
+            problems.add(f"{where}.optimizers", "lists an optimizer twice")
+    rate = table.get("learning_rate")
+    if rate is not None and _check(problems, f"{where}.learning_rate", rate, "number"):
+        if not 0 < rate <= 1e6:
+            problems.add(f"{where}.learning_rate", f"{rate!r} is out of range (greater than "
+                                                   f"0, at most 1e6)")
+    epochs = table.get("epochs", 200)
+    if "epochs" in table and _check(problems, f"{where}.epochs", epochs, "int"):
+        if not 10 <= epochs <= MAX_EPOCHS:
+            problems.add(f"{where}.epochs", f"{epochs!r} is out of range (from 10 to "
+                                            f"{MAX_EPOCHS})")
+    prose_text = ""
+    if isinstance(table.get("prose"), str) and table["prose"].strip():
+        prose_path = base / table["prose"]
+        if not prose_path.is_file():
+            problems.add(f"{where}.prose", f"no file {table['prose']} (looked for {prose_path})")
+        else:
+            try:
+                prose_text = prose_path.read_text(encoding="utf-8-sig")
+            except UnicodeDecodeError:
+                problems.add(f"{where}.prose", f"{table['prose']} is not UTF-8 text")
+    for key, text in (("prose", prose_text), ("source", table.get("source"))):
+        if isinstance(text, str):
+            for problem in placeholder_problems(text, optimizers if isinstance(optimizers, list)
+                                                else ()):
+                problems.add(f"{where}.{key}", problem)
+    def key(field: str) -> str:
+        return f"{problems.name}: {where + '.' + field!r}"
+
+    can_read = all(isinstance(table.get(k), str) and table[k].strip() for k in ("csv", "x", "y"))
+    # The CSV is read even when other keys have problems, so all come out in one report.
+    columns, csv_problems = (read_columns(base / table["csv"], table["csv"], table["x"],
+                                          table["y"], key) if can_read else (None, []))
+    problems.extend(csv_problems)
+    if len(problems) > before or columns is None:
+        return None
+    spec = CsvSpec(slug=slug, title=table["title"], csv_name=table["csv"], x=table["x"],
+                   y=table["y"], x_label=table.get("x_label", table["x"]),
+                   y_label=table.get("y_label", table["y"]),
+                   standardize=table.get("standardize", True),
+                   intercept=table.get("intercept", True), optimizers=tuple(optimizers),
+                   learning_rate=float(rate) if rate is not None else None,
+                   epochs=epochs, prose=prose_text, summary=table.get("summary", ""),
+                   source=table.get("source", ""))
+    scenario = make_scenario(spec, columns)
+    notes.extend(f"{slug}: {note}" for note in learning_rate_notes(spec, columns))
+    if columns.dropped_rows:
+        shown = ", ".join(map(str, columns.dropped_rows[:5]))
+        more = " ..." if len(columns.dropped_rows) > 5 else ""
+        notes.append(f"{slug}: dropped {len(columns.dropped_rows)} of {columns.rows_read} rows "
+                     f"of {spec.csv_name} with an empty {spec.x!r} or {spec.y!r} cell "
+                     f"(lines {shown}{more})")
+    return scenario
+
+
+def find_config(path: str | None) -> Path | None:
+    """The file to read: `path` if given, else ./gdanim.toml if present, else None."""
+    if path is not None:
+        return Path(path)
+    here = Path.cwd() / CONFIG_NAME
+    return here if here.is_file() else None
+
+
+def load(path: str | None = None) -> Settings:
+    """Read and check gdanim.toml (see the module's docstring). Without a file, the
+    built-in chapters with their defaults."""
+    from gdanim.scenarios import BUILT_IN
+
+    config = find_config(path)
+    if config is None:
+        return Settings(SiteInfo(), list(BUILT_IN.values()))
+    name = str(config) if path is not None else CONFIG_NAME
+    problems = _Problems(name)
+    if not config.is_file():
+        raise ConfigError([f"{name}: no such file (the --config option names a gdanim.toml)"])
+    try:
+        data = tomllib.loads(config.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ConfigError([f"{name}: not UTF-8 text; save it as UTF-8"])
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError([f"{name}: not valid TOML: {error}"])
+    problems.unknown_keys(data, ("site", "chapters", "chapter"), "")
+    builtin = list(BUILT_IN)
+    site, order = _site(problems, data.get("site", {}), builtin)
+    values = _builtin_settings(problems, data.get("chapters", {}))
+    entries = data.get("chapter", [])
+    if not isinstance(entries, list):
+        problems.add("chapter", "write each CSV chapter as a [[chapter]] table (two brackets)")
+        entries = []
+    notes: list[str] = []
+    base = config.resolve().parent
+    own, seen = [], {}
+    for i, entry in enumerate(entries, start=1):
+        slug = entry.get("slug") if isinstance(entry, dict) else None
+        if isinstance(slug, str):
+            if slug in seen:
+                problems.add(f"chapter.{slug}.slug", f"{slug!r} is used by chapters {seen[slug]} "
+                                                     f"and {i}; every slug must be unique")
+            seen.setdefault(slug, i)
+        scenario = _csv_chapter(problems, i, entry, base, builtin, notes)
+        if scenario is not None:
+            own.append(scenario)
+    every = {s.slug: s for s in BUILT_IN.values()}
+    every.update({s.slug: s for s in own})
+    if order is not None:
+        known = builtin + [e.get("slug") for e in entries if isinstance(e, dict)]
+        for slug in order:
+            if slug not in known:
+                problems.add("site.chapters", f"unknown chapter {slug!r}"
+                             f"{_did_you_mean(slug, known)} (choose from: {', '.join(known)})")
+        twice = sorted({s for s in order if order.count(s) > 1})
+        if twice:
+            problems.add("site.chapters", f"lists {', '.join(map(repr, twice))} twice")
+    if problems:
+        raise ConfigError(list(problems))
+    for slug, chosen in values.items():
+        every[slug] = every[slug].with_values(chosen)
+    slugs = order if order is not None else list(every)
+    return Settings(site, [every[s] for s in slugs], notes, config)
+
+
+CSV_KEYS_HELP = (
+    ("slug", "required", "the page's name in its address: lower-case letters, digits, hyphens"),
+    ("title", "required", "the chapter's title"),
+    ("csv", "required", "the data file, relative to gdanim.toml's folder (UTF-8, header row)"),
+    ("x", "required", "the column to predict from"),
+    ("y", "required", "the column to predict"),
+    ("x_label", "the column name", "what the pages and figures call x"),
+    ("y_label", "the column name", "what the pages and figures call y"),
+    ("standardize", "true", "rescale both columns (z-scores) before the fit; false keeps "
+                            "your units and shows a stretched valley"),
+    ("intercept", "true", "fit y = intercept + slope × x; false fits y = slope × x"),
+    ("optimizers", '["gd"]', "more than one adds a race: gd, sgd, momentum, rmsprop, adam"),
+    ("learning_rate", "5% of the threshold", "greater than 0; above the divergence "
+                                             "threshold the run is shown diverging"),
+    ("epochs", "200", "from 10 to 20000"),
+    ("prose", "none", "a Markdown file shown at the top of the page; {{ name }} inserts a "
+                      "computed number (see the manifest's keys)"),
+    ("summary", "generated", "one line for the index"),
+    ("source", "none", "Markdown: where the data come from and their licence"),
+)
+
+
+def describe(scenarios) -> str:
+    """What `list --settings` prints: each chapter's settings with defaults and ranges,
+    then the keys of a [[chapter]] from a CSV."""
+    from gdanim.scenarios.csv_chapter import NUMBER_KEYS
+
+    lines = ["Settings of the built-in chapters, in gdanim.toml as [chapters.<name>]:", ""]
+    for scenario in scenarios:
+        if scenario.template:          # a CSV chapter: its keys are below
+            continue
+        lines.append(f"{scenario.slug}")
+        if not scenario.options:
+            lines.append("    (no settings)")
+        for s in scenario.options:
+            now = scenario.values.get(s.name, s.default)
+            lines.append(f"    {s.name:<14} default {s.default:<8g} range {s.low:g} to "
+                         f"{s.high:g}   {s.help}"
+                         + (f"   [set to {now:g}]" if now != s.default else ""))
+    lines += ["", "A chapter from a CSV file, in gdanim.toml as [[chapter]]:", ""]
+    for key, default, text in CSV_KEYS_HELP:
+        lines.append(f"    {key:<14} {default:<20} {text}")
+    lines += ["", "Numbers a CSV chapter's prose can insert as {{ name }} or {{ name:.2f }}:",
+              "    " + ", ".join(NUMBER_KEYS),
+              "    and, for each optimizer in a race (gd, sgd, momentum, rmsprop, adam):",
+              "    <optimizer>_within_1pct_epoch, <optimizer>_final_loss, "
+              "<optimizer>_diverged_at"]
+    return "\n".join(lines)
