@@ -40,3 +40,14 @@ def first_true(mask) -> int | None:
 def first_within(loss: np.ndarray, best: float, tolerance: float = 0.01) -> int | None:
     """The first step whose loss is within `tolerance` (relative) of `best`."""
     return first_true(np.asarray(loss) <= best * (1 + tolerance))
+
+
+def stays_within(loss: np.ndarray, best: float, tolerance: float = 0.01) -> int | None:
+    """The first step from which the loss stays within `tolerance` (relative) of `best`
+    to the end of the run, or None if the last step is not within it. Unlike
+    `first_within`, a run that swings through the target and out again has not arrived."""
+    outside = np.flatnonzero(~(np.asarray(loss) <= best * (1 + tolerance)))
+    if len(outside) == 0:
+        return 0
+    last = int(outside[-1])
+    return None if last == len(loss) - 1 else last + 1

@@ -181,6 +181,7 @@ def _write_pages(pages: list[dict], staging: Path, site_info=None,
 
     for name, html in site.render_pages(pages, site_info, root=staging, out=out).items():
         (staging / name).write_text(html, encoding="utf-8")
+    from gdanim import notebook; notebook.write(staging, pages)  # site/lesson.ipynb
     site.copy_static(staging)
 
 

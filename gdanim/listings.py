@@ -103,3 +103,24 @@ def stylesheet() -> str:
             f"generated at build time. */\n"
             f"@media not all and (prefers-color-scheme: dark) {{\n{rules(LIGHT_STYLE)}\n}}\n"
             f"@media (prefers-color-scheme: dark) {{\n{rules(DARK_STYLE)}\n}}\n")
+
+
+def lesson_path(slug: str) -> Path:
+    """The lesson script for chapter `slug` ("descent-1d" -> gdanim/lesson/descent_1d.py)."""
+    path = Path(__file__).resolve().parent / "lesson" / f"{slug.replace('-', '_')}.py"
+    if not path.is_file():
+        raise ListingError(f"lesson({slug!r}): no lesson script {path.name} in gdanim/lesson/")
+    return path
+
+
+def lesson(slug: str) -> Markup:
+    """`{{ lesson("descent-1d") }}`: the chapter's whole lesson script, highlighted, with
+    a caption saying how to run it and where the notebook is."""
+    path = lesson_path(slug)
+    code = highlight(path.read_text(encoding="utf-8"), PythonLexer(), HtmlFormatter(nowrap=True))
+    return Markup(
+        f'<figure class="listing lesson" data-lesson="{escape(slug)}">'
+        f'<figcaption>The whole program, <code>{escape(path.name)}</code>: paste it into a '
+        f'Python file and run it, or run it in the <a href="lesson.ipynb" download>lesson '
+        f'notebook</a>, which has every chapter\'s code in order.</figcaption>'
+        f'<pre tabindex="0"><code>{code}</code></pre></figure>')

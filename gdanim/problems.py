@@ -63,6 +63,64 @@ def closed_form() -> np.ndarray:
     return np.linalg.lstsq(penguins.design, penguins.y, rcond=None)[0]
 
 
+# The penguins in their own units, for the optimizer chapter's narrow valley: bill length
+# in centimetres and body mass in kilograms, neither centred nor scaled.
+RAW_BILL_UNIT, RAW_MASS_UNIT = "cm", "kg"
+
+
+def raw_design() -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) without z-scoring: X = [1, bill in cm], y = body mass in kg (float64)."""
+    from gdanim.data import load_penguins
+
+    penguins = load_penguins()
+    bill_cm = penguins.bill_mm / 10
+    return np.column_stack([np.ones_like(bill_cm), bill_cm]), penguins.mass_g / 1000
+
+
+def raw_loss():
+    """MSE of `X @ params` on the raw-units penguins, as a function of params alone."""
+    from functools import partial
+
+    import jax.numpy as jnp
+
+    from gdanim.models import linear_mse
+
+    X, y = raw_design()
+    return partial(linear_mse, X=jnp.asarray(X, jnp.float32), y=jnp.asarray(y, jnp.float32))
+
+
+def hessian(X: np.ndarray) -> np.ndarray:
+    """The matrix of second derivatives of the MSE of X @ params: 2 XᵀX / n. It does
+    not depend on y or on the parameters."""
+    X = np.asarray(X, dtype=float).reshape(len(X), -1)
+    return 2 * X.T @ X / len(X)
+
+
+def condition_number(X: np.ndarray) -> float:
+    """How much steeper the loss bowl is across its narrowest direction than along its
+    flattest: the ratio of the Hessian's largest and smallest eigenvalues."""
+    values = np.linalg.eigvalsh(hessian(X))
+    return float(values.max() / values.min())
+
+
+def least_squares(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """The exact best parameters (float64 lstsq) and their MSE."""
+    best = np.linalg.lstsq(X, y, rcond=None)[0]
+    return best, float(np.mean((X @ best - y) ** 2))
+
+
+def linear_surface(X: np.ndarray, y: np.ndarray, intercepts: np.ndarray,
+                   slopes: np.ndarray) -> np.ndarray:
+    """The MSE at every (intercept, slope) pair, in float64 NumPy; shape
+    (len(slopes), len(intercepts)). The loss is a quadratic, so it is built from its
+    three coefficients rather than by looping over the data."""
+    X = np.asarray(X, dtype=float)
+    b, m = np.meshgrid(intercepts, slopes)
+    x = X[:, 1]
+    return (b ** 2 + 2 * b * m * x.mean() + m ** 2 * (x ** 2).mean()
+            - 2 * b * y.mean() - 2 * m * (x * y).mean() + (y ** 2).mean())
+
+
 @dataclass(frozen=True)
 class Scaling:
     """How a column was rescaled before fitting: value_fit = (value - shift) / scale."""

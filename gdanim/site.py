@@ -98,8 +98,9 @@ def environment(site: SiteInfo | None = None) -> jinja2.Environment:
                        math=formulas.math, tex=formulas.tex_number)
     site = site or SiteInfo()
     env.globals.update(site_title=site.title, site_author=site.author, math=formulas.math,
-                       source=listings.source, page_media=page_media, file_size=file_size,
-                       frame_data=frame_data, slide_kit=slide_kit)
+                       source=listings.source, lesson=listings.lesson,
+                       page_media=page_media, file_size=file_size, frame_data=frame_data,
+                       slide_kit=slide_kit)
     return env
 
 
@@ -139,6 +140,7 @@ def _render_pages(pages: list[dict], site: SiteInfo | None) -> dict[str, str]:
             next=pages[i + 1] if i + 1 < len(pages) else None,
             n=page["numbers"], animations={a.name: a for a in page["animations"]},
             stills={s.name: s for s in page["stills"]}, **page["context"])
+    out["about.html"] = render(env.get_template("about.html"), pages=pages, page=None)
     out["404.html"] = render(env.get_template("404.html"), pages=pages, page=None,
                              inline_css=(STATIC / "style.css").read_text(encoding="utf-8"),
                              favicon_uri=data_uri(STATIC / "favicon.svg"))

@@ -1,7 +1,6 @@
 """Pure JAX training: one jitted `lax.scan` over epochs returns the whole trajectory."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 import jax
@@ -9,23 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-
-@dataclass(frozen=True)
-class Trajectory:
-    """Row e holds the state after e epochs (row 0 is the start), so every array has
-    epochs + 1 rows: parameters, the loss there, and the gradient there."""
-
-    params: np.ndarray   # (epochs + 1,) or (epochs + 1, n_params)
-    loss: np.ndarray     # (epochs + 1,)
-    grad: np.ndarray     # same shape as params
-
-    @property
-    def epochs(self) -> int:
-        return len(self.loss) - 1
-
-    @property
-    def final(self) -> np.ndarray:
-        return self.params[-1]
+from gdanim.values import Trajectory  # noqa: F401 (the result type of every run here)
 
 
 def descend(loss_fn: Callable, start, optimizer: optax.GradientTransformation,

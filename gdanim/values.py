@@ -78,3 +78,21 @@ class Chapter:
     animations: tuple[Animation, ...] = ()
     stills: tuple[Still, ...] = ()
     context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Row e holds the state after e epochs (row 0 is the start), so every array has
+    epochs + 1 rows: parameters, the loss there, and the gradient there."""
+
+    params: np.ndarray   # (epochs + 1,) or (epochs + 1, n_params)
+    loss: np.ndarray     # (epochs + 1,)
+    grad: np.ndarray     # same shape as params
+
+    @property
+    def epochs(self) -> int:
+        return len(self.loss) - 1
+
+    @property
+    def final(self) -> np.ndarray:
+        return self.params[-1]

@@ -80,7 +80,8 @@ def chapter_pages(pages, manifest) -> dict[str, Outline]:
 
 
 def test_the_site_has_an_index_a_404_page_and_every_chapter(pages, manifest):
-    assert set(pages) == {"index.html", "404.html", *(p["href"] for p in manifest["pages"])}
+    assert set(pages) == {"index.html", "404.html", "about.html",
+                          *(p["href"] for p in manifest["pages"])}
 
 
 def test_every_page_has_its_own_title_and_a_description(pages):
@@ -117,11 +118,25 @@ def real_source(ref: str) -> str:
     return textwrap.dedent(inspect.getsource(obj))
 
 
-def test_every_chapter_shows_code_and_the_code_is_the_real_source(chapter_pages):
+def test_any_listing_of_site_code_is_the_real_source(chapter_pages):
+    """Chapters show lesson scripts (tests/test_lesson.py); a listing of the site's own
+    code, where a page has one, must match the source on disk."""
     for name, page in chapter_pages.items():
-        assert page.listings, f"{name} shows no code"
         for ref, text in page.listings:
             assert html.unescape(text) == real_source(ref), f"{name}: {ref} differs"
+
+
+def test_about_page_credits_the_sources_and_every_footer_links_to_it(built_site, pages):
+    about = (built_site / "about.html").read_text(encoding="utf-8")
+    for credit in ("Fruehwald", "10.5281/zenodo.3960218", "e90081", "Palmer Station",
+                   "CC0", "CC BY 4.0", "MIT", "How to cite", "belt size table"):
+        assert credit in about, f"about.html does not mention {credit!r}"
+    for name in pages:
+        if name != "404.html":
+            assert 'href="about.html"' in (built_site / name).read_text(encoding="utf-8"), name
+    root = Path(__file__).resolve().parent.parent
+    assert "MIT License" in (root / "LICENSE").read_text()
+    assert "CC BY 4.0" in (root / "LICENSE-content").read_text()
 
 
 def test_videos_never_autoplay_from_markup_and_only_the_first_preloads(pages, built_site):

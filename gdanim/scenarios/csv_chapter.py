@@ -419,7 +419,7 @@ def race_animation(r: Results, quality: Quality) -> Animation:
                            background=background, xy=xy, labels=labels,
                            equal=spec.standardize and spec.intercept,
                            title=("Paths on the loss surface" if spec.intercept
-                                  else "Steps along the loss curve")),
+                                  else "Steps along the loss curve"), x_label="step"),
         frames=frames, poster_frame=len(frames) - 1, frame_label="step",
         param_names=spec.param_names, run_names=tuple(u.short for u in runs),
         params={"optimizers": {u.key: u.hyper for u in runs}, "epochs": spec.epochs,

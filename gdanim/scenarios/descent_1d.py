@@ -29,7 +29,7 @@ def descend_belt(start: float = START, learning_rate: float = LEARNING_RATE,
 
 
 @scenario("descent-1d", "Gradient descent in one dimension",
-          "Start at 0 and repeatedly step against the slope: the guess slides to the answer.",
+          "Start at 0 and repeatedly step against the gradient: the guess slides to the answer.",
           SETTINGS)
 def run(quality: Quality, learning_rate: float = LEARNING_RATE, epochs: int = EPOCHS,
         start: float = START) -> Chapter:

@@ -17,7 +17,8 @@ REGIMES = (("too small", 0.02), ("about right", 0.25), ("oscillates", 0.9),
            ("diverges", 1.1))
 BELT_START, PENGUIN_START = 0.0, (-2.0, 0.0)
 BELT_VIEW = (-4.0, 9.0)                         # multiplier range on the plot
-PENGUIN_VIEW = ((-5.0, 5.0), (-4.5, 5.5))       # (intercept range, slope range)
+PENGUIN_VIEW = ((-10.5, 10.5), (-4.5, 5.5))     # (intercept range, slope range): wide
+# enough that, drawn with equal scales, the round bowl fills a wide panel
 # What gdanim.toml may change ([chapters.learning-rates]).
 SETTINGS = (Setting("epochs", int, EPOCHS, 10, 500, "steps of every run"),)
 

@@ -85,6 +85,18 @@ def _rows_before_dropna() -> int:
     return len(palmerpenguins.load_penguins())
 
 
+def _missing_counts() -> dict:
+    """How the dropped rows lack data: rows kept when only the two columns we use must
+    be complete, and dropped rows whose only gap is `sex`."""
+    import palmerpenguins
+
+    frame = palmerpenguins.load_penguins()
+    gaps = frame.isna()
+    return {"penguins_two_columns": int(len(frame.dropna(subset=["bill_length_mm",
+                                                                 "body_mass_g"]))),
+            "dropped_only_sex": int((gaps["sex"] & (gaps.sum(axis=1) == 1)).sum())}
+
+
 def _sci(value: float) -> str:
     """Tiny values in scientific notation (the intercept ends as float noise)."""
     return f"{value:.3g}" if abs(value) >= 1e-4 else f"{value:.2e}"
@@ -101,6 +113,7 @@ def chapter_numbers(r: Results) -> dict:
     shrink = float(distance[1] / distance[0])
     return {
         "penguins": len(p.x), "penguins_before_dropna": _rows_before_dropna(),
+        **_missing_counts(),
         "bill_mean_mm": float(p.bill_mm.mean()), "bill_std_mm": float(p.bill_mm.std()),
         "bill_min_mm": float(p.bill_mm.min()), "bill_max_mm": float(p.bill_mm.max()),
         "mass_mean_g": float(p.mass_g.mean()), "mass_std_g": float(p.mass_g.std()),

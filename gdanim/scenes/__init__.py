@@ -67,8 +67,9 @@ def three_panels(quality: Quality, left_width: float):
 
 
 def freeze_layout(fig: Figure) -> None:
-    """Lay the figure out once, then stop: moving text must not shift the axes."""
-    fig.canvas.draw()
+    """Lay the figure out once, then stop: moving text must not shift the axes. (The
+    layout needs a draw's text sizes, not its pixels: nothing is rasterised here.)"""
+    fig.draw_without_rendering()
     fig.set_layout_engine("none")
 
 

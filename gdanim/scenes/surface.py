@@ -1,4 +1,5 @@
-"""The penguins' loss surface as a filled contour, for chapters that draw paths on it."""
+"""A loss surface as a filled contour, for chapters that draw paths on it: the z-scored
+penguins (the default) or the penguins in raw units."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -9,26 +10,35 @@ from gdanim.scenes import INK, SURFACE_CMAP
 
 
 @lru_cache(maxsize=8)
-def surface(intercepts: tuple, slopes: tuple, points: int = 161):
+def surface(intercepts: tuple, slopes: tuple, points: int = 161, problem: str = "penguins"):
     """(intercept grid, slope grid, loss) over the given ranges, computed once."""
-    from gdanim.problems import loss_surface
-
     a = np.linspace(*intercepts, points)
     b = np.linspace(*slopes, points)
+    if problem == "raw":
+        from gdanim.problems import linear_surface, raw_design
+
+        return a, b, linear_surface(*raw_design(), a, b)
+    from gdanim.problems import loss_surface
+
     return a, b, loss_surface(a, b)
 
 
-def contour(ax, intercepts, slopes):
-    """Filled log-spaced contours of the loss, the least-squares answer as a star."""
+def best_point(problem: str = "penguins") -> np.ndarray:
+    from gdanim.problems import closed_form, least_squares, raw_design
+
+    return least_squares(*raw_design())[0] if problem == "raw" else closed_form()
+
+
+def contour(ax, intercepts, slopes, problem: str = "penguins"):
+    """Filled log-spaced contours of the loss, the least-squares answer as a star drawn
+    above every path."""
     from matplotlib.colors import LogNorm
 
-    from gdanim.problems import closed_form
-
-    a, b, loss = surface(tuple(intercepts), tuple(slopes))
+    a, b, loss = surface(tuple(intercepts), tuple(slopes), problem=problem)
     levels = np.geomspace(loss.min(), loss.max(), 16)
     filled = ax.contourf(a, b, loss, levels=levels, norm=LogNorm(), cmap=SURFACE_CMAP)
     ax.contour(a, b, loss, levels=levels, colors="white", linewidths=0.5, alpha=0.4)
-    ax.plot(*closed_form(), "*", color="white", mec=INK, ms=18, zorder=3)
+    ax.plot(*best_point(problem), "*", color="white", mec=INK, mew=1.5, ms=20, zorder=6)
     ax.set(xlim=intercepts, ylim=slopes)
     ax.grid(False)
     return filled

@@ -1,0 +1,122 @@
+"""The lesson code a page shows really runs and prints the page's numbers; the notebook
+holds the same code in reading order, is valid, and runs to the same numbers."""
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import re
+import runpy
+
+import numpy as np
+import pytest
+
+from gdanim.listings import lesson_path
+from gdanim.scenarios import SCENARIOS
+
+# For each chapter: variable in its lesson script -> manifest number(s) it must equal.
+CHECKS = {
+    "guess-and-check": {"mse_1_5": "mse_at_1_5", "mse_1_7": "mse_at_1_7"},
+    "grid-search": {"best_multiplier": "best_multiplier", "best_mse": "best_mse"},
+    "slopes": {"loss_1_7": "loss_at_1_7", "gradient_1_7": "slope_at_1_7",
+               "gradient_3_5": "slope_at_3_5"},
+    "descent-1d": {"multiplier": "final_multiplier", "final_loss": "final_loss"},
+    "penguins-2d": {"start_loss": "start_loss", "params": ("final_intercept", "final_slope"),
+                    "final_loss": "final_loss", "best": ("lstsq_intercept", "lstsq_slope")},
+    "learning-rates": {"threshold": "belt_threshold"},
+    "optimizers": {"condition_number": "valley_condition_number",
+                   "gd_loss": "valley_gd_final_loss",
+                   "momentum_loss": "valley_momentum_final_loss",
+                   "adam_loss": "valley_adam_final_loss"},
+}
+# float32 arithmetic in a different order (eager loop vs compiled scan): relative 1e-4,
+# and absolute 1e-6 for values that are zero up to rounding.
+RTOL, ATOL = 1e-4, 1e-6
+
+
+def check_namespace(slug: str, namespace: dict, numbers: dict) -> None:
+    for variable, keys in CHECKS[slug].items():
+        keys = keys if isinstance(keys, tuple) else (keys,)
+        expected = [numbers[f"{slug}.{k}"] for k in keys]
+        got = np.ravel(np.asarray(namespace[variable], dtype=float))
+        np.testing.assert_allclose(got, expected, rtol=RTOL, atol=ATOL,
+                                   err_msg=f"{slug}: {variable}")
+    if slug == "learning-rates":
+        check_learning_rates(namespace["final_losses"], numbers)
+
+
+def check_learning_rates(final_losses: dict, numbers: dict) -> None:
+    """Each rate the page lists is run; a converging run ends at the page's loss, a
+    diverging one (frozen on the page where it left the plot) runs away."""
+    for regime in ("too_small", "about_right", "oscillates", "diverges"):
+        rate = numbers[f"learning-rates.belt_{regime}_rate"]
+        assert rate in final_losses, f"the lesson does not run learning rate {rate}"
+        loss = float(final_losses[rate])
+        if numbers[f"learning-rates.belt_{regime}_diverged_at"] is None:
+            np.testing.assert_allclose(loss, numbers[f"learning-rates.belt_{regime}_final_loss"],
+                                       rtol=RTOL)
+        else:
+            assert loss > 1e3 * numbers["learning-rates.belt_too_small_final_loss"]
+
+
+def run_quietly(code_or_path, namespace=None) -> dict:
+    with contextlib.redirect_stdout(io.StringIO()):
+        if namespace is None:
+            return runpy.run_path(str(code_or_path), run_name="__main__")
+        exec(compile(code_or_path, "<cell>", "exec"), namespace)
+        return namespace
+
+
+def test_every_chapter_has_a_lesson_script_and_checks():
+    slugs = list(SCENARIOS)
+    assert set(CHECKS) == set(slugs)
+    for slug in slugs:
+        assert lesson_path(slug).is_file()
+
+
+@pytest.mark.parametrize("slug", list(CHECKS))
+def test_lesson_script_reproduces_the_page_numbers(slug, manifest):
+    check_namespace(slug, run_quietly(lesson_path(slug)), manifest["numbers"])
+
+
+@pytest.mark.parametrize("slug", list(CHECKS))
+def test_page_shows_its_whole_lesson_script(slug, built_site):
+    page = (built_site / f"{slug}.html").read_text(encoding="utf-8")
+    found = re.search(r'<figure class="listing lesson" data-lesson="([^"]+)">.*?'
+                      r'<pre[^>]*><code>(.*?)</code></pre>', page, re.S)
+    assert found and found.group(1) == slug
+    shown = html.unescape(re.sub(r"<[^>]+>", "", found.group(2)))
+    assert shown.strip() == lesson_path(slug).read_text(encoding="utf-8").strip()
+    assert 'href="lesson.ipynb"' in page
+    # No site-internal machinery on a lesson page any more.
+    for internal in ("functools.partial", "GradientTransformation", "lax.scan"):
+        assert internal not in shown
+
+
+def test_notebook_is_valid_and_runs_to_the_manifest_numbers(built_site, manifest):
+    import nbformat
+
+    notebook = nbformat.read(str(built_site / "lesson.ipynb"), as_version=4)
+    nbformat.validate(notebook)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    slugs = [p["slug"] for p in manifest["pages"]]
+    assert len(code) == len(slugs)
+    namespace: dict = {"__name__": "__main__"}
+    for slug, cell in zip(slugs, code):
+        assert cell.source.strip() == lesson_path(slug).read_text(encoding="utf-8").strip()
+        run_quietly(cell.source, namespace)
+        check_namespace(slug, namespace, manifest["numbers"])
+    index = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="lesson.ipynb"' in index
+
+
+def test_notebook_is_the_same_every_time_it_is_built():
+    import nbformat
+
+    from gdanim.notebook import build
+
+    pages = [{"slug": slug, "title": slug, "href": f"{slug}.html"} for slug in CHECKS]
+    assert nbformat.writes(build(pages)) == nbformat.writes(build(pages))
+    # A chapter from the user's own CSV has no lesson script and is left out.
+    own = build(pages + [{"slug": "my-data", "title": "Mine", "href": "my-data.html"}])
+    assert len(own.cells) == len(build(pages).cells)
