@@ -135,7 +135,7 @@ def _do(plan: Plan, config: BuildConfig, previous, out: Path, staging: Path,
     pages_job = next(j for j in plan.jobs if j.kind == "pages")
     if pages_job.reason:
         began = time.perf_counter()
-        _write_pages(pages, staging, config.site)
+        _write_pages(pages, staging, config.site, out)
         say(f"  pages     written ({pages_job.reason}) in {time.perf_counter() - began:.1f} s")
     else:
         for output in records["pages"]["outputs"]:
@@ -175,10 +175,11 @@ def _do(plan: Plan, config: BuildConfig, previous, out: Path, staging: Path,
     return result
 
 
-def _write_pages(pages: list[dict], staging: Path, site_info=None) -> None:
+def _write_pages(pages: list[dict], staging: Path, site_info=None,
+                 out: Path | None = None) -> None:
     from gdanim import publish, site
 
-    for name, html in site.render_pages(pages, site_info).items():
+    for name, html in site.render_pages(pages, site_info, root=staging, out=out).items():
         (staging / name).write_text(html, encoding="utf-8")
     publish.write(staging, pages, site_info.site_url if site_info else None)
     from gdanim import notebook; notebook.write(staging, pages)  # site/lesson.ipynb

@@ -119,9 +119,10 @@ def cli(debug: bool) -> None:
 @click.option("--only", multiple=True, metavar="NAME",
               help="Build only this chapter (repeatable). See `list` for names.")
 @click.option("--formats", default="mp4,gif,poster", show_default=True, metavar="LIST",
-              help="Comma list of animation formats: mp4, gif, poster.")
-@click.option("--quality", default="web", show_default=True, metavar="draft|web",
-              help="draft: small, few frames, quick previews. web: the published size.")
+              help="Comma list of animation formats: mp4, gif, poster, frames (opt-in).")
+@click.option("--quality", default="web", show_default=True, metavar="draft|web|slides",
+              help="draft: small, few frames, quick previews. web: the published size. "
+                   "slides: 1920x1080, paced for talking over (see the slides command).")
 @click.option("--fresh", is_flag=True,
               help="Compute and render everything again, ignoring every cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
@@ -187,6 +188,28 @@ def serve(port: int, base_path: str, quality: str, only: tuple[str, ...], out: s
     from gdanim import serve as preview
 
     preview.serve(preview.Request(out, only, quality, config_path), base_path, port)
+
+
+@cli.command()
+@click.option("--out", default="site", show_default=True, metavar="DIR",
+              help="The site folder; the kit is written into DIR/slides/.")
+@click.option("--only", multiple=True, metavar="NAME",
+              help="Only this chapter's animations (repeatable). See `list` for names.")
+@click.option("--formats", default="mp4,gif,poster", show_default=True, metavar="LIST",
+              help="Comma list: mp4, gif, poster, and frames (PNGs + a Beamer snippet).")
+@click.option("--fresh", is_flag=True, help="Render every animation again.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Render N animations at once (default: one per CPU core).")
+@click.option("--quiet", is_flag=True, help="No progress output.")
+def slides(out: str, only: tuple[str, ...], formats: str, fresh: bool, jobs: int | None,
+           quiet: bool) -> None:
+    """Every animation at 1920x1080 with a PowerPoint/Keynote deck, a presenter view,
+    a Quarto deck and snippets, in DIR/slides/. Build the site afterwards to link them."""
+    from pathlib import Path
+
+    from gdanim import slides as kit
+
+    kit.make(Path(out), only, formats, progress=not quiet, reuse=not fresh, jobs=jobs)
 
 
 @cli.command(name="list")

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 
-FORMATS = ("mp4", "gif", "poster")
+FORMATS = ("mp4", "gif", "poster", "frames")  # frames: opt-in PNG sequence for Beamer
 
 
 @dataclass(frozen=True)
 class Quality:
     """How big and how smooth the media are. Layout is identical at every quality:
-    only the pixel density (dpi) and the number of frames change."""
+    only the pixel density (dpi), the number of frames and, for slides, the size of
+    type against the picture (`type_scale`, for the back of a lecture hall) change."""
 
     name: str
     dpi: int          # figures are 12.8 x 7.2 inches, so dpi 100 gives 1280 x 720
@@ -21,6 +22,7 @@ class Quality:
     frames: int       # target frame count for a trajectory animation
     hold: int         # frames the last picture is held before the loop restarts
     every_item: bool  # sweeps (grid candidates, epochs of a short run) show every item
+    type_scale: float = 1.0  # type and lines this much larger against the picture
 
     def sweep_frames(self, items: int, cap: int | None = None) -> int:
         """Frames for an animation that steps through `items` things one by one: all of
@@ -35,6 +37,12 @@ class Quality:
 QUALITIES = {
     "draft": Quality("draft", dpi=50, fps=8, frames=16, hold=2, every_item=False),
     "web": Quality("web", dpi=100, fps=20, frames=120, hold=20, every_item=True),
+    # 1920 x 1080 for projectors; a slower frame rate and a 2-3 s hold on the result
+    # leave time to talk over each clip (see gdanim/slides.py for the kit).
+    # type_scale stays 1.0: ticks are then 27 px (1/40 of the height), the readout 35 px;
+    # at 1.1 the optimizer race's legend and readout run off the frame.
+    "slides": Quality("slides", dpi=150, fps=15, frames=120, hold=36, every_item=True,
+                      type_scale=1.0),
 }
 
 
@@ -82,8 +90,8 @@ def check_out(out: Path) -> str | None:
                 f"folder holds only a site gdanim built, delete it and build again; "
                 f"otherwise choose another folder")
     others = [e.name for e in out.iterdir() if not e.name.startswith(".") and e.name != "CNAME"]
-    if not others:
-        return None
+    if not others or others == ["slides"] and (out / "slides" / "kit.json").is_file():
+        return None  # (a folder holding only a slides kit gets the site beside it)
     return (f"{str(out)!r} holds files that gdanim did not write ({', '.join(sorted(others)[:3])}"
             f"{', ...' if len(others) > 3 else ''}) and no gdanim manifest.json. Choose a "
             f"new or empty folder")

@@ -3,10 +3,12 @@ feeding every encoder), stills to PNG, and each animation's per-frame data to JS
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from gdanim import sequence
 from gdanim.config import Quality
 from gdanim.values import Animation, Still
 
@@ -50,8 +52,12 @@ class StillRecord:
 def planned_files(animation: Animation, slug: str, formats: tuple[str, ...]) -> dict[str, str]:
     """Site-relative paths of an animation's files, per format plus its frame data."""
     folder = f"media/{slug}"
-    files = {fmt: f"{folder}/{animation.name}.{EXTENSIONS[fmt]}" for fmt in formats}
+    files = {fmt: f"{folder}/{animation.name}.{EXTENSIONS[fmt]}" for fmt in formats
+             if fmt in EXTENSIONS}
     files["frames"] = f"{folder}/{animation.name}.frames.json"
+    if "frames" in formats:  # the PNG sequence for Beamer (see sequence.py)
+        files["beamer"] = sequence.snippet_path(folder, animation.name)
+        files["beamer_frames"] = sequence.folder_path(folder, animation.name)
     return files
 
 
@@ -82,10 +88,18 @@ def render_animation(animation: Animation, slug: str, site: Path, formats: tuple
                          f"frame table {len(animation.frames)}")
     size = render.frame_size(scene)
     result = record(animation, slug, formats, quality, size, key)
-    videos = {fmt: site / path for fmt, path in result.files.items() if fmt in formats}
-    with encode.media_writers(videos, size, result.fps, animation.poster_frame) as write:
+    videos = {fmt: site / path for fmt, path in result.files.items()
+              if fmt in formats and fmt in EXTENSIONS}
+    with ExitStack() as stack:
+        write = stack.enter_context(encode.media_writers(videos, size, result.fps,
+                                                         animation.poster_frame))
+        write_png = (stack.enter_context(sequence.png_sequence(
+            site / result.files["beamer_frames"], animation.name, size, result.fps,
+            result.frames)) if "frames" in formats else None)
         for i, frame in enumerate(render.frames(scene)):
             write(i, frame)
+            if write_png:
+                write_png(frame)
             on_frame()
     (site / result.files["frames"]).write_text(json.dumps(frame_table(animation, result.fps),
                                                           separators=(",", ":")))

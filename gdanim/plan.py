@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from gdanim import fingerprint
+from gdanim import fingerprint, slide_kit
 from gdanim.config import BuildConfig
 from gdanim.manifest import Previous
 from gdanim.values import Chapter
@@ -119,13 +119,19 @@ def plan_chapters(config: BuildConfig, scenarios, previous: Previous | None, fre
     return Plan(steps)
 
 
-def animation_files(slug: str, name: str, formats: tuple[str, ...]) -> dict[str, str]:
-    """Site-relative paths of an animation's files, per format plus its frame data."""
+def animation_files(slug: str, name: str, formats: tuple[str, ...],
+                    count: int = 0) -> dict[str, str]:
+    """Site-relative paths of an animation's files, per format plus its frame data
+    (and, for the `frames` format, its `count` numbered PNGs and their snippet)."""
+    from gdanim import sequence
     from gdanim.media import EXTENSIONS
 
     folder = f"media/{slug}"
-    files = {fmt: f"{folder}/{name}.{EXTENSIONS[fmt]}" for fmt in formats}
+    files = {fmt: f"{folder}/{name}.{EXTENSIONS[fmt]}" for fmt in formats
+             if fmt in EXTENSIONS}
     files["frames"] = f"{folder}/{name}.frames.json"
+    if "frames" in formats:
+        files.update(sequence.files(folder, name, count))
     return files
 
 
@@ -141,8 +147,8 @@ def plan_jobs(plan: Plan, config: BuildConfig, previous: Previous | None,
         pictures = []
         for animation in step.chapter.animations:
             job_id = f"animation {step.slug}/{animation.name}"
-            outputs = tuple(animation_files(step.slug, animation.name,
-                                            config.formats).values())
+            outputs = tuple(animation_files(step.slug, animation.name, config.formats,
+                                            len(animation.frames)).values())
             parts = {"chapter": step.key, "code": render_code, "libraries": draw_libraries,
                      "formats": list(config.formats)}
             jobs.append(Job(job_id, "animation", step.slug, animation.name, parts, outputs,
@@ -172,6 +178,7 @@ def plan_jobs(plan: Plan, config: BuildConfig, previous: Previous | None,
              "code": fingerprint.code_key(*every_module),
              "pages": [[s.slug, s.key] for s in plan.chapters],
              "figures": [j.key for j in jobs],
+             "slides kit": slide_kit.kit_key(site),   # the "Use in slides" boxes
              # Every build setting but the folder (site URL, title, formats...).
              "settings": fingerprint.digest_of({f.name: getattr(config, f.name)
                                                 for f in fields(config) if f.name != "out"})}

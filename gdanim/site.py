@@ -5,12 +5,14 @@ as globals. The 404 page is the exception to relative URLs: GitHub Pages serves 
 any depth, so it carries its own styles and finds the site root in the browser."""
 from __future__ import annotations
 
+import json
 import shutil
 import urllib.parse
 from contextvars import ContextVar
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from gdanim import formulas, listings, publish, text
 from gdanim.config import SiteInfo
@@ -42,6 +44,43 @@ class PageMedia:
 
 
 _page_media: ContextVar[PageMedia] = ContextVar("page_media")
+# The folder the pages are written into, while they render: file sizes and frame data
+# are read from it. None (sizes and embedded data left out) when not given.
+_site_root: ContextVar[Path | None] = ContextVar("site_root", default=None)
+# The site folder itself (where a slides kit may sit, kept across builds).
+_kit_root: ContextVar[Path | None] = ContextVar("kit_root", default=None)
+
+
+def file_size(path: str) -> str:
+    """`path`'s size (relative to the site being written) as "1.4 MB", or ""."""
+    root = _site_root.get()
+    if root is None or not (root / path).is_file():
+        return ""
+    return text.file_size((root / path).stat().st_size)
+
+
+def frame_data(a) -> Markup:
+    """An animation's frame table as JSON for a <script type="application/json"> in the
+    page, so the readout works from disk (file://), where fetch() is refused."""
+    root = _site_root.get()
+    path = a.files.get("frames")
+    if root is None or not path or not (root / path).is_file():
+        return Markup("")
+    raw = json.dumps(json.loads((root / path).read_text(encoding="utf-8")),
+                     separators=(",", ":"))
+    # Nothing in it may end the <script> element early.
+    return Markup(raw.replace("<", "\\u003c").replace(">", "\\u003e"))
+
+
+def slide_kit(a) -> dict | None:
+    """The slides kit's entry for this animation, if a kit sits in the site's slides/
+    folder (written by `generate.py slides`), else None."""
+    root = _kit_root.get()
+    if root is None:
+        return None
+    from gdanim import slide_kit
+
+    return slide_kit.kit_entry(root, a.scenario, a.name)
 
 
 def page_media() -> PageMedia:
@@ -55,11 +94,13 @@ def environment(site: SiteInfo | None = None) -> jinja2.Environment:
                                                                  default_for_string=True),
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(fmt=fmt, decimal=text.decimal, math=formulas.math, tex=formulas.tex_number)
+    env.filters.update(fmt=fmt, decimal=text.decimal, duration=text.duration,
+                       math=formulas.math, tex=formulas.tex_number)
     site = site or SiteInfo()
     env.globals.update(site_title=site.title, site_author=site.author, math=formulas.math,
                        source=listings.source, lesson=listings.lesson,
-                       page_media=page_media)
+                       page_media=page_media, file_size=file_size, frame_data=frame_data,
+                       slide_kit=slide_kit)
     return env
 
 
@@ -72,13 +113,25 @@ def render(template: jinja2.Template, **context) -> str:
         _page_media.reset(token)
 
 
-def render_pages(pages: list[dict], site: SiteInfo | None = None) -> dict[str, str]:
+def render_pages(pages: list[dict], site: SiteInfo | None = None, *,
+                 root: Path | None = None, out: Path | None = None) -> dict[str, str]:
     """Map output file name -> HTML for the index, every chapter page and 404.html.
     Each page dict has slug, title, summary, href, numbers, animations, stills, cover
     (a small picture for the index, or None), context and optionally template (default
     chapters/<slug>.html). `site` is gdanim.toml's [site]: title, author and the public
     address; with an address pages carry canonical and link-preview tags, and 404.html
-    absolute links."""
+    absolute links. `root` is the folder the media are in (file sizes and frame data are
+    read from it); `out` the folder the pages go to in the end, where a slides kit may be
+    (see slide_kit.py)."""
+    token, kit_token = _site_root.set(root), _kit_root.set(out)
+    try:
+        return _render_pages(pages, site)
+    finally:
+        _site_root.reset(token)
+        _kit_root.reset(kit_token)
+
+
+def _render_pages(pages: list[dict], site: SiteInfo | None) -> dict[str, str]:
     env = environment(site)
     site_url = (site.site_url if site else "") or None
     out = {"index.html": render(env.get_template("index.html"), pages=pages, page=None,

@@ -65,3 +65,31 @@ def published_site(built_site, tmp_path_factory):
     yield out, url
     server.shutdown()
     server.server_close()
+
+
+# --- the slides kit (tests/test_slides.py, and its presenter view in test_browser.py) ---
+
+SLIDE_CHAPTERS = ("grid-search", "descent-1d")  # a sweep and a descent: two quick animations
+
+
+@pytest.fixture(scope="session")
+def site_with_kit(tmp_path_factory) -> Path:
+    """`slides` (with the Beamer frames), then a draft site `build` into the same folder."""
+    out = tmp_path_factory.mktemp("slides") / "site"
+    only = [arg for slug in SLIDE_CHAPTERS for arg in ("--only", slug)]
+    result = run_cli("slides", "--out", str(out), "--formats", "mp4,gif,poster,frames",
+                     "--quiet", *only)
+    assert result.exit_code == 0, result.output
+    result = run_cli("build", "--out", str(out), "--quality", "draft", "--quiet", *only)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="session")
+def kit(site_with_kit) -> Path:
+    return site_with_kit / "slides"
+
+
+@pytest.fixture(scope="session")
+def kit_manifest(kit) -> dict:
+    return json.loads((kit / "manifest.json").read_text())

@@ -486,3 +486,106 @@ def test_serve_reloads_the_page_after_an_edit_and_survives_a_broken_one(
     files = [p for p in preview.out.rglob("*") if p.is_file()]
     assert files and not [p for p in files if b"__gdanim__" in p.read_bytes()]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["preview", "templates"]
+
+
+def test_readout_shows_the_numbers_when_the_site_is_opened_from_disk(
+        built_site, open_context, middle_animation):
+    """file:// (a USB stick in a lecture hall): fetch() is refused there, so the frame
+    data must come with the page."""
+    animation, table, href = middle_animation
+    page = Visit(open_context(reduced_motion="reduce"),
+                 (built_site / href).resolve().as_uri()).page
+    readout = page.locator(f"#{animation['scenario']}-{animation['name']} .player-readout")
+    readout.scroll_into_view_if_needed()
+    page.wait_for_function("r => r.textContent.includes(' of ')",
+                           arg=readout.element_handle())
+    assert readout.inner_text().startswith(readout_for(table, table["poster"]))
+    values = table["frames"][table["poster"]]["params"]
+    if not table.get("runs"):  # one run: its parameters are named with their values
+        assert f"{table['names'][0]} " in readout.inner_text()
+        assert len(re.findall(r"\d", readout.inner_text())) >= len(values)
+
+
+def test_player_speed_and_full_screen_controls(site_url, open_context, middle_animation):
+    animation, table, href = middle_animation
+    page = Visit(open_context(reduced_motion="reduce"), site_url + href).page
+    player = page.locator(f"#{animation['scenario']}-{animation['name']} .player")
+    video = player.locator("video")
+    player.scroll_into_view_if_needed()
+    # The keys are written on the page, not only in tooltips.
+    keys = player.locator(".player-keys")
+    assert keys.is_visible() and "space" in keys.inner_text() and "[ ]" in keys.inner_text()
+
+    speed = player.get_by_role("combobox", name="Speed")
+    assert [o for o in speed.locator("option").all_inner_texts()] == [
+        "0.25\u00d7", "0.5\u00d7", "0.75\u00d7", "1\u00d7"]
+    speed.select_option("0.5")
+    assert video.evaluate("v => v.playbackRate") == 0.5
+    player.get_by_role("button", name="Next frame").focus()
+    page.keyboard.press("]")
+    assert video.evaluate("v => v.playbackRate") == 0.75
+    assert speed.input_value() == "0.75"
+    for _ in range(5):
+        page.keyboard.press("[")
+    assert video.evaluate("v => v.playbackRate") == 0.25  # no slower than a quarter
+
+    # Played at the chosen speed: a second of clock time is a quarter second of video.
+    player.get_by_role("button", name="Play").click()
+    page.wait_for_function("v => !v.paused && v.currentTime > 0", arg=video.element_handle())
+    start = video.evaluate("v => v.currentTime")
+    page.wait_for_timeout(1000)
+    moved = video.evaluate("v => v.currentTime") - start
+    player.get_by_role("button", name="Pause").click()
+    assert 0.1 < moved < 0.6
+
+    player.get_by_role("button", name="Full screen").click()
+    page.wait_for_function("r => document.fullscreenElement === r",
+                           arg=player.element_handle())
+    page.keyboard.press("f")
+    page.wait_for_function("() => document.fullscreenElement === null")
+
+
+# --- the presenter view, from disk ------------------------------------------------------
+
+def state(page) -> list[dict]:
+    return page.evaluate("""() => [...document.querySelectorAll('section.slide')].map(s => ({
+        hidden: s.hidden, paused: s.querySelector('video').paused,
+        time: s.querySelector('video').currentTime,
+        readout: s.querySelector('.player-readout').textContent}))""")
+
+
+def test_presenter_view_from_file_moves_with_keys_and_plays_only_when_asked(
+        kit, kit_manifest, open_context):
+    context = open_context(viewport={"width": 1920, "height": 1080}, reduced_motion=None)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((kit / "index.html").resolve().as_uri())
+    page.wait_for_timeout(1500)
+    shown = state(page)
+    assert [s["hidden"] for s in shown] == [False] + [True] * (len(shown) - 1)
+    assert all(s["paused"] and s["time"] == 0 for s in shown)  # nothing autoplays
+    first = kit_manifest["animations"][0]
+    assert first["frame_label"] in shown[0]["readout"]  # the readout has the frame data
+
+    page.keyboard.press("ArrowRight")
+    assert [s["hidden"] for s in state(page)][:2] == [True, False]
+    page.keyboard.press("PageUp")
+    assert [s["hidden"] for s in state(page)][:2] == [False, True]
+    page.keyboard.press("PageDown")
+
+    page.keyboard.press(" ")
+    page.wait_for_function("document.querySelectorAll('video')[1].currentTime > 0.5")
+    assert not state(page)[1]["paused"]
+    page.keyboard.press(" ")
+    assert state(page)[1]["paused"]
+    stopped = state(page)[1]["time"]
+    page.keyboard.press(".")
+    page.wait_for_timeout(300)
+    assert state(page)[1]["time"] > stopped  # one frame on
+    page.keyboard.press("[")
+    assert page.evaluate("document.querySelectorAll('video')[1].playbackRate") == 0.75
+    page.keyboard.press("ArrowLeft")
+    assert state(page)[1]["paused"]  # leaving a slide pauses it
+    assert page.evaluate("location.hash") == f"#{first['scenario']}-{first['name']}"
+    assert errors == []

@@ -16,8 +16,8 @@ def old_site(tmp_path):
 
 @pytest.mark.parametrize("args,message", [
     (["--only", "nope"], "'only': unknown scenario 'nope' (choose from: guess-and-check"),
-    (["--formats", "mp4,webm"], "'formats': unknown format 'webm' (choose from: mp4, gif, poster)"),
-    (["--quality", "ultra"], "'quality': unknown quality 'ultra' (choose from: draft, web)"),
+    (["--formats", "mp4,webm"], "'formats': unknown format 'webm' (choose from: mp4, gif, poster, frames)"),
+    (["--quality", "ultra"], "'quality': unknown quality 'ultra' (choose from: draft, web, slides)"),
 ])
 def test_bad_input_exits_2_naming_the_choices(old_site, args, message):
     result = run_cli("build", "--out", str(old_site), *args)

@@ -20,7 +20,7 @@ def test_find_reads_a_function_as_it_is_on_disk():
 
 
 def test_find_reaches_methods_and_dedents_them():
-    snippet = listings.find("gdanim.train:Trajectory.epochs")
+    snippet = listings.find("gdanim.values:Trajectory.epochs")
     assert snippet.text.startswith("@property\ndef epochs(self)")
 
 
@@ -28,7 +28,7 @@ def test_find_reaches_methods_and_dedents_them():
     ("gdanim.models", "package.module:function"),
     ("gdanim.nosuchmodule:f", "no Python module"),
     ("gdanim.models:nosuchfunction", "no function or class 'nosuchfunction'"),
-    ("gdanim.train:Trajectory.nosuch", "'nosuch'"),
+    ("gdanim.values:Trajectory.nosuch", "'nosuch'"),
 ])
 def test_a_bad_reference_says_what_is_wrong(ref, message):
     with pytest.raises(listings.ListingError, match=re.escape(message)):

@@ -46,7 +46,10 @@ matplotlib.rcParams.update(STYLE)
 def new_figure(quality: Quality, readout_band: bool = True) -> Figure:
     """A 12.8 x 7.2 inch (16:9) figure on an Agg canvas at the quality's dpi. With
     `readout_band` the top strip is kept free for the frame readout."""
-    fig = Figure(figsize=(12.8, 7.2), dpi=quality.dpi, layout="constrained")
+    # A smaller figure drawn at a higher dpi: same pixels, type `type_scale` times larger.
+    scale = quality.type_scale
+    fig = Figure(figsize=(12.8 / scale, 7.2 / scale), dpi=quality.dpi * scale,
+                 layout="constrained")
     FigureCanvasAgg(fig)
     top = 0.915 if readout_band else 1.0
     fig.get_layout_engine().set(w_pad=0.12, h_pad=0.1, hspace=0.07, wspace=0.06,

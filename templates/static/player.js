@@ -1,11 +1,15 @@
 /* gdanim player. Each <div class="player"> holds a <video controls> that works on its
    own; this script replaces the native controls with ours: play/pause, one frame back
-   or forward, a scrubber, and a readout of the numbers behind the frame on screen (from
-   the build's <name>.frames.json). Keys inside a player: space plays or pauses, the
-   arrow keys step, Home and End jump to the first and last frame.
+   or forward, a scrubber, a speed menu (0.25x to 1x), full screen, and a readout of the
+   numbers behind the frame on screen. The numbers come from a JSON <script> inside the
+   player (so they work from disk, file://, where fetch() is refused), else from the
+   build's <name>.frames.json. Keys inside a player, listed under it: space plays or
+   pauses, the arrow keys step, Home and End jump to the first and last frame, [ and ]
+   slow down and speed up, f toggles full screen.
 
    Motion: nothing plays unless the reader allows motion (no prefers-reduced-motion:
-   reduce); then a video plays while it is in view, until the reader pauses it. */
+   reduce) and the player allows autoplay (no data-autoplay="off"); then a video plays
+   while it is in view, until the reader pauses it. */
 (function () {
   "use strict";
 
@@ -16,8 +20,10 @@
     play: "M8 5.5v13l11-6.5z",
     pause: "M7 5h3.5v14H7zM13.5 5H17v14h-3.5z",
     back: "M6 5h2.2v14H6zM19 5.5v13l-9.5-6.5z",
-    forward: "M15.8 5H18v14h-2.2zM5 5.5v13l9.5-6.5z"
+    forward: "M15.8 5H18v14h-2.2zM5 5.5v13l9.5-6.5z",
+    fullscreen: "M4 4h6v2H6v4H4zM14 4h6v6h-2V6h-4zM4 14h2v4h4v2H4zM18 14h2v6h-6v-2h4z"
   };
+  var SPEEDS = [0.25, 0.5, 0.75, 1];
 
   function icon(name) {
     var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
@@ -65,7 +71,15 @@
     this.build();
     this.listen();
     this.show(this.posterFrame);
-    if (root.dataset.frames) this.load(root.dataset.frames);
+    var embedded = root.querySelector("script.player-data");
+    if (embedded) {
+      try {
+        this.table = JSON.parse(embedded.textContent);
+        this.shown = -1;
+        this.sync();
+      } catch (e) { /* fall back to the file */ }
+    }
+    if (!this.table && root.dataset.frames) this.load(root.dataset.frames);
   }
 
   Player.prototype.build = function () {
@@ -86,14 +100,53 @@
     this.scrubber.max = String(this.count - 1);
     this.scrubber.step = "1";
     this.scrubber.setAttribute("aria-label", "Frame");
+    this.speed = document.createElement("select");
+    this.speed.className = "player-speed";
+    this.speed.setAttribute("aria-label", "Speed");
+    this.speed.title = "Speed ([ slower, ] faster)";
+    SPEEDS.forEach(function (rate) {
+      var option = document.createElement("option");
+      option.value = String(rate);
+      option.textContent = rate + "\u00d7";
+      this.speed.appendChild(option);
+    }, this);
+    this.speed.value = "1";
+    this.full = button("fullscreen", "Full screen", "f");
+    if (!this.root.requestFullscreen) this.full.hidden = true;
     this.readout = document.createElement("output");
     this.readout.className = "player-readout";
     this.readout.setAttribute("aria-live", "polite");
-    [this.back, this.toggle, this.forward, this.scrubber].forEach(function (el) {
-      bar.appendChild(el);
-    });
+    [this.back, this.toggle, this.forward, this.scrubber, this.speed, this.full]
+      .forEach(function (el) { bar.appendChild(el); });
+    this.keys = document.createElement("p");
+    this.keys.className = "player-keys";
+    this.keys.textContent = "Keys, after a click on the animation: space play/pause \u00b7 " +
+      "\u2190 \u2192 one frame \u00b7 [ ] slower/faster \u00b7 f full screen";
     this.root.appendChild(bar);
     this.root.appendChild(this.readout);
+    this.root.appendChild(this.keys);
+  };
+
+  // Playback speed: one of SPEEDS; `delta` moves along the list ([ and ]).
+  Player.prototype.setSpeed = function (rate) {
+    this.video.playbackRate = rate;
+    this.video.defaultPlaybackRate = rate;
+    this.speed.value = String(rate);
+  };
+
+  Player.prototype.changeSpeed = function (delta) {
+    var i = SPEEDS.indexOf(this.video.playbackRate);
+    if (i < 0) i = SPEEDS.length - 1;
+    this.setSpeed(SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, i + delta))]);
+  };
+
+  Player.prototype.fullscreen = function () {
+    if (document.fullscreenElement) {
+      document.exitFullscreen();
+    } else if (this.root.requestFullscreen) {
+      var asked = this.root.requestFullscreen();
+      if (asked && asked.catch) asked.catch(function () { /* refused: stay inline */ });
+    }
   };
 
   Player.prototype.listen = function () {
@@ -101,6 +154,10 @@
     this.toggle.addEventListener("click", function () { self.playOrPause(); });
     this.back.addEventListener("click", function () { self.step(-1); });
     this.forward.addEventListener("click", function () { self.step(1); });
+    this.speed.addEventListener("change", function () {
+      self.setSpeed(Number(self.speed.value));
+    });
+    this.full.addEventListener("click", function () { self.fullscreen(); });
     video.addEventListener("click", function () { self.playOrPause(); });
     this.scrubber.addEventListener("input", function () {
       self.pause(true);
@@ -275,6 +332,15 @@
         this.pause(true);
         this.seek(this.count - 1);
         break;
+      case "[":
+        this.changeSpeed(-1);
+        break;
+      case "]":
+        this.changeSpeed(1);
+        break;
+      case "f":
+        this.fullscreen();
+        break;
       default:
         return;
     }
@@ -283,7 +349,7 @@
 
   // Play what is in view (unless the reader paused it), pause what scrolls away.
   Player.prototype.inView = function (visible) {
-    if (reduceMotion.matches) return;
+    if (reduceMotion.matches || this.root.dataset.autoplay === "off") return;
     if (visible && !this.pausedByReader) this.play();
     else if (!visible) this.pause(false);
   };
@@ -295,16 +361,43 @@
     }
   });
 
+  players.forEach(function (p) { p.root.gdanimPlayer = p; });
+  window.gdanimPlayers = players;
+
   if ("IntersectionObserver" in window) {
     var watcher = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
         entry.target.gdanimPlayer.inView(entry.isIntersecting);
       });
     }, {threshold: 0.5});
-    players.forEach(function (p) {
-      p.root.gdanimPlayer = p;
-      watcher.observe(p.root);
+    players.forEach(function (p) { watcher.observe(p.root); });
+  }
+
+  // "Copy" buttons beside code snippets (the "Use in slides" boxes).
+  document.querySelectorAll("button.copy[data-copy]").forEach(function (b) {
+    var source = document.getElementById(b.dataset.copy);
+    if (!source) return;
+    b.hidden = false;
+    b.addEventListener("click", function () {
+      var done = function () {
+        b.textContent = "Copied";
+        setTimeout(function () { b.textContent = "Copy"; }, 1500);
+      };
+      var text = source.textContent;
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(done, function () { select(source); });
+      } else {
+        select(source);
+      }
     });
+  });
+
+  function select(element) {  // no clipboard access: select it for Ctrl+C
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
   }
 
   // Asking for less motion part-way through stops what we started.

@@ -1,0 +1,374 @@
+"""The slides kit: every animation at slide size (the `slides` quality) with a
+PowerPoint/Keynote deck, a presenter view that works from disk, a Quarto revealjs deck,
+snippets to paste into other decks, and Beamer snippets when the `frames` format was
+asked for.
+
+`make` builds the media with the ordinary build into `<out>/slides/` and then writes
+the kit beside them from the build's manifest (the slide build's own pages stay, at
+slide size; its index.html becomes the presenter view). A site build in `<out>` keeps
+the kit (it keeps every file it did not write) and links each animation to it
+(slide_kit.py says where the kit is and what the pages read from it)."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Callable
+
+from gdanim import text
+from gdanim.errors import GdanimError
+from gdanim.slide_kit import KIT, KIT_FILE
+
+GIF_BUDGET = 8 * 1024 * 1024   # Google Slides takes GIFs (not local video); keep them light
+DECK = "gdanim.pptx"
+TITLE = "Gradient descent, step by step"
+# 16:9 at PowerPoint's 10 x 5.625 inch size, with the slide-size type that names it:
+# python-pptx's template says "screen4x3", which Keynote refuses in a 16:9 deck.
+SLIDE_WIDTH, SLIDE_HEIGHT, SLIDE_TYPE = 9144000, 5143500, "screen16x9"
+CREDITS = (
+    ("The lesson", "The examples follow Josef Fruehwald's lesson \u201cGradient Descent\u201d "
+     "(course notes, November 2022). The belt chart is the Gap's belt size table, as that "
+     "lesson gives it."),
+    ("The penguins", "Horst, Hill & Gorman (2020), palmerpenguins: Palmer Archipelago "
+     "(Antarctica) penguin data, doi:10.5281/zenodo.3960218; collected by Dr. Kristen "
+     "Gorman and the Palmer Station LTER (Gorman, Williams & Fraser 2014, PLoS ONE 9(3): "
+     "e90081). Licence: CC0."),
+    ("The animations", "Computed with JAX and Optax, drawn with matplotlib and encoded with "
+     "ffmpeg by gdanim. Every number in them comes from the runs shown."),
+)
+
+
+# --- the command ---------------------------------------------------------------------
+
+def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
+         reuse: bool = True, jobs: int | None = None) -> Path:
+    """Build every animation at slide quality into `out/slides/` and write the kit
+    there. Returns the kit folder."""
+    import click
+
+    from gdanim.build import build
+    from gdanim.config import parse_build_config
+    from gdanim.scenarios import SCENARIOS
+
+    kit = out / KIT
+    config = parse_build_config(str(kit), only, formats, "slides", list(SCENARIOS))
+    manifest = build(config, progress=progress, reuse=reuse, jobs=jobs)
+    say = (lambda msg: click.echo(msg, err=True)) if progress else (lambda msg: None)
+    write_kit(kit, manifest, say)
+    return kit
+
+
+# --- the kit -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Slide:
+    """One animation of the kit: the manifest entry plus the chapter it belongs to."""
+
+    entry: dict
+    chapter: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.entry['scenario']}-{self.entry['name']}"
+
+    def file(self, fmt: str) -> str | None:
+        return self.entry["files"].get(fmt)
+
+
+def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: None) -> None:
+    """Write the deck, presenter view, Quarto deck, snippets and kit.json into `kit`,
+    which holds a slide-quality build (its manifest is `manifest`)."""
+    titles = {p["slug"]: p["title"] for p in manifest["pages"]}
+    slides = [Slide(a, titles[a["scenario"]]) for a in manifest["animations"]]
+    gif_notes = {s.id: shrink_gif(kit, s, say) for s in slides if s.file("gif")}
+    # A GIF shrunk by an earlier run and reused since fits now: keep saying what was done.
+    old = _previous_entries(kit)
+    for s in slides:
+        before = old.get(f"{s.entry['scenario']}/{s.entry['name']}", {})
+        sizes = {d["label"]: d["size"] for d in before.get("downloads", [])}
+        if s.file("gif") and not gif_notes.get(s.id) and before.get("gif_note") and \
+                sizes.get("GIF") == text.file_size((kit / s.file("gif")).stat().st_size):
+            gif_notes[s.id] = before["gif_note"]
+    for name in ("presenter.js", "presenter.css"):
+        shutil.copyfile(_templates() / "slides" / name, kit / "static" / name)
+    (kit / "index.html").write_text(presenter_page(kit, slides), encoding="utf-8")
+    say(f"  deck   {KIT}/{DECK}")
+    write_pptx(kit, slides)
+    (kit / "slides.qmd").write_text(quarto_deck(slides), encoding="utf-8")
+    entries = {}
+    for s in slides:
+        entries[f"{s.entry['scenario']}/{s.entry['name']}"] = {
+            "title": s.entry["title"], "chapter": s.chapter,
+            "width": s.entry["width"], "height": s.entry["height"], "fps": s.entry["fps"],
+            "duration_s": s.entry["duration_s"],
+            "downloads": downloads(kit, s), "snippets": snippets(s),
+            "gif_note": gif_notes.get(s.id) or ""}
+    (kit / KIT_FILE).write_text(json.dumps({"generator": "gdanim", "animations": entries},
+                                           indent=1) + "\n", encoding="utf-8")
+    say(f"wrote the slides kit to {kit}/ ({len(slides)} animations: {DECK}, index.html, "
+        f"slides.qmd)")
+
+
+def _previous_entries(kit: Path) -> dict:
+    try:
+        return json.loads((kit / KIT_FILE).read_text(encoding="utf-8"))["animations"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def _templates() -> Path:
+    from gdanim.site import TEMPLATES
+
+    return TEMPLATES
+
+
+def downloads(kit: Path, s: Slide) -> list[dict]:
+    labels = [("mp4", "MP4"), ("gif", "GIF"), ("poster", "poster PNG"),
+              ("beamer", "Beamer snippet")]
+    return [{"label": label, "path": s.file(fmt),
+             "size": text.file_size((kit / s.file(fmt)).stat().st_size)}
+            for fmt, label in labels if s.file(fmt) and (kit / s.file(fmt)).is_file()]
+
+
+def snippets(s: Slide) -> list[dict]:
+    """Code to paste into a deck, naming the files by their place in the kit folder."""
+    mp4, poster = s.file("mp4"), s.file("poster")
+    if not mp4:
+        return []
+    poster_attr = f' poster="{poster}"' if poster else ""
+    label = escape(s.entry["alt"], quote=True)
+    video = (f'<video src="{mp4}"{poster_attr} width="{s.entry["width"]}" '
+             f'height="{s.entry["height"]}" muted loop playsinline controls '
+             f'aria-label="{label}"></video>')
+    reveal = (f'<section data-background-video="{mp4}" data-background-video-loop '
+              f'data-background-video-muted data-background-size="contain" '
+              f'data-background-color="#ffffff">\n  <!-- {escape(s.entry["title"])} -->\n'
+              f'</section>')
+    quarto = quarto_video(s)
+    out = [{"id": "html", "label": "HTML <video> tag", "code": video},
+           {"id": "reveal", "label": "reveal.js section", "code": reveal},
+           {"id": "quarto", "label": "Quarto shortcode", "code": quarto}]
+    if s.file("beamer"):
+        out.append({"id": "beamer", "label": "Beamer (animate package)",
+                    "code": beamer_snippet(s)})
+    return out
+
+
+def quarto_video(s: Slide) -> str:
+    title = s.entry["title"].replace('"', "'")
+    return (f'{{{{< video {s.file("mp4")} title="{title}" width="100%" '
+            f'aspect-ratio="16x9" >}}}}')
+
+
+def beamer_snippet(s: Slide) -> str:
+    """The frame folder's snippet, with the folder as it sits in the kit."""
+    from gdanim import sequence
+
+    return sequence.snippet(s.entry["name"], s.entry["frames"], s.entry["fps"],
+                            s.file("beamer_frames"))
+
+
+# --- PowerPoint ------------------------------------------------------------------------
+
+def write_pptx(kit: Path, slides: list[Slide]) -> Path:
+    """gdanim.pptx: a title slide, one slide per animation (the MP4 full-bleed with its
+    poster, starting by itself and looping), and a credits slide. The caption is the
+    movie's description (alt text) and a text box just below the slide, seen while
+    editing and never projected: speaker notes written by python-pptx make Keynote
+    refuse the file (python-pptx issue #1051), so there are none."""
+    from pptx import Presentation
+    from pptx.util import Emu
+
+    from gdanim.encode import atomic_path
+
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Emu(SLIDE_WIDTH), Emu(SLIDE_HEIGHT)
+    deck.part._element.find(_qn("p:sldSz")).set("type", SLIDE_TYPE)
+    blank = deck.slide_layouts[6]
+
+    first = deck.slides.add_slide(blank)
+    _text(first, TITLE, 0.6, 0.9, 8.8, 1.4, size=36, bold=True)  # room for two lines
+    chapters = list(dict.fromkeys(s.chapter for s in slides))
+    _text(first, f"{_count(len(slides), 'animation')} from {_count(len(chapters), 'chapter')}: "
+                 + "; ".join(chapters) + ".", 0.6, 2.5, 8.8, 1.6, size=18, colour="575C63")
+    _text(first, "Each animation starts by itself and loops; click it to pause.",
+          0.6, 4.4, 8.8, 0.5, size=14, colour="575C63")
+
+    for s in slides:
+        slide = deck.slides.add_slide(blank)
+        poster = kit / s.file("poster") if s.file("poster") else None
+        movie = slide.shapes.add_movie(str(kit / s.file("mp4")), 0, 0, deck.slide_width,
+                                       deck.slide_height, poster_frame_image=(
+                                           str(poster) if poster else None),
+                                       mime_type="video/mp4")
+        movie.name = s.entry["title"]
+        movie._element.find(".//" + _qn("p:cNvPr")).set("descr", s.entry["alt"])
+        autoplay_and_loop(slide, movie)
+        # Beneath the slide's bottom edge: visible in the editor, not in the show.
+        _text(slide, f"{s.chapter}: {s.entry['title']}. {s.entry['alt']}",
+              0, 5.75, 10, 1.0, size=12, colour="575C63")
+
+    last = deck.slides.add_slide(blank)
+    _text(last, "Credits", 0.6, 0.4, 8.8, 0.8, size=32, bold=True)
+    box = _text(last, "", 0.6, 1.3, 8.8, 3.9, size=15)
+    frame = box.text_frame
+    for i, (head, body) in enumerate(CREDITS):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        for words, bold in ((f"{head}. ", True), (body, False)):
+            run = para.add_run()
+            run.text, run.font.bold, run.font.size = words, bold, _pt(15)
+        para.space_after = _pt(12)
+
+    path = kit / DECK
+    with atomic_path(path) as tmp:
+        deck.save(str(tmp))
+    return path
+
+
+def autoplay_and_loop(slide, movie) -> None:
+    """python-pptx times a movie to start on a click. Make it start as the slide
+    appears (the start condition's delay 0 instead of "indefinite") and repeat
+    indefinitely, as manim-slides does."""
+    spid = movie._element.find(".//" + _qn("p:cNvPr")).get("id")
+    for target in slide._element.iter(_qn("p:spTgt")):
+        if target.get("spid") != spid:
+            continue
+        node = target.getparent().getparent()           # p:cMediaNode
+        timing = node.find(_qn("p:cTn"))
+        timing.set("repeatCount", "indefinite")
+        for cond in timing.iter(_qn("p:cond")):
+            cond.set("delay", "0")
+        return
+    raise GdanimError("python-pptx wrote no timing for the movie; cannot make it autoplay")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _qn(tag: str) -> str:
+    from pptx.oxml.ns import qn
+
+    return qn(tag)
+
+
+def _pt(points: float):
+    from pptx.util import Pt
+
+    return Pt(points)
+
+
+def _text(slide, content: str, left: float, top: float, width: float, height: float,
+          size: float, bold: bool = False, colour: str = "1D1F22"):
+    from pptx.dml.color import RGBColor
+    from pptx.util import Inches, Pt
+
+    box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+    frame = box.text_frame
+    frame.word_wrap = True
+    if content:
+        run = frame.paragraphs[0].add_run()
+        run.text = content
+        run.font.size, run.font.bold = Pt(size), bold
+        run.font.color.rgb = RGBColor.from_string(colour)
+    else:
+        frame.paragraphs[0].font.size = Pt(size)
+    return box
+
+
+# --- Quarto ----------------------------------------------------------------------------
+
+def quarto_deck(slides: list[Slide]) -> str:
+    """slides.qmd: a revealjs deck, one background video per animation (looping,
+    muted, so browsers let it play), titles from the build."""
+    lines = ["---", f'title: "{TITLE}"', "format:", "  revealjs:",
+             "    embed-resources: false", "    controls: true", "    slide-number: true",
+             "---", ""]
+    for s in slides:
+        video = s.file("mp4")
+        attrs = [f'background-video="{video}"', "background-video-loop=\"true\"",
+                 "background-video-muted=\"true\"", 'background-size="contain"',
+                 'background-color="#ffffff"']
+        lines += [f"## {{{' '.join(attrs)}}}", "", "::: {.notes}",
+                  f"{s.chapter}: {s.entry['title']}. {s.entry['alt']}", ":::", ""]
+    lines += ["## Credits", ""]
+    lines += [f"- **{head}.** {body}" for head, body in CREDITS]
+    return "\n".join(lines) + "\n"
+
+
+# --- the presenter view ----------------------------------------------------------------
+
+def presenter_page(kit: Path, slides: list[Slide]) -> str:
+    """index.html: one animation per screen with the site's player, driven by keys."""
+    from gdanim import media, site
+
+    records = []
+    for s in slides:
+        fields = {k: s.entry[k] for k in media.MediaRecord.__dataclass_fields__}
+        records.append((s, media.MediaRecord(**fields)))
+    env = site.environment()
+    token = site._site_root.set(kit)
+    try:
+        return site.render(env.get_template("slides/presenter.html"), slides=records,
+                           deck=DECK, page=None)
+    finally:
+        site._site_root.reset(token)
+
+
+# --- the GIF budget --------------------------------------------------------------------
+
+# Each step costs more of the picture than the one before: fewer colours first (plots
+# use few), then every other frame, then fewer pixels.
+GIF_STEPS = ((128, 1, 1920), (64, 1, 1920), (64, 2, 1920), (64, 2, 1280), (48, 2, 960),
+             (32, 3, 960), (32, 3, 640))
+
+
+def shrink_gif(kit: Path, s: Slide, say: Callable[[str], None],
+               budget: int = GIF_BUDGET) -> str:
+    """Re-encode the slide GIF from its MP4 until it fits `budget` bytes. Returns a
+    sentence saying what was done ("" if it already fitted)."""
+    import imageio_ffmpeg
+
+    from gdanim.encode import atomic_path
+
+    gif = kit / s.file("gif")
+    size = gif.stat().st_size
+    if size <= budget:
+        return ""
+    if not s.file("mp4"):
+        return (f"The GIF is {text.file_size(size)}, over the {text.file_size(budget)} "
+                f"budget; build with the mp4 format too to let the build shrink it.")
+    fps = s.entry["fps"]
+    for colours, every, width in GIF_STEPS:
+        width = min(width, s.entry["width"])
+        graph = (f"[0:v]select='not(mod(n\\,{every}))',setpts=N/({fps}/{every})/TB,"
+                 f"scale={width}:-2:flags=lanczos,split[a][b];"
+                 f"[a]palettegen=max_colors={colours}:stats_mode=diff[p];"
+                 f"[b][p]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle")
+        with atomic_path(gif) as tmp:
+            result = subprocess.run(
+                [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+                 "-i", str(kit / s.file("mp4")), "-filter_complex", graph,
+                 "-r", f"{fps / every:g}", "-loop", "0", "-f", "gif", str(tmp)],
+                capture_output=True, text=True)
+            if result.returncode != 0:
+                raise GdanimError(f"ffmpeg failed shrinking {gif.name}:\n{result.stderr}")
+            new = tmp.stat().st_size
+            if new > budget and (colours, every, width) != GIF_STEPS[-1]:
+                continue
+        done = [f"{colours} colours"]
+        if every > 1:
+            done.append(f"every {'other' if every == 2 else f'{every}rd'} frame "
+                        f"({fps / every:g} fps)")
+        if width < s.entry["width"]:
+            done.append(f"{width} pixels wide")
+        note = (f"The slide GIF was {text.file_size(size)}, over the "
+                f"{text.file_size(budget)} budget, so it was made with "
+                f"{', '.join(done)}: now {text.file_size(new)}. The MP4 is full quality.")
+        say(f"  gif    {s.id}: {text.file_size(size)} -> {text.file_size(new)} "
+            f"({', '.join(done)})")
+        return note
+    return ""
