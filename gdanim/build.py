@@ -177,12 +177,14 @@ def _do(plan: Plan, config: BuildConfig, previous, out: Path, staging: Path,
 
 def _write_pages(pages: list[dict], staging: Path, site_info=None,
                  out: Path | None = None) -> None:
-    from gdanim import publish, site
+    """The pages job: HTML, the publishing extras (with a site URL), the companion
+    notebook and the static files."""
+    from gdanim import notebook, publish, site
 
     for name, html in site.render_pages(pages, site_info, root=staging, out=out).items():
         (staging / name).write_text(html, encoding="utf-8")
     publish.write(staging, pages, site_info.site_url if site_info else None)
-    from gdanim import notebook; notebook.write(staging, pages)  # site/lesson.ipynb
+    notebook.write(staging, pages)   # site/lesson.ipynb
     site.copy_static(staging)
 
 
