@@ -42,20 +42,28 @@ def has_lesson(slug: str) -> bool:
 
 
 def build(pages: list[dict]):
-    """An nbformat v4 notebook for the chapters in `pages` (dicts with slug, title, href)
-    that have a lesson script; chapters made from a user's own CSV have none."""
+    """An nbformat v4 notebook for the chapters in `pages` (dicts with slug, title, href,
+    context): each built-in chapter's lesson script, and for a chapter made from the
+    teacher's own CSV the code its page shows (context "lesson_code")."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
     cells = [new_markdown_cell(INTRO)]
     for number, page in enumerate(pages, start=1):
-        if not has_lesson(page["slug"]):    # a chapter from the user's own CSV
+        own_code = page.get("context", {}).get("lesson_code")
+        if has_lesson(page["slug"]):
+            note = NOTES.get(page["slug"], "")
+            code = lesson_path(page["slug"]).read_text(encoding="utf-8")
+        elif own_code:                      # a chapter from the teacher's own CSV
+            note = ("Gradient descent on your own data, as the chapter runs it. Run this "
+                    "cell in the folder of gdanim.toml: it reads the CSV from there.")
+            code = own_code
+        else:
             continue
-        note = NOTES.get(page["slug"], "")
         cells.append(new_markdown_cell(
             f"## {number}. {page['title']}\n\n{note} The page explains it: "
             f"[{page['href']}]({page['href']})."))
-        cells.append(new_code_cell(lesson_path(page["slug"]).read_text(encoding="utf-8")))
+        cells.append(new_code_cell(code))
     # nbformat gives each new cell a random id; fixed ids keep two builds identical.
     for number, cell in enumerate(cells):
         cell["id"] = f"cell-{number}"

@@ -203,3 +203,20 @@ def test_the_csv_page_is_valid_html(course, checker):
               for m in report["messages"]
               if m.get("type") == "error" and not m["message"].startswith("CSS:")]
     assert not errors, "\n".join(errors)
+
+
+def test_the_notebook_has_the_csv_chapter_as_its_page_shows_it(course, page):
+    import html
+    import re
+
+    import nbformat
+
+    notebook = nbformat.read(str(course[0] / "site" / "lesson.ipynb"), as_version=4)
+    nbformat.validate(notebook)
+    listing = re.search(r'data-source="fixture.py">.*?<pre[^>]*><code>(.*?)</code></pre>',
+                        page, re.S).group(1)
+    shown = html.unescape(re.sub(r"<[^>]+>", "", listing))
+    cells = [c["source"] for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert shown.strip() in [c.strip() for c in cells]
+    assert any("folder of gdanim.toml" in c["source"] for c in notebook["cells"]
+               if c["cell_type"] == "markdown")
