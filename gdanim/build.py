@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -148,10 +149,10 @@ def _do(plan: Plan, config: BuildConfig, previous, out: Path, staging: Path,
         if job.kind in ("animation", "still"):
             record = figures[job.id]
             entry["outputs"] = list(job.outputs)
-            entry["record"] = _asdict(record)
+            entry["record"] = asdict(record)
         elif job.kind == "cover":
             entry["outputs"] = list(job.outputs)
-            entry["record"] = _asdict(covers[job.slug])
+            entry["record"] = asdict(covers[job.slug])
         else:
             entry["outputs"] = page_outputs
         job_records[job.id] = entry
@@ -192,12 +193,6 @@ def _record_from(kind: str, data: dict):
     from gdanim import media
 
     return (media.MediaRecord if kind == "animation" else media.StillRecord)(**data)
-
-
-def _asdict(record) -> dict:
-    from dataclasses import asdict
-
-    return asdict(record)
 
 
 def _files(folder: Path) -> set[str]:

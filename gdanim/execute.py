@@ -73,10 +73,14 @@ def run_task(task: Task) -> Done:
     return Done(task.job_id, record, time.perf_counter() - started, frames, size)
 
 
+def _unwind(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _worker_init() -> None:
     # The parent stops workers with SIGTERM; unwinding (not dying at once) lets each
     # one stop its ffmpeg and remove its partial files. Ctrl-C is the parent's to handle.
-    signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(SystemExit(143)))
+    signal.signal(signal.SIGTERM, _unwind)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 

@@ -119,19 +119,14 @@ def plan_chapters(config: BuildConfig, scenarios, previous: Previous | None, fre
     return Plan(steps)
 
 
-def animation_files(slug: str, name: str, formats: tuple[str, ...],
-                    count: int = 0) -> dict[str, str]:
-    """Site-relative paths of an animation's files, per format plus its frame data
-    (and, for the `frames` format, its `count` numbered PNGs and their snippet)."""
-    from gdanim import sequence
-    from gdanim.media import EXTENSIONS
+def animation_files(slug: str, animation, formats: tuple[str, ...]) -> dict[str, str]:
+    """The files an animation's job writes: media.planned_files, with the `frames`
+    format's folder listed file by file (each numbered PNG and the snippet)."""
+    from gdanim import media, sequence
 
-    folder = f"media/{slug}"
-    files = {fmt: f"{folder}/{name}.{EXTENSIONS[fmt]}" for fmt in formats
-             if fmt in EXTENSIONS}
-    files["frames"] = f"{folder}/{name}.frames.json"
-    if "frames" in formats:
-        files.update(sequence.files(folder, name, count))
+    files = media.planned_files(animation, slug, formats)
+    if files.pop("beamer_frames", None) is not None:
+        files.update(sequence.files(f"media/{slug}", animation.name, len(animation.frames)))
     return files
 
 
@@ -147,14 +142,14 @@ def plan_jobs(plan: Plan, config: BuildConfig, previous: Previous | None,
         pictures = []
         for animation in step.chapter.animations:
             job_id = f"animation {step.slug}/{animation.name}"
-            outputs = tuple(animation_files(step.slug, animation.name, config.formats,
-                                            len(animation.frames)).values())
+            files = animation_files(step.slug, animation, config.formats)
+            outputs = tuple(files.values())
             parts = {"chapter": step.key, "code": render_code, "libraries": draw_libraries,
                      "formats": list(config.formats)}
             jobs.append(Job(job_id, "animation", step.slug, animation.name, parts, outputs,
                             why(previous, records.get(job_id), parts, site, fresh, outputs)))
-            if "poster" in config.formats:
-                pictures.append((jobs[-1], outputs[list(config.formats).index("poster")]))
+            if "poster" in files:
+                pictures.append((jobs[-1], files["poster"]))
         for still in step.chapter.stills:
             job_id = f"still {step.slug}/{still.name}"
             outputs = (f"media/{step.slug}/{still.name}.png",)
@@ -210,7 +205,7 @@ def describe(plan: Plan) -> list[str]:
         lines.append(f"chapter {step.slug}: " + (f"compute ({step.reason})" if step.reason
                                                  else "up to date (results cached)"))
         if step.reason and step.chapter is None:
-            lines.append(f"  its figures and pages: decided after computing")
+            lines.append("  its figures and pages: decided after computing")
     for job in plan.jobs:
         what = "render" if job.kind != "pages" else "write"
         lines.append(f"{job.id}: " + (f"{what} ({job.reason})" if job.reason else "up to date"))
