@@ -9,7 +9,7 @@ What it measures:
   FFMpegWriter (H.264, yuv420p) on the same figure and update function, (c) by a full
   redraw + savefig PNG per frame + ffmpeg over the PNGs, and (d) the encode floor: the
   same encoder fed frames already in memory;
-- training: jit + lax.scan (gdanim.train) against an un-jitted Python loop of jax.grad;
+- training: jit + lax.scan (gdanim.maths.train) against an un-jitted Python loop of jax.grad;
 - peak memory (Python plus its ffmpeg children) rendering 100 and 1000 frames, all formats;
 - the command line on a copy of the project: a cold build, a rebuild with nothing
   changed, a rebuild after a template edit, and cold builds with --jobs 1 and --jobs 2
@@ -44,13 +44,13 @@ LIBRARIES = ("numpy", "jax", "jaxlib", "optax", "matplotlib", "imageio-ffmpeg", 
 
 def descent(quality):
     """The penguins descent animation at `quality` (JAX runs here, outside the timings)."""
-    from gdanim.scenarios import get
+    from gdanim.chapters import get
 
     return get(CHAPTER).run(quality).animations[0]
 
 
 def ours(animation, quality, folder: Path, formats=("mp4",)) -> list[float]:
-    from gdanim import media
+    from gdanim.figures import media
 
     with stopwatch() as took:
         media.render_animation(animation, "bench", folder, formats, quality)
@@ -62,7 +62,7 @@ def funcanimation(animation, quality, folder: Path) -> list[float]:
     import matplotlib
     from matplotlib import animation as mpl_animation
 
-    from gdanim.encode import ffmpeg_exe
+    from gdanim.figures.encode import ffmpeg_exe
 
     matplotlib.rcParams["animation.ffmpeg_path"] = ffmpeg_exe()
     fps = animation.fps or quality.fps
@@ -80,7 +80,7 @@ def funcanimation(animation, quality, folder: Path) -> list[float]:
 
 def redraw_png(animation, quality, folder: Path) -> list[float]:
     """A full redraw and a PNG savefig per frame, then ffmpeg over the PNG files."""
-    from gdanim.encode import ffmpeg_exe
+    from gdanim.figures.encode import ffmpeg_exe
 
     fps = animation.fps or quality.fps
     with stopwatch() as took:
@@ -97,7 +97,7 @@ def redraw_png(animation, quality, folder: Path) -> list[float]:
 
 def encode_floor(animation, quality, folder: Path, formats=("mp4",)) -> list[float]:
     """gdanim's encoder fed frames already in memory: no drawing at all."""
-    from gdanim import encode, render
+    from gdanim.figures import encode, render
 
     scene = animation.make_scene(quality)
     frames = [bytes(frame) for frame in render.frames(scene)]
@@ -113,7 +113,7 @@ def encode_floor(animation, quality, folder: Path, formats=("mp4",)) -> list[flo
 
 def warm_up(animation, quality) -> None:
     """Draw one frame first, so no method pays for imports and font caches."""
-    from gdanim import render
+    from gdanim.figures import render
 
     next(iter(render.frames(animation.make_scene(quality))))
 
@@ -146,9 +146,9 @@ def training_benchmarks(say) -> dict:
     import jax
     import jax.numpy as jnp
 
-    from gdanim.problems import penguin_loss
-    from gdanim.scenarios.penguins_2d import EPOCHS, LEARNING_RATE, START
-    from gdanim.train import gradient_descent
+    from gdanim.maths.problems import penguin_loss
+    from gdanim.chapters.penguins_2d import EPOCHS, LEARNING_RATE, START
+    from gdanim.maths.train import gradient_descent
 
     loss = penguin_loss()
     with stopwatch() as jitted:   # one call as the build makes it: trace, compile, run
@@ -170,7 +170,7 @@ def training_benchmarks(say) -> dict:
 def render_frames_child(quality_name: str, frames: int, folder: str) -> None:
     """(Run in a subprocess.) Compute the chapter and render its descent with `frames`
     frames in every format."""
-    from gdanim.config import QUALITIES
+    from gdanim.core.config import QUALITIES
 
     quality = dataclasses.replace(QUALITIES[quality_name], frames=frames, hold=0)
     animation = descent(quality)
@@ -250,7 +250,7 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    from gdanim.encode import ffmpeg_exe
+    from gdanim.figures.encode import ffmpeg_exe
 
     ffmpeg = subprocess.run([ffmpeg_exe(), "-hide_banner", "-version"], capture_output=True,
                             text=True).stdout.split("\n")[0]
@@ -383,7 +383,7 @@ def main() -> None:
         return
     if args.quick:
         args.quality, args.memory_frames = "draft", "20,200"
-    from gdanim.config import QUALITIES
+    from gdanim.core.config import QUALITIES
 
     quality = QUALITIES[args.quality]
     counts = tuple(int(x) for x in args.memory_frames.split(","))

@@ -73,14 +73,14 @@ class GdanimGroup(click.Group):
 
 def describe(error: Exception) -> str | None:
     """The plain message for an error a user can act on; None for a bug."""
-    from gdanim.errors import GdanimError
+    from gdanim.core.errors import GdanimError
 
     if isinstance(error, GdanimError):
         return str(error)
     if isinstance(error, OSError) and error.errno in (
             errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG,
             errno.EDQUOT, errno.EIO, errno.ENOTDIR, errno.EXDEV, errno.EBUSY):
-        from gdanim.outdir import describe_os_error
+        from gdanim.build.outdir import describe_os_error
 
         return describe_os_error(error, "building the site") + \
             ". The previous site is unchanged"
@@ -143,8 +143,8 @@ def build(out: str, only: tuple[str, ...], formats: str, quality: str, fresh: bo
           config_path: str | None) -> None:
     """Compute every chapter and write the site (pages, MP4, GIF, posters, manifest)."""
     from gdanim import settings
-    from gdanim.config import parse_build_config
-    from gdanim.scenarios import SCENARIOS, installed
+    from gdanim.core.config import parse_build_config
+    from gdanim.chapters import SCENARIOS, installed
 
     chosen = settings.load(config_path)
     with installed(chosen.scenarios):
@@ -153,7 +153,7 @@ def build(out: str, only: tuple[str, ...], formats: str, quality: str, fresh: bo
         if not quiet:
             for note in chosen.notes:
                 click.echo(f"note: {note}", err=True)
-        from gdanim.build import build as run_build
+        from gdanim.build.pipeline import build as run_build
 
         run_build(config, progress=not quiet, reuse=not fresh, jobs=jobs, dry_run=dry_run)
 

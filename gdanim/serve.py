@@ -2,7 +2,7 @@
 
 It builds the site, serves the folder on 127.0.0.1 under the sub-path GitHub Pages will
 use for a project site (/<repo>/), and rebuilds whenever a template, gdanim's code or
-the config changes. Each rebuild runs `gdanim.build.build` in a fresh Python process, so
+the config changes. Each rebuild runs `gdanim.build.pipeline.build` in a fresh Python process, so
 edited code is the code that runs, and a crash cannot take the server down. A failed
 rebuild leaves the last good site in place (the build swaps folders only on success).
 
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import click
 
-from gdanim.errors import GdanimError
+from gdanim.core.errors import GdanimError
 
 EVENTS = "__gdanim__/events"   # the state stream, under the base path
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
@@ -303,8 +303,8 @@ class Request:
         installed meanwhile; raises ConfigError for bad options or settings. The preview
         keeps every link relative, even with a site_url in gdanim.toml."""
         from gdanim import settings
-        from gdanim.config import FORMATS, parse_build_config
-        from gdanim.scenarios import SCENARIOS, installed
+        from gdanim.core.config import FORMATS, parse_build_config
+        from gdanim.chapters import SCENARIOS, installed
 
         chosen = settings.load(self.config_path)
         with installed(chosen.scenarios):
@@ -330,7 +330,7 @@ def _build_in_child(request: Request, answer) -> None:
     import jinja2
 
     try:
-        from gdanim.build import build
+        from gdanim.build.pipeline import build
 
         with request.config() as (config, _):
             build(config, progress=True, reuse=True)
@@ -391,7 +391,7 @@ def watched_paths(out: Path, config_file: Path | None) -> list[Path]:
     """What a rebuild depends on: the templates, gdanim's code and the settings file
     (gdanim.toml) if there is one; never the output folder."""
     import gdanim
-    from gdanim.resources import templates_dir
+    from gdanim.core.resources import templates_dir
 
     paths = [templates_dir(), Path(gdanim.__file__).resolve().parent]
     if config_file:

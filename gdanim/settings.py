@@ -7,7 +7,7 @@
 `load` reads the file (from the current folder, or the path given), checks every key
 and every CSV, and raises one ConfigError listing every problem as
 `file: 'key': problem`. On success it returns the site's description and the chapters
-to build, as ordinary Scenario objects, ready for `gdanim.scenarios.installed`."""
+to build, as ordinary Scenario objects, ready for `gdanim.chapters.installed`."""
 from __future__ import annotations
 
 import difflib
@@ -17,7 +17,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gdanim.config import ConfigError, SiteInfo
+from gdanim.core.config import ConfigError, SiteInfo
 
 CONFIG_NAME = "gdanim.toml"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -33,7 +33,7 @@ MAX_EPOCHS = 20000
 @dataclass
 class Settings:
     site: SiteInfo
-    scenarios: list                      # gdanim.scenarios.Scenario, in reading order
+    scenarios: list                      # gdanim.chapters.Scenario, in reading order
     notes: list[str] = field(default_factory=list)   # to say in the build output
     path: Path | None = None             # the file read, if any
 
@@ -118,7 +118,7 @@ def _site(problems: _Problems, table, builtin: list[str]) -> tuple[SiteInfo, lis
 
 def _builtin_settings(problems: _Problems, table) -> dict[str, dict]:
     """[chapters.<slug>] tables, checked against each chapter's declared settings."""
-    from gdanim.scenarios import BUILT_IN
+    from gdanim.chapters import BUILT_IN
 
     values: dict[str, dict] = {}
     if not isinstance(table, dict):
@@ -153,9 +153,9 @@ def _builtin_settings(problems: _Problems, table) -> dict[str, dict]:
 
 def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, notes):
     """One [[chapter]] table -> a Scenario, or None after adding its problems."""
-    from gdanim.scenarios.csv_chapter import (OPTIMIZERS, CsvSpec, learning_rate_notes,
+    from gdanim.chapters.csv_chapter import (OPTIMIZERS, CsvSpec, learning_rate_notes,
                                               make_scenario, placeholder_problems)
-    from gdanim.tabular import read_columns
+    from gdanim.maths.tabular import read_columns
 
     where = f"chapter[{index}]"
     if not isinstance(table, dict):
@@ -264,7 +264,7 @@ def find_config(path: str | None) -> Path | None:
 def load(path: str | None = None) -> Settings:
     """Read and check gdanim.toml (see the module's docstring). Without a file, the
     built-in chapters with their defaults."""
-    from gdanim.scenarios import BUILT_IN
+    from gdanim.chapters import BUILT_IN
 
     config = find_config(path)
     if config is None:
@@ -344,7 +344,7 @@ CSV_KEYS_HELP = (
 def describe(scenarios) -> str:
     """What `list --settings` prints: each chapter's settings with defaults and ranges,
     then the keys of a [[chapter]] from a CSV."""
-    from gdanim.scenarios.csv_chapter import NUMBER_KEYS
+    from gdanim.chapters.csv_chapter import NUMBER_KEYS
 
     lines = ["Settings of the built-in chapters, in gdanim.toml as [chapters.<name>]:", ""]
     for scenario in scenarios:

@@ -7,7 +7,7 @@ asked for.
 the kit beside them from the build's manifest (the slide build's own pages stay, at
 slide size; its index.html becomes the presenter view). A site build in `<out>` keeps
 the kit (it keeps every file it did not write) and links each animation to it
-(slide_kit.py says where the kit is and what the pages read from it)."""
+(outputs/kit_index.py says where the kit is and what the pages read from it)."""
 from __future__ import annotations
 
 import json
@@ -18,9 +18,9 @@ from html import escape
 from pathlib import Path
 from typing import Callable
 
-from gdanim import text
-from gdanim.errors import GdanimError
-from gdanim.slide_kit import KIT, KIT_FILE
+from gdanim.core import text
+from gdanim.core.errors import GdanimError
+from gdanim.outputs.kit_index import KIT, KIT_FILE
 
 GIF_BUDGET = 8 * 1024 * 1024   # Google Slides takes GIFs (not local video); keep them light
 DECK = "gdanim.pptx"
@@ -49,9 +49,9 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
     there. Returns the kit folder."""
     import click
 
-    from gdanim.build import build
-    from gdanim.config import parse_build_config
-    from gdanim.scenarios import SCENARIOS
+    from gdanim.build.pipeline import build
+    from gdanim.core.config import parse_build_config
+    from gdanim.chapters import SCENARIOS
 
     kit = out / KIT
     config = parse_build_config(str(kit), only, formats, "slides", list(SCENARIOS))
@@ -120,7 +120,7 @@ def _previous_entries(kit: Path) -> dict:
 
 
 def _templates() -> Path:
-    from gdanim.site import TEMPLATES
+    from gdanim.outputs.webpages import TEMPLATES
 
     return TEMPLATES
 
@@ -165,7 +165,7 @@ def quarto_video(s: Slide) -> str:
 
 def beamer_snippet(s: Slide) -> str:
     """The frame folder's snippet, with the folder as it sits in the kit."""
-    from gdanim import sequence
+    from gdanim.figures import sequence
 
     return sequence.snippet(s.entry["name"], s.entry["frames"], s.entry["fps"],
                             s.file("beamer_frames"))
@@ -182,7 +182,7 @@ def write_pptx(kit: Path, slides: list[Slide]) -> Path:
     from pptx import Presentation
     from pptx.util import Emu
 
-    from gdanim.encode import atomic_path
+    from gdanim.figures.encode import atomic_path
 
     deck = Presentation()
     deck.slide_width, deck.slide_height = Emu(SLIDE_WIDTH), Emu(SLIDE_HEIGHT)
@@ -303,19 +303,20 @@ def quarto_deck(slides: list[Slide]) -> str:
 
 def presenter_page(kit: Path, slides: list[Slide]) -> str:
     """index.html: one animation per screen with the site's player, driven by keys."""
-    from gdanim import media, site
+    from gdanim.figures import media
+    from gdanim.outputs import webpages
 
     records = []
     for s in slides:
         fields = {k: s.entry[k] for k in media.MediaRecord.__dataclass_fields__}
         records.append((s, media.MediaRecord(**fields)))
-    env = site.environment()
-    token = site._site_root.set(kit)
+    env = webpages.environment()
+    token = webpages._site_root.set(kit)
     try:
-        return site.render(env.get_template("slides/presenter.html"), slides=records,
+        return webpages.render(env.get_template("slides/presenter.html"), slides=records,
                            deck=DECK, page=None)
     finally:
-        site._site_root.reset(token)
+        webpages._site_root.reset(token)
 
 
 # --- the GIF budget --------------------------------------------------------------------
@@ -332,7 +333,7 @@ def shrink_gif(kit: Path, s: Slide, say: Callable[[str], None],
     sentence saying what was done ("" if it already fitted)."""
     import imageio_ffmpeg
 
-    from gdanim.encode import atomic_path
+    from gdanim.figures.encode import atomic_path
 
     gif = kit / s.file("gif")
     size = gif.stat().st_size

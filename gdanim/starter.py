@@ -6,11 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from gdanim.errors import GdanimError
+from gdanim.core.errors import GdanimError
 
 
 def starter_dir() -> Path:
-    from gdanim.resources import templates_dir
+    from gdanim.core.resources import templates_dir
 
     return templates_dir() / "starter"
 

@@ -388,11 +388,11 @@ class Preview:
     templates (GDANIM_TEMPLATES), its terminal output collected line by line."""
 
     def __init__(self, tmp_path: Path, chapter: str):
-        from gdanim import site
+        from gdanim.outputs import webpages
 
         root = Path(__file__).resolve().parent.parent
         self.templates = tmp_path / "templates"
-        shutil.copytree(site.TEMPLATES, self.templates)
+        shutil.copytree(webpages.TEMPLATES, self.templates)
         self.out = tmp_path / "preview"
         env = dict(os.environ, GDANIM_TEMPLATES=str(self.templates), PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(

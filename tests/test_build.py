@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from gdanim.encode import probe
+from gdanim.figures.encode import probe
 from tests.conftest import run_cli
 
 

@@ -1,7 +1,7 @@
 """Bad input gets one clear message, exit code 2, and the previous site survives."""
 import pytest
 
-from gdanim import build as build_module
+from gdanim.build import pipeline as build_module
 from tests.conftest import run_cli
 
 
@@ -38,7 +38,7 @@ def test_failed_build_leaves_previous_site_and_no_debris(old_site, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("ffmpeg fell over")
 
-    monkeypatch.setattr("gdanim.media.render_animation", explode)
+    monkeypatch.setattr("gdanim.figures.media.render_animation", explode)
     with pytest.raises(RuntimeError, match="fell over"):
         run_cli("build", "--out", str(old_site), "--quality", "draft", "--quiet",
                 "--only", "grid-search")

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gdanim import encode
-from gdanim.errors import GdanimError
+from gdanim.figures import encode
+from gdanim.core.errors import GdanimError
 
 SIZE = (64, 48)
 
@@ -226,7 +226,7 @@ def test_sigterm_while_encoding_leaves_no_ffmpeg_behind(tmp_path):
         import sys
         sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
         from pathlib import Path
-        from gdanim import encode
+        from gdanim.figures import encode
         out = Path({str(tmp_path / 'out')!r})
         with encode.media_writers({{"mp4": out / "a.mp4"}}, (16, 16), 10, 0) as write:
             print("encoding", flush=True)

@@ -209,7 +209,7 @@ def test_a_fresh_gh_pages_checkout_is_accepted(tmp_path):
 def test_a_new_file_clashing_with_a_user_file_is_refused(site):
     (site / "about-me.html").write_text("mine")
     before = snapshot(site)
-    from gdanim import outdir
+    from gdanim.build import outdir
 
     staging = site.parent / "staging"
     shutil.copytree(site, staging)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from gdanim import site
-from gdanim.formulas import FormulaError, math, tex_number
+from gdanim.outputs import webpages
+from gdanim.outputs.formulas import FormulaError, math, tex_number
 
 
 def test_inline_and_display_formulas():
@@ -30,7 +30,7 @@ def test_tex_number(value, spec, tex):
 
 
 def test_templates_write_tex_in_a_filter_block_with_numbers_from_the_build():
-    env = site.environment()
+    env = webpages.environment()
     template = env.from_string(
         "{% filter math %}\\eta = {{ lr | tex }}{% endfilter %}|"
         "{% filter math(display=True) %}m_{ {{- k -}} } = \\frac{a}{b}{% endfilter %}|"

@@ -7,9 +7,9 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from gdanim import render
-from gdanim.glyphs import supported
-from gdanim.values import Scene
+from gdanim.figures import render
+from gdanim.figures.glyphs import supported
+from gdanim.core.values import Scene
 
 
 def text_scene() -> Scene:

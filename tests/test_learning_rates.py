@@ -4,11 +4,11 @@ import json
 import numpy as np
 import pytest
 
-from gdanim.analysis import divergence_threshold, first_exit, first_within, freeze_after
-from gdanim.data import BELT_CM, BELT_INCHES, load_penguins
-from gdanim.encode import probe
-from gdanim.problems import belt_loss, penguin_loss
-from gdanim.train import gradient_descent
+from gdanim.maths.milestones import divergence_threshold, first_exit, first_within, freeze_after
+from gdanim.maths.data import BELT_CM, BELT_INCHES, load_penguins
+from gdanim.figures.encode import probe
+from gdanim.maths.problems import belt_loss, penguin_loss
+from gdanim.maths.train import gradient_descent
 
 
 def belt():

@@ -11,8 +11,8 @@ import runpy
 import numpy as np
 import pytest
 
-from gdanim.listings import lesson_path
-from gdanim.scenarios import SCENARIOS
+from gdanim.outputs.listings import lesson_path
+from gdanim.chapters import SCENARIOS
 
 # For each chapter: variable in its lesson script -> manifest number(s) it must equal.
 CHECKS = {
@@ -113,7 +113,7 @@ def test_notebook_is_valid_and_runs_to_the_manifest_numbers(built_site, manifest
 def test_notebook_is_the_same_every_time_it_is_built():
     import nbformat
 
-    from gdanim.notebook import build
+    from gdanim.outputs.notebook import build
 
     pages = [{"slug": slug, "title": slug, "href": f"{slug}.html"} for slug in CHECKS]
     assert nbformat.writes(build(pages)) == nbformat.writes(build(pages))

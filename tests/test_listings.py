@@ -8,27 +8,29 @@ import pytest
 from pygments.styles import get_style_by_name
 from pygments.token import Whitespace
 
-from gdanim import listings, models, train
+from gdanim.outputs import listings
+
+from gdanim.maths import losses, train
 
 
 def test_find_reads_a_function_as_it_is_on_disk():
-    snippet = listings.find("gdanim.train:descend")
+    snippet = listings.find("gdanim.maths.train:descend")
     assert snippet.text == inspect.getsource(train.descend)
-    assert snippet.path == "gdanim/train.py"
+    assert snippet.path == "gdanim/maths/train.py"
     lines, first = inspect.getsourcelines(train.descend)
     assert (snippet.first_line, snippet.last_line) == (first, first + len(lines) - 1)
 
 
 def test_find_reaches_methods_and_dedents_them():
-    snippet = listings.find("gdanim.values:Trajectory.epochs")
+    snippet = listings.find("gdanim.core.values:Trajectory.epochs")
     assert snippet.text.startswith("@property\ndef epochs(self)")
 
 
 @pytest.mark.parametrize("ref, message", [
-    ("gdanim.models", "package.module:function"),
+    ("gdanim.maths.losses", "package.module:function"),
     ("gdanim.nosuchmodule:f", "no Python module"),
-    ("gdanim.models:nosuchfunction", "no function or class 'nosuchfunction'"),
-    ("gdanim.values:Trajectory.nosuch", "'nosuch'"),
+    ("gdanim.maths.losses:nosuchfunction", "no function or class 'nosuchfunction'"),
+    ("gdanim.core.values:Trajectory.nosuch", "'nosuch'"),
 ])
 def test_a_bad_reference_says_what_is_wrong(ref, message):
     with pytest.raises(listings.ListingError, match=re.escape(message)):
@@ -36,13 +38,13 @@ def test_a_bad_reference_says_what_is_wrong(ref, message):
 
 
 def test_source_renders_a_captioned_highlighted_listing_per_reference():
-    html = listings.source("gdanim.models:belt_mse", "gdanim.train:gradient_descent")
+    html = listings.source("gdanim.maths.losses:belt_mse", "gdanim.maths.train:gradient_descent")
     assert html.count('<figure class="listing"') == 2
-    assert 'data-source="gdanim.models:belt_mse"' in html
-    assert "<code>gdanim/models.py</code>, lines" in html
+    assert 'data-source="gdanim.maths.losses:belt_mse"' in html
+    assert "<code>gdanim/maths/losses.py</code>, lines" in html
     assert '<span class="k">def</span>' in html
     plain = re.sub(r"<[^>]+>", "", html.split("</figure>")[0].split("<pre")[1].split(">", 1)[1])
-    assert plain.replace("&quot;", '"').replace("&gt;", ">") == inspect.getsource(models.belt_mse)
+    assert plain.replace("&quot;", '"').replace("&gt;", ">") == inspect.getsource(losses.belt_mse)
 
 
 def contrast(a: str, b: str) -> float:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gdanim.media import frame_table
-from gdanim.values import Animation, FrameTable
+from gdanim.figures.media import frame_table
+from gdanim.core.values import Animation, FrameTable
 
 
 def animation(params, names=()) -> Animation:

@@ -3,12 +3,12 @@ optimizer, runs on the data the page says they use, and the raw-units valley's c
 import numpy as np
 import pytest
 
-from gdanim.analysis import divergence_threshold, stays_within
-from gdanim.data import load_penguins
-from gdanim.problems import condition_number, least_squares, raw_design, raw_loss
-from gdanim.scenarios.optimizers import (ENTRIES, GD_FRACTIONS, NOISE_ENTRIES, VALLEY_EPOCHS,
+from gdanim.maths.milestones import divergence_threshold, stays_within
+from gdanim.maths.data import load_penguins
+from gdanim.maths.problems import condition_number, least_squares, raw_design, raw_loss
+from gdanim.chapters.optimizers import (ENTRIES, GD_FRACTIONS, NOISE_ENTRIES, VALLEY_EPOCHS,
                                          VALLEY_START, noise, race, valley)
-from gdanim.train import batch_order, descend
+from gdanim.maths.train import batch_order, descend
 
 STEPS = 6
 
@@ -129,8 +129,8 @@ def test_momentum_or_adam_beat_gradient_descent_at_its_best_stable_rate(the_vall
 
 
 def test_race_facts_are_in_the_numbers_and_captions():
-    from gdanim.config import QUALITIES
-    from gdanim.scenarios import get
+    from gdanim.core.config import QUALITIES
+    from gdanim.chapters import get
 
     chapter = get("optimizers").run(QUALITIES["draft"])
     n, context = chapter.numbers, chapter.context

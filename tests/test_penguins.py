@@ -8,10 +8,10 @@ import sys
 import numpy as np
 import pytest
 
-from gdanim.data import load_penguins
-from gdanim.encode import probe
-from gdanim import problems
-from gdanim.scenarios import penguins_2d
+from gdanim.maths.data import load_penguins
+from gdanim.figures.encode import probe
+from gdanim.maths import problems
+from gdanim.chapters import penguins_2d
 
 SLUG = "penguins-2d"
 LESSON_FINAL = np.array([4.4573799e-08, 5.8944976e-01])
@@ -187,7 +187,7 @@ def test_page_shows_computed_numbers(built_site, numbers):
 
 def test_scenario_import_stays_light():
     """`generate.py list` must not pay for JAX or matplotlib."""
-    code = ("import sys, gdanim.scenarios; "
+    code = ("import sys, gdanim.chapters; "
             "print(sorted(m for m in ('jax', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()

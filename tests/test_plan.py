@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gdanim import fingerprint
+from gdanim.build import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ("--only", "grid-search", "--only", "descent-1d")
@@ -70,7 +70,7 @@ def test_template_edit_reruns_pages_only(project):
 
 def test_changed_chapter_reruns_only_its_jobs(project):
     assert run(project, "build", "--quality", "draft", *CHAPTERS).returncode == 0
-    module = project / "gdanim" / "scenarios" / "grid_search.py"
+    module = project / "gdanim" / "chapters" / "grid_search.py"
     module.write_text(module.read_text() + "\n# an edit to this chapter only\n")
     again = run(project, "build", "--quality", "draft", *CHAPTERS)
     assert again.returncode == 0, again.stderr
@@ -105,7 +105,7 @@ def test_damaged_cache_and_media_are_rebuilt(project):
     assert "damaged" in again.stderr and "Traceback" not in again.stderr
     ran = jobs_run(again)
     assert "computed descent-1d" in ran and "animation grid-search/sweep" in ran
-    from gdanim.encode import probe
+    from gdanim.figures.encode import probe
 
     assert probe(mp4)["frames"] > 1
 
@@ -125,14 +125,14 @@ def test_dry_run_writes_nothing(project):
 
 def test_imports_point_one_way():
     """values and problems sit at the bottom; scenes never import scenarios; no cycle."""
-    modules = [m for m in fingerprint.closure("gdanim.scenarios", "gdanim.build",
+    modules = [m for m in fingerprint.closure("gdanim.chapters", "gdanim.build.pipeline",
                                               "gdanim.cli")]
     graph = {m: set(fingerprint.direct_imports(m)) for m in modules}
     for module, imports in graph.items():
-        if module.startswith("gdanim.scenes"):
-            assert not any(i.startswith("gdanim.scenarios") for i in imports), module
-    assert not any(i.startswith(("gdanim.scenes", "gdanim.scenarios"))
-                   for i in graph["gdanim.values"] | graph.get("gdanim.problems", set()))
+        if module.startswith("gdanim.figures.scenes"):
+            assert not any(i.startswith("gdanim.chapters") for i in imports), module
+    assert not any(i.startswith(("gdanim.figures.scenes", "gdanim.chapters"))
+                   for i in graph["gdanim.core.values"] | graph.get("gdanim.maths.problems", set()))
     # No cycles (a package's own __init__ importing its modules does not count).
     state: dict[str, int] = {}
 

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from gdanim.config import QUALITIES
-from gdanim.scenarios import SCENARIOS, get
+from gdanim.core.config import QUALITIES
+from gdanim.chapters import SCENARIOS, get
 
 
 @pytest.fixture(scope="module")

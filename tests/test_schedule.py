@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from gdanim.schedule import even_frames, frame_epochs
+from gdanim.figures.schedule import even_frames, frame_epochs
 
 
 @pytest.mark.parametrize("epochs,frames", [(1000, 16), (1000, 120), (50, 200), (5, 3)])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gdanim import settings
-from gdanim.scenarios import BUILT_IN, SCENARIOS
+from gdanim.chapters import BUILT_IN, SCENARIOS
 from tests.conftest import run_cli
 
 GOOD_CSV = "hours,score\n1,2\n2,4.5\n3,5.5\n4,8\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gdanim import site
+from gdanim.outputs import webpages
 
 
 class Outline(HTMLParser):
@@ -184,23 +184,23 @@ def test_the_404_page_needs_nothing_relative(built_site):
 
 
 def test_only_the_first_video_of_a_page_preloads_whatever_the_template_order():
-    env = site.environment()
+    env = webpages.environment()
     template = env.from_string(
         "{% for _ in range(3) %}{{ page_media().preload() }} {% endfor %}"
         "{{ page_media().videos }}")
-    assert site.render(template) == "auto none none 3"
-    assert site.render(template) == "auto none none 3"  # a new page starts over
+    assert webpages.render(template) == "auto none none 3"
+    assert webpages.render(template) == "auto none none 3"  # a new page starts over
 
 
 def render_animation_macro(files: dict) -> str:
-    from gdanim.media import MediaRecord
+    from gdanim.figures.media import MediaRecord
 
     record = MediaRecord("ch", "a", "A title", "What it shows", files, 640, 360, 18, 8, {},
                          "epoch", "key", 4)
-    template = site.environment().from_string(
+    template = webpages.environment().from_string(
         '{% from "macros.html" import animation %}{{ animation(a) }}'
         "{% if page_media().videos %}[player]{% endif %}")
-    return site.render(template, a=record)
+    return webpages.render(template, a=record)
 
 
 def test_without_an_mp4_the_animation_is_a_still_that_links_to_the_gif():

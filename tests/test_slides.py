@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from gdanim import slides, text
-from gdanim.encode import probe
+from gdanim import slides
+
+from gdanim.core import text
+from gdanim.figures.encode import probe
 from tests.conftest import SLIDE_CHAPTERS as CHAPTERS
 
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
@@ -104,7 +106,7 @@ def test_slide_mp4s_are_h264_yuv420p_1080p_with_faststart(kit, kit_manifest):
 
 
 def test_slides_are_paced_for_talking_over(kit_manifest):
-    from gdanim.config import QUALITIES
+    from gdanim.core.config import QUALITIES
 
     slide, web = QUALITIES["slides"], QUALITIES["web"]
     assert slide.fps < web.fps and slide.hold / slide.fps > web.hold / web.fps

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from gdanim.data import BELT_CM, BELT_INCHES
-from gdanim.scenarios.descent_1d import descend_belt
+from gdanim.maths.data import BELT_CM, BELT_INCHES
+from gdanim.chapters.descent_1d import descend_belt
 
 
 def numpy_descent(start, learning_rate, epochs):

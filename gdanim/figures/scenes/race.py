@@ -1,0 +1,112 @@
+"""An optimizer race: every path on one loss contour, and every loss curve beside it,
+with the x axis in epochs (passes over the data) whatever the runs' step sizes."""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from matplotlib.patheffects import withStroke
+
+from gdanim.core.config import Quality
+from gdanim.core.values import FrameTable, Scene
+from gdanim.figures.scenes import (BLUE, GREY, INK, ORANGE, PURPLE, SKY, freeze_layout, new_figure,
+                           readout)
+from gdanim.figures.scenes.surface import contour
+
+# Gaps below this are float32 rounding, not progress; the figure says so.
+FLOOR = 1e-6
+# Colour, line style and marker per run, so each is identifiable without colour too.
+# No two share a hue family: near-black, sky blue, orange, pink, dark blue.
+LOOKS = {"gd": (INK, "-", "o"), "sgd": (SKY, (0, (3, 1.2)), "s"),
+         "momentum": (ORANGE, "-", "^"), "rmsprop": (PURPLE, (0, (5, 2)), "D"),
+         "adam": (BLUE, (0, (8, 2, 2, 2)), "P")}
+# Runs drawn first are widest, so a later path on top never hides an earlier one.
+WIDTHS = (7.0, 3.6, 2.6, 1.8)
+
+
+def _step_readout(step: int, last: int, batch_size: int | None) -> str:
+    if batch_size:
+        return (f"step {step:3d} of {last}    mini-batches of {batch_size}, in the same "
+                f"order for every stochastic run")
+    return f"step {step:3d} of {last}    every step uses all the data"
+
+
+def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, view=None,
+               keys=None, legend=None, positions=None,
+               readout_text: Callable[[int], str] | None = None, steps_per_epoch=None,
+               problem: str = "penguins", labels=("intercept", "slope"),
+               surface_width: float = 1.1, start_label=((0, -24), "center"),
+               entries=None, batch_size: int | None = None, background=None, xy=None,
+               equal: bool = True, title: str = "Paths on the loss surface",
+               x_label: str | None = None) -> Scene:
+    """Frame i shows run k at row positions[k][i] (default: the frame's epoch for every
+    run); run k takes steps_per_epoch[k] steps per epoch (default 1). Runs are named by
+    `keys` and `legend`, or by `entries` (objects with key, short and settings).
+    `background(ax)` draws the landscape instead of the contour of `problem` over `view`;
+    `xy(run)` gives a run's plotted (xs, ys) per row instead of intercept and slope."""
+    if entries is not None:
+        keys = keys or [e.key for e in entries]
+        legend = legend or [f"{e.short}\n{e.settings}" for e in entries]
+    positions = positions or [frames.epoch] * len(runs)
+    last = len(runs[0].loss) - 1
+    readout_text = readout_text or (lambda step: _step_readout(step, last, batch_size))
+    fig = new_figure(quality)
+    surface_ax, loss_ax = fig.subplots(1, 2, width_ratios=[surface_width, 1])
+    if background is None:
+        contour(surface_ax, *view, problem=problem)
+    else:
+        background(surface_ax)
+    surface_ax.set(xlabel=labels[0], ylabel=labels[1], title=title)
+    if equal:
+        surface_ax.set_aspect("equal")
+    per_epoch = steps_per_epoch or [1] * len(runs)
+    xs = [np.arange(len(r.loss)) / s for r, s in zip(runs, per_epoch)]
+    gaps = [np.maximum(r.loss - best_loss, FLOOR) for r in runs]
+    top = max(g.max() for g in gaps) * 2
+    by_epoch = x_label is None
+    loss_ax.set(yscale="log", xlim=(0, max(x[-1] for x in xs)), ylim=(FLOOR * 0.12, top),
+                xlabel=x_label or "epoch (passes over the data)",
+                ylabel="loss above the best possible",
+                title=f"Loss by {'epoch' if by_epoch else x_label} (log scale)")
+    if min(g.min() for g in gaps) <= FLOOR:
+        loss_ax.axhline(FLOOR, color=GREY, lw=1.2, ls=":")
+        # Curves stop at the floor, so the band below it is free for the label.
+        loss_ax.text(0.99, FLOOR * 0.8, "floor: closer than this is 32-bit rounding",
+                     transform=loss_ax.get_yaxis_transform(), ha="right", va="top",
+                     fontsize=12, color="#444444")
+    points = [xy(r) if xy else (r.params[:, 0], r.params[:, 1]) for r in runs]
+    offset, align = start_label
+    surface_ax.annotate("start", (points[0][0][0], points[0][1][0]), xytext=offset,
+                        textcoords="offset points", ha=align, va="center", color="white",
+                        weight="bold", path_effects=[withStroke(linewidth=3, foreground=INK)])
+    moving, paths, heads, curves = [], [], [], []
+    for k, (key, name) in enumerate(zip(keys, legend)):
+        colour, style, marker = LOOKS[key]
+        width = WIDTHS[k % len(WIDTHS)] if len(runs) > 2 else (6.0, 3.0)[k]
+        # A white halo keeps the widest, darkest line visible on the bowl's dark bottom;
+        # the narrower ones drawn over it get none, so they never cover it.
+        halo = [withStroke(linewidth=width + 2.5, foreground="white")] if k == 0 else []
+        path, = surface_ax.plot([], [], color=colour, ls=style, lw=width, zorder=3 + k * 0.1,
+                                path_effects=halo)
+        head, = surface_ax.plot([], [], marker, color=colour, ms=12, mec="white", mew=1.5,
+                                zorder=4)
+        curve, = loss_ax.plot([], [], color=colour, ls=style, lw=max(width * 0.7, 2.2),
+                              marker=marker, markevery=[-1], ms=11, label=name, zorder=3 + k)
+        paths.append(path), heads.append(head), curves.append(curve)
+        moving += [path, head, curve]
+    fig.legend(handles=curves, loc="outside lower center", ncol=len(runs), fontsize=13,
+               handlelength=2.8, columnspacing=1.4)
+    text = readout(fig)
+    moving.append(text)
+    freeze_layout(fig)
+
+    def update(i: int) -> None:
+        for k in range(len(runs)):
+            row = int(positions[k][i])
+            px, py = points[k]
+            paths[k].set_data(px[: row + 1], py[: row + 1])
+            heads[k].set_data([px[row]], [py[row]])
+            curves[k].set_data(xs[k][: row + 1], gaps[k][: row + 1])
+        text.set_text(readout_text(int(frames.epoch[i])))
+
+    return Scene(fig, moving, update, len(frames))

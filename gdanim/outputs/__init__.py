@@ -1,0 +1,1 @@
+"""What the build writes besides media: the pages, the publishing extras, the notebook, the lesson listings and formulas, the slide kit's index."""
