@@ -143,7 +143,7 @@ def build(out: str, only: tuple[str, ...], formats: str, quality: str, fresh: bo
           config_path: str | None) -> None:
     """Compute every chapter and write the site (pages, MP4, GIF, posters, manifest)."""
     from gdanim import settings
-    from gdanim.core.config import parse_build_config
+    from gdanim.options import parse_build_config
     from gdanim.chapters import SCENARIOS, installed
 
     chosen = settings.load(config_path)

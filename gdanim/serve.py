@@ -303,7 +303,8 @@ class Request:
         installed meanwhile; raises ConfigError for bad options or settings. The preview
         keeps every link relative, even with a site_url in gdanim.toml."""
         from gdanim import settings
-        from gdanim.core.config import FORMATS, parse_build_config
+        from gdanim.core.config import FORMATS
+        from gdanim.options import parse_build_config
         from gdanim.chapters import SCENARIOS, installed
 
         chosen = settings.load(self.config_path)

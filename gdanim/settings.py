@@ -17,7 +17,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gdanim.core.config import ConfigError, SiteInfo
+from gdanim.core.config import SiteInfo
+from gdanim.options import ConfigError
 
 CONFIG_NAME = "gdanim.toml"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -154,8 +155,9 @@ def _builtin_settings(problems: _Problems, table) -> dict[str, dict]:
 def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, notes):
     """One [[chapter]] table -> a Scenario, or None after adding its problems."""
     from gdanim.chapters.csv_chapter import (OPTIMIZERS, CsvSpec, learning_rate_notes,
-                                              make_scenario, placeholder_problems)
-    from gdanim.maths.tabular import read_columns
+                                              make_scenario)
+    from gdanim.chapters.csv_page import placeholder_problems
+    from gdanim.maths.csv_columns import read_columns
 
     where = f"chapter[{index}]"
     if not isinstance(table, dict):
@@ -344,7 +346,7 @@ CSV_KEYS_HELP = (
 def describe(scenarios) -> str:
     """What `list --settings` prints: each chapter's settings with defaults and ranges,
     then the keys of a [[chapter]] from a CSV."""
-    from gdanim.chapters.csv_chapter import NUMBER_KEYS
+    from gdanim.chapters.csv_page import NUMBER_KEYS
 
     lines = ["Settings of the built-in chapters, in gdanim.toml as [chapters.<name>]:", ""]
     for scenario in scenarios:

@@ -50,7 +50,7 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
     import click
 
     from gdanim.build.pipeline import build
-    from gdanim.core.config import parse_build_config
+    from gdanim.options import parse_build_config
     from gdanim.chapters import SCENARIOS
 
     kit = out / KIT

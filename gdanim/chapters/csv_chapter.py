@@ -6,7 +6,6 @@ per [[chapter]] of gdanim.toml after checking the file, so the build needs no sp
 case. Its run is a pure function of the quality, the settings and the CSV's values."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import partial
 
@@ -15,6 +14,7 @@ import numpy as np
 from gdanim.core.config import Quality
 from gdanim.chapters import Scenario
 from gdanim.core.values import Animation, Chapter, FrameTable, Still
+from gdanim.chapters.csv_page import page_context
 
 # name -> (what the page calls it, short legend name)
 OPTIMIZERS = {"gd": ("Gradient descent (full batch)", "Gradient descent"),
@@ -29,7 +29,6 @@ MOMENTUM, BATCH_SIZE, SEED = 0.9, 32, 0
 MAX_POINTS = 2000           # the scatter shows a random sample of at most this many
 GRID_POINTS = 161
 CLOSE_WITHIN = 0.01         # "arrived": loss within 1% of the least-squares loss
-TABLE_EPOCHS = (0, 1, 2, 10, 100)
 
 
 @dataclass(frozen=True)
@@ -197,7 +196,7 @@ def race(spec: CsvSpec, problem, rate: float, low, high) -> list[RaceRun]:
 @dataclass(frozen=True)
 class Results:
     spec: CsvSpec
-    columns: object             # gdanim.maths.tabular.Columns
+    columns: object             # gdanim.maths.csv_columns.Columns
     problem: object             # gdanim.maths.problems.LinearProblem
     rate: float
     threshold: float
@@ -283,15 +282,6 @@ def chapter_numbers(r: Results) -> dict:
         numbers[f"{run.key}_final_loss"] = float(run.loss[-1])
         numbers[f"{run.key}_diverged_at"] = run.diverged_at
     return numbers
-
-
-NUMBER_KEYS = ("rows", "rows_read", "dropped_rows", "sampled_points", "x_mean", "x_std",
-               "x_min", "x_max", "y_mean", "y_std", "y_min", "y_max", "correlation",
-               "learning_rate", "threshold", "epochs", "start_loss", "final_loss",
-               "diverged_at", "lstsq_loss", "explained", "close_epoch", "final_intercept",
-               "final_slope", "lstsq_intercept", "lstsq_slope", "final_intercept_original",
-               "final_slope_original", "lstsq_intercept_original", "lstsq_slope_original",
-               "condition_number", "param_gap")
 
 
 # -- figures ---------------------------------------------------------------------------
@@ -494,155 +484,6 @@ def _tidy(value: float) -> str:
     """4 decimals, and float noise around zero shown as 0."""
     text = f"{value:.4f}"
     return "0" if float(text) == 0 else text
-
-
-# -- the page ----------------------------------------------------------------------------
-
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*(?::\s*([^}]*?))?\s*\}\}")
-
-
-def format_number(value, spec: str = "") -> str:
-    from gdanim.core.text import minus
-
-    if value is None:
-        return "none"
-    if spec:
-        return minus(format(value, spec))
-    if isinstance(value, bool) or isinstance(value, int):
-        return minus(f"{value:,}" if not isinstance(value, bool) else str(value))
-    if isinstance(value, float):
-        if value != 0 and abs(value) < 1e-4:
-            return minus(f"{value:.2e}")
-        if abs(value) >= 1e4:
-            return minus(f"{value:,.0f}")
-        return minus(f"{value:.4g}")
-    return minus(str(value))
-
-
-def number_keys(optimizers=()) -> tuple[str, ...]:
-    """The names a chapter's prose may insert: NUMBER_KEYS, and per raced optimizer."""
-    race = [f"{key}_{what}" for key in optimizers if len(optimizers) > 1
-            for what in ("within_1pct_epoch", "final_loss", "diverged_at")]
-    return NUMBER_KEYS + tuple(race)
-
-
-def _spec_ok(spec: str) -> bool:
-    for sample in (1.5, 1):
-        try:
-            format(sample, spec)
-            return True
-        except (ValueError, TypeError):
-            pass
-    return False
-
-
-def placeholder_problems(text: str, optimizers=()) -> list[str]:
-    """Names in `{{ name }}` that are not numbers a CSV chapter computes, and format
-    specs (`{{ name:.2f }}`) Python cannot use."""
-    import difflib
-
-    known = number_keys(optimizers)
-    problems = []
-    for match in PLACEHOLDER.finditer(text):
-        name, spec = match.group(1), match.group(2) or ""
-        if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            problems.append(f"{{{{ {name} }}}} is not a number this chapter computes{hint}")
-        elif spec and not _spec_ok(spec):
-            problems.append(f"{{{{ {name}:{spec} }}}}: {spec!r} is not a number format "
-                            f"(try .2f, .3g or ,d)")
-    return problems
-
-
-def render_markdown(text: str, numbers: dict):
-    """Markdown (CommonMark, raw HTML escaped) with `{{ name }}` or `{{ name:.2f }}`
-    replaced by the chapter's computed number of that manifest key."""
-    from markdown_it import MarkdownIt
-    from markupsafe import Markup
-
-    def fill(match) -> str:
-        value, spec = numbers[match.group(1)], match.group(2) or ""
-        try:
-            return format_number(value, spec)
-        except (ValueError, TypeError):      # e.g. ',d' on a float: the plain form
-            return format_number(value)
-
-    filled = PLACEHOLDER.sub(fill, text)
-    return Markup(MarkdownIt("commonmark", {"html": False}).render(filled))
-
-
-def lesson_code(spec: CsvSpec, rate: float, start, delimiter: str = ",") -> str:
-    """Plain lesson-style Python that reproduces the chapter's descent."""
-    keep = f'r[{spec.x!r}].strip() and r[{spec.y!r}].strip()'
-    reader = "csv.DictReader(file)" if delimiter == "," else \
-        f"csv.DictReader(file, delimiter={delimiter!r})"
-
-    def number(column: str) -> str:
-        cell = f"r[{column!r}]" + (".replace(',', '.')" if delimiter != "," else "")
-        return f"float({cell})"
-
-    lines = ["import csv", "", "import jax", "import jax.numpy as jnp", "",
-             f"with open({spec.csv_name!r}, encoding='utf-8-sig', newline='') as file:",
-             f"    rows = [r for r in {reader} if {keep}]",
-             f"x = jnp.array([{number(spec.x)} for r in rows])",
-             f"y = jnp.array([{number(spec.y)} for r in rows])"]
-    if spec.standardize and spec.intercept:
-        lines += ["", "# z-scores: centre each column, divide by its standard deviation",
-                  "x = (x - x.mean()) / x.std()", "y = (y - y.mean()) / y.std()"]
-    elif spec.standardize:
-        lines += ["", "# divide by the root mean square, so that zero stays zero",
-                  "x = x / jnp.sqrt(jnp.mean(x ** 2))", "y = y / jnp.sqrt(jnp.mean(y ** 2))"]
-    if spec.intercept:
-        lines += ["X = jnp.column_stack([jnp.ones_like(x), x])   # a column of ones, then x",
-                  "", "def loss(params):                # params = [intercept, slope]",
-                  "    return jnp.mean((X @ params - y) ** 2)"]
-    else:
-        lines += ["", "def loss(params):                # params = [slope]",
-                  "    return jnp.mean((params[0] * x - y) ** 2)"]
-    start_text = ", ".join(repr(float(v)) for v in start)
-    lines += ["", f"params = jnp.array([{start_text}])",
-              f"for epoch in range({spec.epochs}):",
-              f"    params = params - {rate!r} * jax.grad(loss)(params)",
-              "print(params, loss(params))", ""]
-    return "\n".join(lines)
-
-
-def listing_html(code: str, name: str):
-    from markupsafe import Markup, escape
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexers import PythonLexer
-
-    body = highlight(code, PythonLexer(), HtmlFormatter(nowrap=True))
-    return Markup(f'<figure class="listing" data-source="{escape(name)}"><figcaption>'
-                  f'<code>{escape(name)}</code>, run it in the folder of gdanim.toml'
-                  f'</figcaption><pre tabindex="0"><code>{body}</code></pre></figure>')
-
-
-def tidy(value: float, standardize: bool) -> str:
-    """Six significant figures; on rescaled columns, float noise shown as 0."""
-    from gdanim.core.text import minus
-
-    if standardize and abs(value) < 1e-6:
-        return "0"
-    return minus(f"{value:.6g}")
-
-
-def page_context(r: Results, numbers: dict) -> dict:
-    spec = r.spec
-    code = lesson_code(spec, r.rate, r.start, r.columns.delimiter)
-    snapshots = [{"epoch": e, "params": [float(v) for v in r.params[e]],
-                  "loss": float(r.loss[e])}
-                 for e in sorted(set(TABLE_EPOCHS) | {spec.epochs}) if e <= spec.epochs]
-    first = [{"row": r.columns.lines[i], "x": float(r.columns.x[i]), "y": float(r.columns.y[i]),
-              "fx": float(r.problem.x[i]), "fy": float(r.problem.y[i])} for i in range(5)
-             if i < r.columns.rows]
-    return {"spec": spec, "tidy": partial(tidy, standardize=spec.standardize), "prose": render_markdown(spec.prose, numbers) if spec.prose else "",
-            "source_note": render_markdown(spec.source, numbers) if spec.source else "",
-            "lesson_code": code, "listing": listing_html(code, f"{spec.slug}.py"),
-            "snapshots": snapshots, "first_rows": first, "race_runs": r.runs,
-            "dropped_lines": list(r.columns.dropped_rows[:10])}
 
 
 def run(quality: Quality, spec: CsvSpec, columns) -> Chapter:
