@@ -1,15 +1,17 @@
-"""The build: plan, then do.
+"""The build, one pass, each stage entered once:
 
-1. Plan (plan.py): each chapter's key; its results come from the chapter cache when
-   the key matches. Nothing heavy is imported for this.
-2. If nothing is stale the site is left as it is (a no-op rebuild needs neither JAX
-   nor matplotlib). Otherwise a staging folder is made beside the output (which proves
-   it can be written, before any computing), stale chapters are computed, and the
-   figure jobs are planned.
-3. Do (execute.py): unchanged files are linked from the current site into staging,
-   stale figures rendered (inline or on a pool), covers and pages written, the
-   manifest recorded, and the staging folder swapped in, keeping every file gdanim did
-   not write. A failure anywhere leaves the previous site untouched."""
+1. Plan the chapters (plan.py): each chapter's key; its results come from the chapter
+   cache when the key matches. Nothing heavy is imported for this.
+2. Compute the stale chapters, into the cache. First a staging folder is made beside
+   the output, which proves it can be written before any computing.
+3. Plan the jobs, now that every chapter has results: figures, covers, pages. If none
+   is stale the site is left as it is (a no-op rebuild needs neither JAX nor
+   matplotlib).
+4. Execute (execute.py): unchanged files are linked from the current site into
+   staging, stale figures rendered (inline or on a pool), covers and pages written and
+   the manifest recorded.
+5. Swap the staging folder in, keeping every file gdanim did not write. A failure
+   anywhere leaves the previous site untouched."""
 from __future__ import annotations
 
 import json
@@ -42,28 +44,26 @@ def build(config: BuildConfig, progress: bool = True, reuse: bool = True,
 
     plan = plan_chapters(config, scenarios, previous, fresh,
                          lambda slug, key: results_cache.load_page(slug, key, warn))
-    if not plan.stale_chapters:
-        plan_jobs(plan, config, previous, fresh)
-    if dry_run:
-        for line in describe(plan):
-            click.echo(line)
-        return {}
-    if plan.jobs and plan.nothing_to_do():
-        say(f"{config.out}/ is up to date (nothing changed; checked in "
-            f"{time.perf_counter() - started:.2f} s)")
-        return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-
-    removed = outdir.clean_stale(out)
-    if removed:
-        say(f"removed {len(removed)} folder(s) left by an interrupted build")
-    staging = outdir.make_staging(out)
+    staging = None
     try:
-        _compute(plan, config, say)
-        if not plan.jobs:
-            plan_jobs(plan, config, previous, fresh)
-        result = _do(plan, config, previous, out, staging, jobs, say)
+        if plan.stale_chapters and not dry_run:
+            staging = _stage(out, say)
+            _compute(plan, say)
+        plan_jobs(plan)
+        if dry_run:
+            for line in describe(plan):
+                click.echo(line)
+            return {}
+        if plan.nothing_to_do():
+            say(f"{config.out}/ is up to date (nothing changed; checked in "
+                f"{time.perf_counter() - started:.2f} s)")
+            return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        staging = staging or _stage(out, say)
+        result = _execute(plan, staging, jobs, say)
+        _swap(plan, staging, say)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     say(f"wrote {config.out}/ ({len(result['pages'])} pages, "
         f"{len(result['animations'])} animations) in {time.perf_counter() - started:.1f} s")
@@ -79,20 +79,29 @@ def _previous(out: Path) -> manifest.Previous | None:
                           f"it and build again; otherwise choose another --out")
 
 
-def _compute(plan: Plan, config: BuildConfig, say) -> None:
+def _stage(out: Path, say) -> Path:
+    """A new staging folder beside `out`, after removing any an interrupted build left."""
+    removed = outdir.clean_stale(out)
+    if removed:
+        say(f"removed {len(removed)} folder(s) left by an interrupted build")
+    return outdir.make_staging(out)
+
+
+def _compute(plan: Plan, say) -> None:
     for step in plan.stale_chapters:
         began = time.perf_counter()
-        chapter = get(step.slug).run(config.quality)
+        chapter = get(step.slug).run(plan.config.quality)
         results_cache.save(step.slug, step.key, chapter)
         step.chapter = results_cache.page_part(chapter)
         say(f"  computed  {step.slug} ({step.reason}) in {time.perf_counter() - began:.1f} s")
 
 
-def _do(plan: Plan, config: BuildConfig, previous, out: Path, staging: Path,
-        workers: int | None, say) -> dict:
+def _execute(plan: Plan, staging: Path, workers: int | None, say) -> dict:
+    """Every job of the plan into `staging`, and its manifest; returns the manifest."""
     from gdanim.figures import media
 
-    records = previous.jobs if previous else {}
+    config, records = plan.config, plan.records
+    out = config.out.resolve()
     # Unchanged outputs: the very files of the current site, linked (no copy, no space).
     for job in plan.jobs:
         if not job.reason and job.kind != "pages":
@@ -124,7 +133,7 @@ def _do(plan: Plan, config: BuildConfig, previous, out: Path, staging: Path,
     for step in plan.chapters:
         chapter = step.chapter
         pages.append({"slug": step.slug, "title": step.title, "summary": step.summary,
-                      "template": get(step.slug).page_template,
+                      "template": step.template,
                       "href": f"{step.slug}.html", "numbers": chapter.numbers,
                       "animations": [figures[f"animation {step.slug}/{a.name}"]
                                      for a in chapter.animations],
@@ -164,16 +173,20 @@ def _do(plan: Plan, config: BuildConfig, previous, out: Path, staging: Path,
     (staging / "manifest.json").write_text(json.dumps(result, indent=2) + "\n",
                                            encoding="utf-8")
     os.chmod(staging / "manifest.json", 0o644)
+    if done:
+        say(_summary(done.values()))
+    return result
 
+
+def _swap(plan: Plan, staging: Path, say) -> None:
+    """Move the staging folder into place, keeping every file gdanim did not write."""
+    previous, out = plan.previous, plan.config.out.resolve()
     ours = set(previous.files) | {"manifest.json"} if previous and not previous.legacy \
         else (manifest.legacy_files(out) if previous else set())
     kept = outdir.swap(staging, out, ours)
     if kept:
         say(f"kept {len(kept)} file(s) gdanim did not write: {', '.join(kept[:5])}"
             + (" ..." if len(kept) > 5 else ""))
-    if done:
-        say(_summary(done.values()))
-    return result
 
 
 def _write_pages(pages: list[dict], staging: Path, site_info=None,

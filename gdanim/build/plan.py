@@ -29,6 +29,7 @@ class ChapterStep:
     slug: str
     title: str
     summary: str
+    template: str                 # its page template
     module: str                   # the scenario's module, whose code shapes the results
     parts: dict                   # what the key is made of
     chapter: Chapter | None       # page part, from the cache or computed this build
@@ -57,8 +58,19 @@ class Job:
 
 @dataclass
 class Plan:
+    """Everything the later stages need: the build's settings, the previous build's
+    record, each chapter's step and (once every chapter has results) each job."""
+
+    config: BuildConfig
+    previous: Previous | None
+    fresh: bool                   # --fresh: every step runs
     chapters: list[ChapterStep]
     jobs: list[Job] = field(default_factory=list)
+
+    @property
+    def records(self) -> dict:
+        """The previous build's record of each job, by id."""
+        return self.previous.jobs if self.previous else {}
 
     @property
     def stale_chapters(self) -> list[ChapterStep]:
@@ -108,8 +120,8 @@ def plan_chapters(config: BuildConfig, scenarios, previous: Previous | None, fre
     for scenario in scenarios:
         module = getattr(scenario, "module", None) or scenario.run.__module__
         parts = chapter_parts(config, module, getattr(scenario, "settings", None))
-        step = ChapterStep(scenario.slug, scenario.title, scenario.summary, module, parts,
-                           None, None)
+        step = ChapterStep(scenario.slug, scenario.title, scenario.summary,
+                           scenario.page_template, module, parts, None, None)
         record = previous.chapters.get(scenario.slug) if previous else None
         step.chapter = None if fresh else load_page(scenario.slug, step.key)
         if step.chapter is None:
@@ -118,7 +130,7 @@ def plan_chapters(config: BuildConfig, scenarios, previous: Previous | None, fre
             if step.reason == "new" and record is None:
                 step.reason = "not computed yet"
         steps.append(step)
-    return Plan(steps)
+    return Plan(config, previous, fresh, steps)
 
 
 def animation_files(slug: str, animation, formats: tuple[str, ...]) -> dict[str, str]:
@@ -132,15 +144,19 @@ def animation_files(slug: str, animation, formats: tuple[str, ...]) -> dict[str,
     return files
 
 
-def plan_jobs(plan: Plan, config: BuildConfig, previous: Previous | None,
-              fresh: bool) -> None:
-    """Step two, once every chapter has results: the figure, cover and page jobs."""
+def plan_jobs(plan: Plan) -> None:
+    """Step two, once chapters have results: the figure, cover and page jobs. A chapter
+    still to compute has none yet (only --dry-run plans before computing); the pages
+    job is planned only when every chapter has its results."""
+    config, previous, fresh = plan.config, plan.previous, plan.fresh
     site = config.out
-    records = previous.jobs if previous else {}
+    records = plan.records
     render_code = fingerprint.code_key(*RENDER_MODULES)
     draw_libraries = fingerprint.library_key(fingerprint.DRAW_LIBRARIES)
     jobs: list[Job] = []
     for step in plan.chapters:
+        if step.chapter is None:
+            continue
         pictures = []
         for animation in step.chapter.animations:
             job_id = f"animation {step.slug}/{animation.name}"
@@ -170,6 +186,9 @@ def plan_jobs(plan: Plan, config: BuildConfig, previous: Previous | None,
                 reason = "its picture is rendered again"
             jobs.append(Job(job_id, "cover", step.slug, None, parts, outputs, reason,
                             source=picture))
+    if any(step.chapter is None for step in plan.chapters):
+        plan.jobs = jobs
+        return
     every_module = [m for m in _all_modules()]
     parts = {"templates": fingerprint.tree_key(_templates()),
              "code": fingerprint.code_key(*every_module),
