@@ -1,0 +1,140 @@
+"""Many runs in one compiled call: an optimizer over a grid of learning rates and
+starting points, with `jax.vmap` over the same jitted `lax.scan` a single run uses.
+
+Every run is exactly the lesson's run at that setting (float32, the same update rule),
+so an explorer or a race drawn from a sweep shows the lesson's own numbers. What can be
+said about each run (its verdict) is read off its whole loss curve here, in NumPy."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+
+
+def make_optimizer(name: str, learning_rate, beta: float | None = None):
+    """The optax optimizer `name` at `learning_rate` (a number or a traced value).
+    `beta` is momentum's β, RMSProp's decay or Adam's b1; None keeps optax's default
+    (momentum 0.9, which optax leaves to the caller)."""
+    import optax
+
+    if name == "gd":
+        return optax.sgd(learning_rate)
+    if name == "momentum":
+        return optax.sgd(learning_rate, momentum=0.9 if beta is None else beta)
+    if name == "rmsprop":
+        return optax.rmsprop(learning_rate) if beta is None else \
+            optax.rmsprop(learning_rate, decay=beta)
+    if name == "adam":
+        return optax.adam(learning_rate) if beta is None else optax.adam(learning_rate, b1=beta)
+    raise ValueError(f"unknown optimizer {name!r} (choose from: {', '.join(OPTIMIZERS)})")
+
+
+def kept_epochs(epochs: int, count: int = 64) -> np.ndarray:
+    """Epochs an explorer shows: every one of the first few, then log-spaced, always
+    including 0 and the last."""
+    if epochs + 1 <= count:
+        return np.arange(epochs + 1)
+    dense = np.arange(min(11, epochs + 1))
+    spread = np.geomspace(10, epochs, count - len(dense) + 1).round().astype(int)
+    return np.unique(np.concatenate([dense, spread, [epochs]]))
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Runs over rates × starts. Arrays are indexed [rate, start, kept epoch, ...]."""
+
+    optimizer: str
+    beta: float | None
+    rates: np.ndarray          # (R,)
+    starts: np.ndarray         # (S, P)
+    epochs: np.ndarray         # (K,) the kept epochs, 0 and the last included
+    params: np.ndarray         # (R, S, K, P) float32, as the run computed them
+    loss: np.ndarray           # (R, S, K) float32
+    verdict: np.ndarray        # (R, S) "converges" | "oscillates" | "diverges" | "creeps"
+    diverged_at: np.ndarray    # (R, S) first epoch from which the run only gets worse; -1
+    arrived_at: np.ndarray     # (R, S) first epoch from which it stays arrived; -1
+    distance: np.ndarray       # (R, S) final relative distance from the best parameters
+
+
+def sweep(loss_fn: Callable, starts, rates, epochs: int, optimizer: str = "gd",
+          beta: float | None = None, best=None, keep: np.ndarray | None = None,
+          within: float = 0.01) -> Sweep:
+    """Run `optimizer` on `loss_fn(params)` (params a vector) from every start at every
+    rate for `epochs` full-batch steps, in one compiled call. `best` (the least-squares
+    parameters, when known) lets each run be judged by where its parameters land as well
+    as by its loss: arrived means loss within `within` (relative) of the best loss and
+    parameters within `within` (relative distance) of `best`, staying so to the end."""
+    import jax
+    import jax.numpy as jnp
+    import optax
+
+    starts = np.asarray(starts, dtype=np.float32).reshape(len(starts), -1)
+    rates = np.asarray(rates, dtype=np.float32)
+    keep = kept_epochs(epochs) if keep is None else np.asarray(keep)
+    value_and_grad = jax.value_and_grad(loss_fn)
+
+    def one(rate, start):
+        opt = make_optimizer(optimizer, rate, beta)
+
+        def step(carry, _):
+            params, state = carry
+            loss, grad = value_and_grad(params)
+            updates, state = opt.update(grad, state, params)
+            return (optax.apply_updates(params, updates), state), (params, loss)
+
+        (last, _), (ps, ls) = jax.lax.scan(step, (start, opt.init(start)), length=epochs)
+        return (jnp.concatenate([ps, last[None]]), jnp.append(ls, loss_fn(last)))
+
+    run = jax.jit(jax.vmap(jax.vmap(one, in_axes=(None, 0)), in_axes=(0, None)))
+    params, loss = run(jnp.asarray(rates), jnp.asarray(starts))
+    params, loss = np.asarray(params), np.asarray(loss)     # (R, S, E+1, P), (R, S, E+1)
+    best_loss = None if best is None else float(loss_fn(jnp.asarray(best, dtype=jnp.float32)))
+    verdict, diverged, arrived, distance = judge(params, loss, best, best_loss, within)
+    return Sweep(optimizer, beta, rates, starts, keep, params[:, :, keep], loss[:, :, keep],
+                 verdict, diverged, arrived, distance)
+
+
+def judge(params: np.ndarray, loss: np.ndarray, best=None, best_loss: float | None = None,
+          within: float = 0.01):
+    """Per run (leading axes), from the whole run: the verdict, the epoch it diverged
+    from (-1: never), the epoch it arrived from (-1: never), the final distance from
+    `best` (relative). With `best`, arrived means loss within `within` of `best_loss`
+    and parameters within `within` of `best`, to the end of the run."""
+    params = np.asarray(params, dtype=float)
+    loss = np.asarray(loss, dtype=float)
+    shape = loss.shape[:-1]
+    finite = np.isfinite(loss) & np.isfinite(params).all(axis=-1)
+    start = loss[..., :1]
+    # Diverged from epoch e: from e on the loss is above where it started (or not a number).
+    worse = ~finite | (loss > start * (1 + 1e-6))
+    better_after = np.flip(np.cumsum(np.flip(~worse, -1), -1), -1)  # later epochs not worse
+    only_worse = worse & (better_after == 0)
+    diverged = np.where(only_worse.any(-1), only_worse.argmax(-1), -1)
+    diverged = np.where(only_worse[..., -1], diverged, -1)
+    if best is not None:
+        best = np.asarray(best, dtype=float)
+        scale = max(float(np.linalg.norm(best)), 1e-12)
+        gap = np.where(finite, np.linalg.norm(params - best, axis=-1) / scale, np.inf)
+        ok = finite & (gap <= within) & (loss <= best_loss * (1 + within) + 1e-12)
+        distance = gap[..., -1]
+    else:   # no answer to compare with: arrived once the loss stops falling by > within
+        lowest = np.nanmin(np.where(finite, loss, np.nan), axis=-1, keepdims=True)
+        ok = finite & (loss <= np.abs(lowest) * (1 + within) + 1e-12)
+        distance = np.full(shape, np.nan)
+    bad_after = np.flip(np.cumsum(np.flip(~ok, -1), -1), -1)
+    stays = ok & (bad_after == 0)
+    arrived = np.where(stays[..., -1], stays.argmax(-1), -1)
+    # Oscillates: most of the steps that still move (beyond float32 noise) point
+    # against the step before them: the guess jumps back and forth across the valley.
+    steps = np.diff(np.where(np.isfinite(params), params, 0.0), axis=-2)
+    turns = (steps[..., 1:, :] * steps[..., :-1, :]).sum(-1) < 0
+    size = 1 + np.abs(np.nan_to_num(params[..., :1, :])).sum(-1)   # float32 noise is relative
+    moving = np.abs(steps).sum(-1)[..., 1:] > 1e-5 * size
+    oscillating = (turns & moving).sum(-1) > 0.5 * np.maximum(moving.sum(-1), 2)
+    verdict = np.where(diverged >= 0, "diverges",
+                       np.where(oscillating, "oscillates",
+                                np.where(arrived >= 0, "converges", "creeps")))
+    return verdict, diverged, arrived, distance
