@@ -492,5 +492,19 @@ def run(quality: Quality, spec: CsvSpec, columns) -> Chapter:
     animations = [descent_animation(results, quality, own_data=True)]
     if results.runs:
         animations.append(race_animation(results, quality))
-    return Chapter(numbers=numbers, animations=tuple(animations), stills=stills(results),
-                   context=page_context(results, numbers))
+    explore_stills, explore = csv_explorer(results)
+    return Chapter(numbers=numbers, animations=tuple(animations),
+                   stills=stills(results) + explore_stills,
+                   context={**page_context(results, numbers), "explorer": explore})
+
+
+def csv_explorer(r: Results):
+    """The explorer: the descent over a grid of learning rates and starts, drawn on the
+    chapter's own parameter window."""
+    from gdanim.chapters.explorers import line_explorer
+
+    p = r.problem
+    view = tuple(zip(r.low, r.high)) if p.design.shape[1] == 2 else (r.low[0], r.high[0])
+    units = "rescaled" if r.spec.standardize else "own units"
+    return line_explorer(p.loss(), p.x[r.sample], p.y[r.sample], p.design, r.rate, r.start,
+                         r.spec.epochs, view, (f"{r.spec.x} ({units})", f"{r.spec.y} ({units})"))

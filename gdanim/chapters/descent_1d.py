@@ -67,8 +67,11 @@ def run(quality: Quality, learning_rate: float = LEARNING_RATE, epochs: int = EP
         frames=frames, poster_frame=int(np.argmax(pick >= 5)),
         params={"start": start, "learning_rate": learning_rate, "epochs": epochs},
         param_names=("multiplier",))
-    return Chapter(numbers=numbers, animations=(animation,),
-                   context={"first_epochs": [{"epoch": e, "multiplier": float(run_.params[e]),
+    from gdanim.chapters.explorers import belt_explorer
+
+    explore_stills, explore = belt_explorer(learning_rate, start, epochs)
+    return Chapter(numbers=numbers, animations=(animation,), stills=explore_stills,
+                   context={"explorer": explore, "first_epochs": [{"epoch": e, "multiplier": float(run_.params[e]),
                                               "slope": float(run_.grad[e]),
                                               "loss": float(run_.loss[e])}
                                              for e in range(4)]})

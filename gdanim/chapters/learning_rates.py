@@ -114,6 +114,9 @@ def run(quality: Quality, epochs: int = EPOCHS) -> Chapter:
             run_names=tuple(f"η {decimal(r.learning_rate)}" for r in runs),
             params={"epochs": epochs, "learning_rates": [r.learning_rate for r in runs],
                     "start": list(np.atleast_1d(runs[0].params[0]).astype(float))}))
-    return Chapter(numbers=numbers, animations=tuple(animations),
+    from gdanim.chapters.explorers import belt_explorer
+
+    explore_stills, explore = belt_explorer(LESSON_RATE, BELT_START, epochs)
+    return Chapter(numbers=numbers, animations=tuple(animations), stills=explore_stills,
                    context={"belt_runs": belt_runs, "penguin_runs": penguin_runs,
-                            "regimes": REGIMES})
+                            "regimes": REGIMES, "explorer": explore})

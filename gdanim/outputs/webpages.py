@@ -74,6 +74,13 @@ def frame_data(a) -> Markup:
     return Markup(raw.replace("<", "\\u003c").replace(">", "\\u003e"))
 
 
+def script_json(value) -> Markup:
+    """`value` as JSON for a <script type="application/json"> in the page (compact,
+    nothing in it can end the element early)."""
+    raw = json.dumps(value, separators=(",", ":"), allow_nan=False)
+    return Markup(raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
 def slide_kit(a) -> dict | None:
     """The slides kit's entry for this animation, if a kit sits in the site's slides/
     folder (written by `generate.py slides`), else None."""
@@ -102,7 +109,7 @@ def environment(site: SiteInfo | None = None) -> jinja2.Environment:
     env.globals.update(site_title=site.title, site_author=site.author, math=formulas.math,
                        source=listings.source, lesson=listings.lesson,
                        page_media=page_media, file_size=file_size, frame_data=frame_data,
-                       slide_kit=slide_kit)
+                       script_json=script_json, slide_kit=slide_kit)
     return env
 
 

@@ -1,0 +1,121 @@
+"""The explorers' numbers: every run a page ships is the lesson's run at that setting,
+recomputed here in NumPy (float32, the same update rule), and what the build says
+about it holds."""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+import numpy as np
+import pytest
+
+from gdanim.maths.data import BELT_CM, BELT_INCHES, load_penguins
+
+PAGES = ("descent-1d.html", "learning-rates.html", "penguins-2d.html")
+DATA = re.compile(r'<script type="application/json" class="explorer-data">(.*?)</script>', re.S)
+
+
+def explorer_data(site, page: str) -> dict:
+    html = (site / page).read_text(encoding="utf-8")
+    found = DATA.findall(html)
+    assert len(found) == 1, f"{page}: one explorer per page"
+    return json.loads(found[0])
+
+
+def problem_of(page: str):
+    """(X, y) of the chapter's least-squares problem, as the lesson sets it up."""
+    if page == "penguins-2d.html":
+        p = load_penguins()
+        return p.design, p.y
+    return BELT_INCHES[:, None].astype(float), BELT_CM.astype(float)
+
+
+def numpy_descent(X, y, start, rate, epochs):
+    """Gradient descent on mean squared error in float32 NumPy: params and loss by epoch."""
+    X, y = X.astype(np.float32), y.astype(np.float32)
+    p, rate = np.asarray(start, np.float32), np.float32(rate)
+    params, losses = [p], []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(epochs):
+            r = X @ p - y
+            losses.append(np.mean(r * r))
+            p = p - rate * (np.float32(2 / len(y)) * (X.T @ r))
+            params.append(p)
+        r = X @ p - y
+        losses.append(np.mean(r * r))
+    return np.array(params, dtype=float), np.array(losses, dtype=float)
+
+
+def grid_picks(d: dict) -> list[tuple[int, int]]:
+    """Three settings to check: the chapter's own, the fastest converging rate from
+    another start, and the first diverging rate."""
+    own_r, own_s = d["own"]["rate"], d["own"]["start"]
+    other = (own_s + 1) % len(d["starts"])
+    fast = max(i for i, v in enumerate(d["verdict"]) if v[other] in ("converges", "oscillates"))
+    diverging = next(i for i, v in enumerate(d["verdict"]) if v[own_s] == "diverges")
+    return [(own_r, own_s), (fast, other), (diverging, own_s)]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_runs_shipped_are_the_lessons_runs(built_site, page):
+    d = explorer_data(built_site, page)
+    X, y = problem_of(page)
+    epochs = d["epochs"]
+    for i, j in grid_picks(d):
+        params, loss = numpy_descent(X, y, d["starts"][j], d["rates"][i], epochs[-1])
+        shipped_p = np.array([np.nan if v is None else v for row in d["path"][i][j]
+                              for v in (row if row is not None else [None] * X.shape[1])],
+                             dtype=float).reshape(len(epochs), -1)
+        shipped_l = np.array([np.nan if v is None else v for v in d["loss"][i][j]], dtype=float)
+        keep = np.isfinite(shipped_l) & (shipped_l < 1e30)
+        if d["verdict"][i][j] == "diverges":
+            keep &= np.asarray(epochs) <= 30   # float32 rounding grows with the run
+        assert keep.sum() >= 5
+        np.testing.assert_allclose(shipped_p[keep], params[epochs][keep], rtol=2e-3, atol=2e-5,
+                                   err_msg=f"{page} rate {d['rates'][i]} start {d['starts'][j]}")
+        np.testing.assert_allclose(shipped_l[keep], loss[epochs][keep], rtol=2e-3,
+                                   err_msg=f"{page} rate {d['rates'][i]} start {d['starts'][j]}")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_grid_holds_the_lesson_and_the_threshold(built_site, manifest, page):
+    d = explorer_data(built_site, page)
+    X, _ = problem_of(page)
+    hessian = 2 * X.T @ X / len(X)
+    threshold = 2 / np.linalg.eigvalsh(hessian).max()
+    assert d["threshold"] == pytest.approx(threshold, rel=1e-9)
+    rates = np.array(d["rates"])
+    assert (np.diff(rates) > 0).all()
+    assert rates[d["threshold_index"]] == pytest.approx(threshold, rel=5e-3)
+    assert rates.min() < threshold / 10 and rates.max() > 1.2 * threshold
+    slug = page.removesuffix(".html")
+    numbers = manifest["numbers"]
+    own = numbers.get(f"{slug}.learning_rate", numbers.get(f"{slug}.lesson_rate"))
+    assert rates[d["own"]["rate"]] == pytest.approx(own, rel=1e-6)
+    # Past the threshold every run diverges, and the page says from which epoch.
+    for i, rate in enumerate(rates):
+        for j in range(len(d["starts"])):
+            if rate > 1.05 * threshold:
+                assert d["verdict"][i][j] == "diverges", (rate, d["starts"][j])
+                assert d["says"][i][j].startswith(f"diverges at epoch {d['diverged_at'][i][j]:,}")
+            if rate < 0.45 * threshold and d["arrived_at"][i][j] >= 0:
+                assert d["verdict"][i][j] == "converges"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_answers_to_the_questions_are_the_sweeps(built_site, page):
+    d = explorer_data(built_site, page)
+    html = (built_site / page).read_text(encoding="utf-8")
+    for q in d["questions"]:
+        i, j = q["set"]["rate"], q["set"]["start"]
+        assert d["says"][i][j] in q["answer"]
+        assert f'data-question="{q["id"]}"' in html and "<details" in html
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_explorer_data_stays_small(built_site, page):
+    html = (built_site / page).read_text(encoding="utf-8")
+    raw = DATA.findall(html)[0].encode()
+    assert len(gzip.compress(raw, 9)) < 150_000
+    assert b"NaN" not in raw and b"Infinity" not in raw
