@@ -119,3 +119,31 @@ def test_explorer_data_stays_small(built_site, page):
     raw = DATA.findall(html)[0].encode()
     assert len(gzip.compress(raw, 9)) < 150_000
     assert b"NaN" not in raw and b"Infinity" not in raw
+
+
+def test_the_notebooks_sweep_cell_reproduces_the_explorer(built_site):
+    """The learning-rates sweep, as a learner would run it (one vmapped call), ends
+    where the explorer's runs end at every rate the two share."""
+    import contextlib
+    import io
+    import os
+    import runpy
+
+    from gdanim.outputs.listings import lesson_path
+
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    with contextlib.redirect_stdout(io.StringIO()):
+        namespace = runpy.run_path(str(lesson_path("learning-rates-sweep")))
+    d = explorer_data(built_site, "learning-rates.html")
+    own = d["own"]["start"]
+    shared = [(i, r) for i, r in enumerate(d["rates"]) if r in namespace["final_losses"]]
+    assert len(shared) >= 3 and d["rates"][d["own"]["rate"]] in namespace["final_losses"]
+    for i, rate in shared:
+        mine, theirs = float(namespace["final_losses"][rate]), d["loss"][i][own][-1]
+        if theirs is None or not np.isfinite(mine):
+            assert d["verdict"][i][own] == "diverges"
+        else:
+            assert mine == pytest.approx(theirs, rel=1e-4), rate
+    notebook = json.loads((built_site / "lesson.ipynb").read_text(encoding="utf-8"))
+    sources = ["".join(c["source"]) for c in notebook["cells"]]
+    assert any("jax.vmap(final_loss)" in s for s in sources)

@@ -33,6 +33,12 @@ NOTES = {
 }
 
 
+SWEEP_NOTE = ("Every learning rate at once, as the page's explorer was computed: "
+              "`jax.vmap` runs the same descent for a whole array of rates in one compiled "
+              "call. The plot shows the loss each rate reaches after 40 epochs: past the "
+              "threshold it shoots up. (It needs `matplotlib` too.)")
+
+
 def has_lesson(slug: str) -> bool:
     try:
         lesson_path(slug)
@@ -64,6 +70,10 @@ def build(pages: list[dict]):
             f"## {number}. {page['title']}\n\n{note} The page explains it: "
             f"[{page['href']}]({page['href']})."))
         cells.append(new_code_cell(code))
+        if has_lesson(page["slug"] + "-sweep"):     # the explorer's sweep, as one cell
+            cells.append(new_markdown_cell(SWEEP_NOTE))
+            cells.append(new_code_cell(
+                lesson_path(page["slug"] + "-sweep").read_text(encoding="utf-8")))
     # nbformat gives each new cell a random id; fixed ids keep two builds identical.
     for number, cell in enumerate(cells):
         cell["id"] = f"cell-{number}"
