@@ -184,6 +184,9 @@ class Notes:
         return "\n".join(lines)
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
 def number(x: float) -> str:
     """A number as the player's readout prints it: a few significant digits, grouped
     thousands, a true minus sign."""
@@ -192,7 +195,7 @@ def number(x: float) -> str:
         return "not a number" if x != x else text.minus(f"{x}")
     if x != 0 and abs(x) < 1e-3:
         mantissa, exponent = f"{x:.2e}".split("e")
-        return text.minus(f"{mantissa}\u00d710^{int(exponent)}")
+        return text.minus(mantissa) + "\u00d710" + str(int(exponent)).translate(_SUPERSCRIPT)
     if abs(x) >= 1000:
         return text.minus(f"{x:,.0f}")
     return text.minus(f"{x:.4g}")
@@ -323,10 +326,10 @@ def write_pptx(kit: Path, slides: list[Slide]) -> Path:
                  + "; ".join(chapters) + ".", 0.6, 2.5, 8.8, 1.6, size=18, colour="575C63")
     _text(first, "Each animation starts by itself and loops; click it to pause.",
           0.6, 4.4, 8.8, 0.5, size=14, colour="575C63")
-    first.notes_slide.notes_text_frame.text = (
+    _notes(first, (
         "Each animation slide starts its movie as the slide appears and loops it; a click "
         "on the movie pauses and resumes it. Its notes hold the caption, the key numbers "
-        "and what to point at.")
+        "and what to point at."))
 
     for s in slides:
         slide = deck.slides.add_slide(blank)
@@ -338,7 +341,7 @@ def write_pptx(kit: Path, slides: list[Slide]) -> Path:
         movie.name = s.entry["title"]
         movie._element.find(".//" + _qn("p:cNvPr")).set("descr", s.entry["alt"])
         autoplay_and_loop(slide, movie, s.entry["duration_s"])
-        slide.notes_slide.notes_text_frame.text = talking_points(kit, s).text()
+        _notes(slide, talking_points(kit, s).text())
 
     last = deck.slides.add_slide(blank)
     _text(last, "Credits", 0.6, 0.4, 8.8, 0.8, size=32, bold=True)
@@ -350,13 +353,23 @@ def write_pptx(kit: Path, slides: list[Slide]) -> Path:
             run = para.add_run()
             run.text, run.font.bold, run.font.size = words, bold, _pt(15)
         para.space_after = _pt(12)
-    last.notes_slide.notes_text_frame.text = "\n".join(f"{h}. {b}" for h, b in CREDITS)
+    _notes(last, "\n".join(f"{h}. {b}" for h, b in CREDITS))
 
     list_notes_master(deck)
     path = kit / DECK
     with atomic_path(path) as tmp:
         deck.save(str(tmp))
     return path
+
+
+def _notes(slide, content: str) -> None:
+    """The slide's speaker notes, one paragraph a line, at 12 pt so that a printed
+    notes page holds them."""
+    frame = slide.notes_slide.notes_text_frame
+    frame.text = content
+    for para in frame.paragraphs:
+        for run in para.runs:
+            run.font.size = _pt(12)
 
 
 def list_notes_master(deck) -> None:
