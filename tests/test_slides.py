@@ -292,20 +292,100 @@ def test_beamer_snippets_name_frame_files_that_exist_padded_as_animate_expects(
         snippet = kit / a["files"]["beamer"]
         options, fps, base, first, last = ANIMATE.search(snippet.read_text()).groups()
         assert "loop" in options and "controls" in options
+        assert "keepaspectratio" in options and "height=" in options  # fits under a title
         assert int(fps) == a["fps"]
         # animate pads every number to the width of `first`
         assert len(first) == len(last)
         numbers = range(int(first), int(last) + 1)
-        files = [snippet.parent / f"{base}{n:0{len(first)}d}.png" for n in numbers]
+        # named from the folder that holds media/, where the main .tex file sits
+        files = [kit / f"{base}{n:0{len(first)}d}.png" for n in numbers]
         assert len(files) == a["frames"]
         assert all(f.is_file() for f in files)
         assert sorted(p.name for p in snippet.parent.glob("*.png")) == sorted(
             f.name for f in files)
-        # the kit's copy of the snippet names the folder as it sits in the kit
+        # the kit's copy of the snippet (shown on the site) is the file's
         entry = json.loads((kit / "kit.json").read_text())["animations"][
             f"{a['scenario']}/{a['name']}"]
         code = next(s["code"] for s in entry["snippets"] if s["id"] == "beamer")
-        assert (kit / (ANIMATE.search(code).group(3) + first + ".png")).is_file()
+        assert code == snippet.read_text()
+
+
+def readme_beamer_example() -> str:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```latex\n(.*?)```", readme, re.S)
+    assert len(blocks) == 1, "the README shows one Beamer example"
+    return "\n".join(line.strip() for line in blocks[0].splitlines()) + "\n"
+
+
+def tools_or_skip(*names: str) -> None:
+    missing = [n for n in names if not shutil.which(n)]
+    if not missing and "pdflatex" in names:
+        found = subprocess.run(["kpsewhich", "animate.sty", "beamer.cls"],
+                               capture_output=True, text=True).stdout.split()
+        missing += [] if len(found) == 2 else ["beamer and animate"]
+    if missing:
+        message = f"{', '.join(missing)} needed (texlive-latex-extra, poppler-utils)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.mark.parametrize("aspect", ["aspectratio=169", "4:3"])
+def test_readme_beamer_example_compiles_fits_its_frame_and_shows_the_poster(
+        kit, kit_manifest, tmp_path, aspect):
+    """The README's document, as written, in a folder that holds the kit's media/ (as
+    the kit folder does): two pdflatex runs, one page, no overfull frame (the picture
+    and its controls fit under the title), and the page shows the poster."""
+    from PIL import Image
+
+    tools_or_skip("pdflatex", "pdfinfo", "pdftoppm")
+    source = readme_beamer_example()
+    assert "\\input{media/grid-search/sweep-frames/sweep.tex}" in source
+    if aspect == "4:3":
+        source = source.replace("[aspectratio=169]", "")
+    (tmp_path / "media").symlink_to(kit / "media")
+    (tmp_path / "talk.tex").write_text(source, encoding="utf-8")
+    for _ in range(2):
+        result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                                 "talk.tex"], cwd=tmp_path, capture_output=True, text=True,
+                                timeout=300)
+        assert result.returncode == 0, result.stdout[-3000:]
+    log = (tmp_path / "talk.log").read_text(errors="replace")
+    assert "Overfull \\vbox" not in log, "the animation does not fit its frame"
+    assert "Rerun to get" not in log  # the second run settled the pages
+    info = subprocess.run(["pdfinfo", "talk.pdf"], cwd=tmp_path, capture_output=True,
+                          text=True, check=True).stdout
+    assert int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)) == 1
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "talk.pdf", "page"], cwd=tmp_path,
+                   check=True)
+    page = Image.open(tmp_path / "page-1.png").convert("RGB")
+    # The poster (the last frame) is on the page, not a blank box.
+    sweep = next(a for a in kit_manifest["animations"] if a["scenario"] == "grid-search")
+    last = sorted((kit / sweep["files"]["beamer_frames"]).glob("*.png"))[-1]
+    # (another animation scores about 0.2, a blank page 0, the poster 0.7 or more)
+    assert _match_on_page(page, Image.open(last)) > 0.5
+
+
+def _match_on_page(page, picture) -> float:
+    """How well `picture` matches the page where a centred copy of it best fits: the
+    highest correlation (1 is identical, 0 unrelated, as for a blank page) between
+    the picture, scaled to each width it might have there, and the page beneath it."""
+    import numpy as np
+
+    grey = np.asarray(page.convert("L"), dtype=float)
+    best = 0.0
+    for width in range(page.width // 2, page.width, 2):
+        height = round(width * picture.height / picture.width)
+        small = np.asarray(picture.convert("L").resize((width, height)), dtype=float)
+        small -= small.mean()
+        left = (page.width - width) // 2
+        for top in range(0, page.height - height, 2):
+            region = grey[top:top + height, left:left + width]
+            region = region - region.mean()
+            norm = np.sqrt((region * region).sum() * (small * small).sum())
+            if norm:
+                best = max(best, float((region * small).sum() / norm))
+    return best
 
 
 def test_gif_over_budget_is_shrunk_and_says_how(kit, kit_manifest, tmp_path):
