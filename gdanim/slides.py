@@ -95,6 +95,7 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
     for name in ("presenter.js", "presenter.css"):
         shutil.copyfile(_templates() / "slides" / name, kit / "static" / name)
     (kit / "index.html").write_text(presenter_page(kit, slides), encoding="utf-8")
+    (kit / NOTES_PAGE).write_text(presenter_page(kit, slides, NOTES_PAGE), encoding="utf-8")
     say(f"  deck   {KIT}/{DECK}")
     write_pptx(kit, slides)
     (kit / "slides.qmd").write_text(quarto_deck(slides), encoding="utf-8")
@@ -171,12 +172,13 @@ class Notes:
     the run starts and ends, its settings) and what to point at, all read from the
     animation's own frame table, so they hold for a CSV chapter as for the lesson."""
 
-    caption: str
+    heading: str      # "chapter: title."
+    caption: str      # the animation's description
     numbers: tuple[str, ...]
     point_at: tuple[str, ...]
 
     def text(self) -> str:
-        lines = [self.caption]
+        lines = [f"{self.heading} {self.caption}"]
         if self.numbers:
             lines += ["", "Key numbers:", *(f"- {n}" for n in self.numbers)]
         if self.point_at:
@@ -195,6 +197,7 @@ def number(x: float) -> str:
         return "not a number" if x != x else text.minus(f"{x}")
     if x != 0 and abs(x) < 1e-3:
         mantissa, exponent = f"{x:.2e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
         return text.minus(mantissa) + "\u00d710" + str(int(exponent)).translate(_SUPERSCRIPT)
     if abs(x) >= 1000:
         return text.minus(f"{x:,.0f}")
@@ -206,7 +209,7 @@ def _count_of(value: float) -> str:
 
 
 def talking_points(kit: Path, s: Slide) -> Notes:
-    caption = f"{s.chapter}: {s.entry['title']}. {s.entry['alt']}"
+    heading, caption = f"{s.chapter}: {s.entry['title']}.", s.entry["alt"]
     settings = [f"{name.replace('_', ' ')} {_setting(value)}"
                 for name, value in s.entry.get("params", {}).items()
                 if _setting(value) is not None]
@@ -217,15 +220,15 @@ def talking_points(kit: Path, s: Slide) -> Notes:
         except (OSError, ValueError):
             table = None
     if not table or not table.get("frames"):
-        return Notes(caption, tuple(["Settings: " + ", ".join(settings)] if settings else []),
-                     ())
+        return Notes(heading, caption,
+                     tuple(["Settings: " + ", ".join(settings) + "."] if settings else []), ())
     if table.get("runs"):
         numbers, point = _race_points(table)
     else:
         numbers, point = _run_points(table)
     if settings:
         numbers.append("Settings: " + ", ".join(settings) + ".")
-    return Notes(caption, tuple(numbers), tuple(point))
+    return Notes(heading, caption, tuple(numbers), tuple(point))
 
 
 def _setting(value) -> str | None:
@@ -517,20 +520,25 @@ def quarto_deck(slides: list[Slide]) -> str:
 
 # --- the presenter view ----------------------------------------------------------------
 
-def presenter_page(kit: Path, slides: list[Slide]) -> str:
-    """index.html: one animation per screen with the site's player, driven by keys."""
+NOTES_PAGE = "notes.html"
+
+
+def presenter_page(kit: Path, slides: list[Slide], template: str = "presenter.html") -> str:
+    """index.html: one animation per screen with the site's player, driven by keys,
+    with its speaker notes beside it on demand; with template="notes.html", the speaker
+    notes window that follows it."""
     from gdanim.figures import media
     from gdanim.outputs import webpages
 
     records = []
     for s in slides:
         fields = {k: s.entry[k] for k in media.MediaRecord.__dataclass_fields__}
-        records.append((s, media.MediaRecord(**fields)))
+        records.append((s, media.MediaRecord(**fields), talking_points(kit, s)))
     env = webpages.environment()
     token = webpages._site_root.set(kit)
     try:
-        return webpages.render(env.get_template("slides/presenter.html"), slides=records,
-                           deck=DECK, page=None)
+        return webpages.render(env.get_template(f"slides/{template}"), slides=records,
+                               deck=DECK, page=None)
     finally:
         webpages._site_root.reset(token)
 
