@@ -98,7 +98,7 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
     (kit / NOTES_PAGE).write_text(presenter_page(kit, slides, NOTES_PAGE), encoding="utf-8")
     say(f"  deck   {KIT}/{DECK}")
     write_pptx(kit, slides)
-    (kit / "slides.qmd").write_text(quarto_deck(slides), encoding="utf-8")
+    (kit / "slides.qmd").write_text(quarto_deck(kit, slides), encoding="utf-8")
     entries = {}
     for s in slides:
         entries[f"{s.entry['scenario']}/{s.entry['name']}"] = {
@@ -204,6 +204,10 @@ def number(x: float) -> str:
     return text.minus(f"{x:.4g}")
 
 
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _count_of(value: float) -> str:
     return f"{round(value):,}"
 
@@ -287,11 +291,13 @@ def _race_points(table: dict) -> tuple[list[str], list[str]]:
                + "; ".join(f"{r}: loss {number(v)}" for r, v in zip(runs, last["loss"])) + "."]
     finals = [v if _finite(v) else float("inf") for v in last["loss"]]
     best = min(range(len(runs)), key=finals.__getitem__)
-    point = [f"Lowest final loss: {runs[best]} ({number(finals[best])})."]
+    # Runs that end level with the best (to 0.1%) share it: name them all.
+    level = [r for r, v in zip(runs, finals) if v <= finals[best] + 1e-3 * abs(finals[best])]
+    point = [f"Lowest final loss: {number(finals[best])}, reached by " + _and(level) + "."]
     diverged = [r for r, v0, v in zip(runs, first["loss"], last["loss"])
                 if not _finite(v) or v > v0]
     if diverged:
-        point.append(", ".join(diverged) + (" ends" if len(diverged) == 1 else " end")
+        point.append(_and(diverged) + (" ends" if len(diverged) == 1 else " end")
                      + " higher than at the start: diverged.")
     return numbers, point
 
@@ -500,9 +506,10 @@ def _text(slide, content: str, left: float, top: float, width: float, height: fl
 
 # --- Quarto ----------------------------------------------------------------------------
 
-def quarto_deck(slides: list[Slide]) -> str:
+def quarto_deck(kit: Path, slides: list[Slide]) -> str:
     """slides.qmd: a revealjs deck, one background video per animation (looping,
-    muted, so browsers let it play), titles from the build."""
+    muted, so browsers let it play), titles from the build, the talking points as
+    speaker notes."""
     lines = ["---", f'title: "{TITLE}"', "format:", "  revealjs:",
              "    embed-resources: false", "    controls: true", "    slide-number: true",
              "---", ""]
@@ -512,7 +519,7 @@ def quarto_deck(slides: list[Slide]) -> str:
                  "background-video-muted=\"true\"", 'background-size="contain"',
                  'background-color="#ffffff"']
         lines += [f"## {{{' '.join(attrs)}}}", "", "::: {.notes}",
-                  f"{s.chapter}: {s.entry['title']}. {s.entry['alt']}", ":::", ""]
+                  talking_points(kit, s).text(), ":::", ""]
     lines += ["## Credits", ""]
     lines += [f"- **{head}.** {body}" for head, body in CREDITS]
     return "\n".join(lines) + "\n"

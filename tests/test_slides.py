@@ -420,3 +420,37 @@ def test_chapter_pages_link_each_animation_to_its_slide_files(site_with_kit, kit
             assert f'href="slides/{path}" download' in box
             assert f"({size})" in box
         assert "data-background-video" in box and "{{&lt; video" in box
+
+
+def test_talking_points_name_the_winner_ties_and_diverged_runs(tmp_path):
+    """The notes read the run's own frame table: a race names every run level with the
+    lowest final loss and the runs that ended above their start; a descent says when
+    90% of the fall was done."""
+    race = {"label": "epoch", "fps": 10, "poster": 0, "names": ["slope"],
+            "runs": ["slow", "good", "also good", "wild"],
+            "frames": [{"epoch": 0, "loss": [5.0, 5.0, 5.0, 5.0], "params": [[0]] * 4},
+                       {"epoch": 40, "loss": [0.8, 0.65251, 0.6525, 116.4],
+                        "params": [[0.4], [0.59], [0.59], [10.3]]}]}
+    descent = {"label": "epoch", "fps": 10, "poster": 0, "names": ["multiplier"],
+               "frames": [{"epoch": e, "loss": loss, "params": [m]} for e, loss, m in
+                          ((0, 1000.0, 0.0), (10, 400.0, 1.0), (20, 50.0, 2.0),
+                           (30, 2.0, 2.5), (1000, 1.0, 2.54))]}
+    for name, table in (("race", race), ("descent", descent)):
+        (tmp_path / f"{name}.frames.json").write_text(json.dumps(table))
+    entry = {"scenario": "s", "name": "race", "title": "A race", "alt": "Four runs.",
+             "files": {"frames": "race.frames.json"}, "params": {"epochs": 40}}
+    notes = slides.talking_points(tmp_path, slides.Slide(entry, "Chapter"))
+    assert notes.heading == "Chapter: A race." and notes.caption == "Four runs."
+    assert "End, epoch 40: slow: loss 0.8; good: loss 0.6525; also good: loss 0.6525; " \
+           "wild: loss 116.4." in notes.numbers
+    assert notes.point_at == ("Lowest final loss: 0.6525, reached by good and also good.",
+                              "wild ends higher than at the start: diverged.")
+    entry = dict(entry, name="descent", files={"frames": "descent.frames.json"},
+                 params={"learning_rate": 1e-5, "epochs": 1000})
+    notes = slides.talking_points(tmp_path, slides.Slide(entry, "Chapter"))
+    assert notes.numbers == ("Start, epoch 0: multiplier 0, loss 1,000.",
+                             "End, epoch 1,000: multiplier 2.54, loss 1.",
+                             "Settings: learning rate 1\u00d710\u207b\u2075, epochs 1,000.")
+    assert notes.point_at == ("By epoch 20 the loss has made 90% of its fall (to 50); the "
+                              "steps after that are small.",)
+    assert "Key numbers:" in notes.text() and notes.text().startswith("Chapter: A race. ")
