@@ -645,7 +645,7 @@ def boxes(page) -> dict:
         const slide = document.querySelector('section.slide:not([hidden])');
         const box = el => { if (!el || !el.offsetParent) return null;
             const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; };
-        return {video: box(slide.querySelector('video')),
+        return {slide: box(slide), video: box(slide.querySelector('video')),
                 controls: box(slide.querySelector('.player-controls')),
                 readout: box(slide.querySelector('.player-readout')),
                 notes: box(slide.querySelector('.slide-notes')),
@@ -674,7 +674,8 @@ def test_presenter_view_at_1920x1080_fits_with_and_without_notes_and_in_full_scr
     def check(notes: bool) -> None:
         parts = boxes(page)
         assert (parts["notes"] is not None) == notes
-        shown = {k: v for k, v in parts.items() if v}
+        assert parts["slide"][2] == 1920  # the slide spans the screen, whatever it shows
+        shown = {k: v for k, v in parts.items() if v and k != "slide"}
         for name, (x, y, w, h) in shown.items():
             assert w > 0 and h > 0 and x >= 0 and y >= 0, name
             assert x + w <= 1920.5 and y + h <= 1080.5, f"{name} runs off the screen"
