@@ -1,7 +1,8 @@
 """The slides kit: every animation at slide size (the `slides` quality) with a
-PowerPoint/Keynote deck, a presenter view that works from disk, a Quarto revealjs deck,
-snippets to paste into other decks, and Beamer snippets when the `frames` format was
-asked for.
+PowerPoint/Keynote deck, a presenter view that works from disk (with a speaker notes
+window, notes.html), a Quarto revealjs deck, snippets to paste into other decks, and
+Beamer snippets when the `frames` format was asked for. The deck, the presenter view
+and the Quarto deck share each animation's talking points (talking_points).
 
 `make` builds the media with the ordinary build into `<out>/slides/` and then writes
 the kit beside them from the build's manifest (the slide build's own pages stay, at
