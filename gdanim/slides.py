@@ -1,7 +1,8 @@
 """The slides kit: every animation at slide size (the `slides` quality) with a
-PowerPoint/Keynote deck, a presenter view that works from disk, a Quarto revealjs deck,
-snippets to paste into other decks, and Beamer snippets when the `frames` format was
-asked for.
+PowerPoint/Keynote deck, a presenter view that works from disk (with a speaker notes
+window, notes.html), a Quarto revealjs deck, snippets to paste into other decks, and
+Beamer snippets when the `frames` format was asked for. The deck, the presenter view
+and the Quarto deck share each animation's talking points (talking_points).
 
 `make` builds the media with the ordinary build into `<out>/slides/` and then writes
 the kit beside them from the build's manifest (the slide build's own pages stay, at
@@ -95,9 +96,10 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
     for name in ("presenter.js", "presenter.css"):
         shutil.copyfile(_templates() / "slides" / name, kit / "static" / name)
     (kit / "index.html").write_text(presenter_page(kit, slides), encoding="utf-8")
+    (kit / NOTES_PAGE).write_text(presenter_page(kit, slides, NOTES_PAGE), encoding="utf-8")
     say(f"  deck   {KIT}/{DECK}")
     write_pptx(kit, slides)
-    (kit / "slides.qmd").write_text(quarto_deck(slides), encoding="utf-8")
+    (kit / "slides.qmd").write_text(quarto_deck(kit, slides), encoding="utf-8")
     entries = {}
     for s in slides:
         entries[f"{s.entry['scenario']}/{s.entry['name']}"] = {
@@ -163,6 +165,144 @@ def quarto_video(s: Slide) -> str:
             f'aspect-ratio="16x9" >}}}}')
 
 
+# --- what to say: the speaker notes of the deck and the presenter view -------------------
+
+@dataclass(frozen=True)
+class Notes:
+    """What a presenter says over one animation: the caption, the key numbers (where
+    the run starts and ends, its settings) and what to point at, all read from the
+    animation's own frame table, so they hold for a CSV chapter as for the lesson."""
+
+    heading: str      # "chapter: title."
+    caption: str      # the animation's description
+    numbers: tuple[str, ...]
+    point_at: tuple[str, ...]
+
+    def text(self) -> str:
+        lines = [f"{self.heading} {self.caption}"]
+        if self.numbers:
+            lines += ["", "Key numbers:", *(f"- {n}" for n in self.numbers)]
+        if self.point_at:
+            lines += ["", "Point at:", *(f"- {n}" for n in self.point_at)]
+        return "\n".join(lines)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def number(x: float) -> str:
+    """A number as the player's readout prints it: a few significant digits, grouped
+    thousands, a true minus sign."""
+    x = float(x)
+    if x != x or x in (float("inf"), float("-inf")):
+        return "not a number" if x != x else text.minus(f"{x}")
+    if x != 0 and abs(x) < 1e-3:
+        mantissa, exponent = f"{x:.2e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        return text.minus(mantissa) + "\u00d710" + str(int(exponent)).translate(_SUPERSCRIPT)
+    if abs(x) >= 1000:
+        return text.minus(f"{x:,.0f}")
+    return text.minus(f"{x:.4g}")
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _count_of(value: float) -> str:
+    return f"{round(value):,}"
+
+
+def talking_points(kit: Path, s: Slide) -> Notes:
+    heading, caption = f"{s.chapter}: {s.entry['title']}.", s.entry["alt"]
+    settings = [f"{name.replace('_', ' ')} {_setting(value)}"
+                for name, value in s.entry.get("params", {}).items()
+                if _setting(value) is not None]
+    table = None
+    if s.file("frames"):
+        try:
+            table = json.loads((kit / s.file("frames")).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            table = None
+    if not table or not table.get("frames"):
+        return Notes(heading, caption,
+                     tuple(["Settings: " + ", ".join(settings) + "."] if settings else []), ())
+    if table.get("runs"):
+        numbers, point = _race_points(table)
+    else:
+        numbers, point = _run_points(table)
+    if settings:
+        numbers.append("Settings: " + ", ".join(settings) + ".")
+    return Notes(heading, caption, tuple(numbers), tuple(point))
+
+
+def _setting(value) -> str | None:
+    """A run's setting as a short text, or None for one too big to say (a dict)."""
+    if isinstance(value, bool) or isinstance(value, str):
+        return str(value).lower() if isinstance(value, bool) else value
+    if isinstance(value, (int, float)):
+        return _count_of(value) if isinstance(value, int) else number(value)
+    if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
+        return "(" + ", ".join(number(v) for v in value) + ")"
+    return None
+
+
+def _finite(x: float) -> bool:
+    return x == x and abs(x) != float("inf")
+
+
+def _run_points(table: dict) -> tuple[list[str], list[str]]:
+    """One run: where it starts and ends, and the frame worth pointing at."""
+    frames, label, names = table["frames"], table["label"], table.get("names", [])
+
+    def state(f: dict) -> str:
+        parts = [f"{n} {number(v)}" for n, v in zip(names, f["params"])]
+        return ", ".join(parts + [f"loss {number(f['loss'])}"])
+
+    first, last = frames[0], frames[-1]
+    numbers = [f"Start, {label} {_count_of(first['epoch'])}: {state(first)}.",
+               f"End, {label} {_count_of(last['epoch'])}: {state(last)}."]
+    losses = [f["loss"] if _finite(f["loss"]) else float("inf") for f in frames]
+    low = min(range(len(frames)), key=losses.__getitem__)
+    fall = losses[0] - losses[-1]
+    point = []
+    if fall > 0 and losses[-1] - losses[low] <= 1e-3 * fall:
+        # A descent: it ends at the bottom (to within a hair). Most of the fall comes
+        # early, in big steps: say when.
+        k = next(i for i, loss in enumerate(losses) if loss <= losses[-1] + 0.1 * fall)
+        point.append(f"By {label} {_count_of(frames[k]['epoch'])} the loss has made 90% of "
+                     f"its fall (to {number(losses[k])}); the steps after that are small.")
+    elif 0 < low < len(frames) - 1:
+        point.append(f"The lowest loss, at {label} {_count_of(frames[low]['epoch'])}: "
+                     f"{state(frames[low])}.")
+    if not _finite(last["loss"]) or last["loss"] > first["loss"]:
+        point.append("The loss ends higher than it started: the run diverged.")
+    return numbers, point
+
+
+def _race_points(table: dict) -> tuple[list[str], list[str]]:
+    """Several runs at once: each run's final loss, the lowest, and who diverged."""
+    frames, label, runs = table["frames"], table["label"], table["runs"]
+    first, last = frames[0], frames[-1]
+    start = {number(v) for v in first["loss"]}
+    numbers = [f"Start, {label} {_count_of(first['epoch'])}: loss "
+               + (start.pop() + " for every run" if len(start) == 1 else
+                  "; ".join(f"{r} {number(v)}" for r, v in zip(runs, first["loss"]))) + ".",
+               f"End, {label} {_count_of(last['epoch'])}: "
+               + "; ".join(f"{r}: loss {number(v)}" for r, v in zip(runs, last["loss"])) + "."]
+    finals = [v if _finite(v) else float("inf") for v in last["loss"]]
+    best = min(range(len(runs)), key=finals.__getitem__)
+    # Runs that end level with the best (to 0.1%) share it: name them all.
+    level = [r for r, v in zip(runs, finals) if v <= finals[best] + 1e-3 * abs(finals[best])]
+    point = [f"Lowest final loss: {number(finals[best])}, reached by " + _and(level) + "."]
+    diverged = [r for r, v0, v in zip(runs, first["loss"], last["loss"])
+                if not _finite(v) or v > v0]
+    if diverged:
+        point.append(_and(diverged) + (" ends" if len(diverged) == 1 else " end")
+                     + " higher than at the start: diverged.")
+    return numbers, point
+
+
 def beamer_snippet(s: Slide) -> str:
     """The frame folder's snippet, with the folder as it sits in the kit."""
     from gdanim.figures import sequence
@@ -175,10 +315,10 @@ def beamer_snippet(s: Slide) -> str:
 
 def write_pptx(kit: Path, slides: list[Slide]) -> Path:
     """gdanim.pptx: a title slide, one slide per animation (the MP4 full-bleed with its
-    poster, starting by itself and looping), and a credits slide. The caption is the
-    movie's description (alt text) and a text box just below the slide, seen while
-    editing and never projected: speaker notes written by python-pptx make Keynote
-    refuse the file (python-pptx issue #1051), so there are none."""
+    poster, starting by itself and looping, its description as alt text), and a credits
+    slide. Each animation's speaker notes hold its caption, key numbers and what to
+    point at (talking_points), with the notes master listed where Keynote looks for it
+    (list_notes_master)."""
     from pptx import Presentation
     from pptx.util import Emu
 
@@ -196,6 +336,10 @@ def write_pptx(kit: Path, slides: list[Slide]) -> Path:
                  + "; ".join(chapters) + ".", 0.6, 2.5, 8.8, 1.6, size=18, colour="575C63")
     _text(first, "Each animation starts by itself and loops; click it to pause.",
           0.6, 4.4, 8.8, 0.5, size=14, colour="575C63")
+    _notes(first, (
+        "Each animation slide starts its movie as the slide appears and loops it; a click "
+        "on the movie pauses and resumes it. Its notes hold the caption, the key numbers "
+        "and what to point at."))
 
     for s in slides:
         slide = deck.slides.add_slide(blank)
@@ -206,10 +350,8 @@ def write_pptx(kit: Path, slides: list[Slide]) -> Path:
                                        mime_type="video/mp4")
         movie.name = s.entry["title"]
         movie._element.find(".//" + _qn("p:cNvPr")).set("descr", s.entry["alt"])
-        autoplay_and_loop(slide, movie)
-        # Beneath the slide's bottom edge: visible in the editor, not in the show.
-        _text(slide, f"{s.chapter}: {s.entry['title']}. {s.entry['alt']}",
-              0, 5.75, 10, 1.0, size=12, colour="575C63")
+        autoplay_and_loop(slide, movie, s.entry["duration_s"])
+        _notes(slide, talking_points(kit, s).text())
 
     last = deck.slides.add_slide(blank)
     _text(last, "Credits", 0.6, 0.4, 8.8, 0.8, size=32, bold=True)
@@ -221,28 +363,112 @@ def write_pptx(kit: Path, slides: list[Slide]) -> Path:
             run = para.add_run()
             run.text, run.font.bold, run.font.size = words, bold, _pt(15)
         para.space_after = _pt(12)
+    _notes(last, "\n".join(f"{h}. {b}" for h, b in CREDITS))
 
+    list_notes_master(deck)
     path = kit / DECK
     with atomic_path(path) as tmp:
         deck.save(str(tmp))
     return path
 
 
-def autoplay_and_loop(slide, movie) -> None:
-    """python-pptx times a movie to start on a click. Make it start as the slide
-    appears (the start condition's delay 0 instead of "indefinite") and repeat
-    indefinitely, as manim-slides does."""
-    spid = movie._element.find(".//" + _qn("p:cNvPr")).get("id")
-    for target in slide._element.iter(_qn("p:spTgt")):
-        if target.get("spid") != spid:
-            continue
-        node = target.getparent().getparent()           # p:cMediaNode
-        timing = node.find(_qn("p:cTn"))
-        timing.set("repeatCount", "indefinite")
-        for cond in timing.iter(_qn("p:cond")):
-            cond.set("delay", "0")
+def _notes(slide, content: str) -> None:
+    """The slide's speaker notes, one paragraph a line, at 12 pt so that a printed
+    notes page holds them."""
+    frame = slide.notes_slide.notes_text_frame
+    frame.text = content
+    for para in frame.paragraphs:
+        for run in para.runs:
+            run.font.size = _pt(12)
+
+
+def list_notes_master(deck) -> None:
+    """Name the notes master in presentation.xml, as PowerPoint does.
+
+    python-pptx makes a notes master (with its theme) for the first notes slide and
+    relates it to the presentation, but does not add the `<p:notesMasterIdLst>` entry
+    that names it: a reader that finds the master through that list, as Keynote does,
+    meets notes slides whose master it cannot find and refuses the file (python-pptx
+    issue #1051; the same omission in other writers, and its fix, are described in
+    python-pptx PR #1128 and iOfficeAI/OfficeCLI #255). The list goes right after the
+    slide masters' list, where the schema puts it."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    part = deck.part
+    root = part._element
+    if root.find(_qn("p:notesMasterIdLst")) is not None:
         return
-    raise GdanimError("python-pptx wrote no timing for the movie; cannot make it autoplay")
+    rid = next((r.rId for r in part.rels.values() if r.reltype == RT.NOTES_MASTER), None)
+    if rid is None:         # no notes anywhere: nothing to name
+        return
+    listing = root.makeelement(_qn("p:notesMasterIdLst"), {})
+    listing.append(root.makeelement(_qn("p:notesMasterId"), {_qn("r:id"): rid}))
+    root.find(_qn("p:sldMasterIdLst")).addnext(listing)
+
+
+# The timing PowerPoint itself writes for a movie set to "Start: Automatically" and
+# "Loop until stopped", with the trigger it adds so that a click on the movie pauses
+# and resumes it. Read top down:
+# - the main sequence (what the show runs on its own): its first step starts as the
+#   slide begins (the onBegin condition pointing at the sequence, id 2) and holds one
+#   effect of the "media call" kind, playFrom(0.0) on the movie, timed to the movie's
+#   length (PowerPoint's "After Previous", which is what "Automatically" means);
+# - an interactive sequence: a click on the movie (the onClick condition that names
+#   it) runs togglePause on it;
+# - the media node: the movie itself, repeating indefinitely ("Loop until stopped").
+# python-pptx writes only a bare media node, which PowerPoint plays on a click and
+# LibreOffice does not play at all; with the main sequence LibreOffice imports a
+# play command and an indefinite repeat (tests/test_slides.py checks that).
+_TIMING = """<p:timing xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main">
+<p:tnLst><p:par><p:cTn id="1" dur="indefinite" restart="never" nodeType="tmRoot"><p:childTnLst>
+ <p:seq concurrent="1" nextAc="seek"><p:cTn id="2" dur="indefinite" nodeType="mainSeq"><p:childTnLst>
+  <p:par><p:cTn id="3" fill="hold"><p:stCondLst><p:cond delay="indefinite"/>
+    <p:cond evt="onBegin" delay="0"><p:tn val="2"/></p:cond></p:stCondLst><p:childTnLst>
+   <p:par><p:cTn id="4" fill="hold"><p:stCondLst><p:cond delay="0"/></p:stCondLst><p:childTnLst>
+    <p:par><p:cTn id="5" presetID="1" presetClass="mediacall" presetSubtype="0" fill="hold"
+        nodeType="afterEffect"><p:stCondLst><p:cond delay="0"/></p:stCondLst><p:childTnLst>
+     <p:cmd type="call" cmd="playFrom(0.0)"><p:cBhvr><p:cTn id="6" dur="{ms}" fill="hold"/>
+      <p:tgtEl><p:spTgt spid="{spid}"/></p:tgtEl></p:cBhvr></p:cmd>
+    </p:childTnLst></p:cTn></p:par>
+   </p:childTnLst></p:cTn></p:par>
+  </p:childTnLst></p:cTn></p:par>
+ </p:childTnLst></p:cTn>
+ <p:prevCondLst><p:cond evt="onPrev" delay="0"><p:tgtEl><p:sldTgt/></p:tgtEl></p:cond></p:prevCondLst>
+ <p:nextCondLst><p:cond evt="onNext" delay="0"><p:tgtEl><p:sldTgt/></p:tgtEl></p:cond></p:nextCondLst>
+ </p:seq>
+ <p:seq concurrent="1" nextAc="seek"><p:cTn id="7" restart="whenNotActive" fill="hold"
+     evtFilter="cancelBubble" nodeType="interactiveSeq"><p:stCondLst>
+   <p:cond evt="onClick" delay="0"><p:tgtEl><p:spTgt spid="{spid}"/></p:tgtEl></p:cond>
+  </p:stCondLst><p:endSync evt="end" delay="0"><p:rtn val="all"/></p:endSync><p:childTnLst>
+  <p:par><p:cTn id="8" fill="hold"><p:stCondLst><p:cond delay="0"/></p:stCondLst><p:childTnLst>
+   <p:par><p:cTn id="9" fill="hold"><p:stCondLst><p:cond delay="0"/></p:stCondLst><p:childTnLst>
+    <p:par><p:cTn id="10" presetID="2" presetClass="mediacall" presetSubtype="0" fill="hold"
+        nodeType="clickEffect"><p:stCondLst><p:cond delay="0"/></p:stCondLst><p:childTnLst>
+     <p:cmd type="call" cmd="togglePause"><p:cBhvr><p:cTn id="11" dur="1" fill="hold"/>
+      <p:tgtEl><p:spTgt spid="{spid}"/></p:tgtEl></p:cBhvr></p:cmd>
+    </p:childTnLst></p:cTn></p:par>
+   </p:childTnLst></p:cTn></p:par>
+  </p:childTnLst></p:cTn></p:par>
+ </p:childTnLst></p:cTn>
+ <p:nextCondLst><p:cond evt="onClick" delay="0"><p:tgtEl><p:spTgt spid="{spid}"/></p:tgtEl>
+  </p:cond></p:nextCondLst></p:seq>
+ <p:video><p:cMediaNode vol="80000"><p:cTn id="12" repeatCount="indefinite" fill="hold"
+     display="0"><p:stCondLst><p:cond delay="indefinite"/></p:stCondLst></p:cTn>
+  <p:tgtEl><p:spTgt spid="{spid}"/></p:tgtEl></p:cMediaNode></p:video>
+</p:childTnLst></p:cTn></p:par></p:tnLst></p:timing>"""
+
+
+def autoplay_and_loop(slide, movie, duration_s: float) -> None:
+    """Replace python-pptx's timing for `movie` (a click starts it) with PowerPoint's
+    own for "Start: Automatically" and "Loop until stopped" (see _TIMING)."""
+    from pptx.oxml import parse_xml
+
+    spid = movie._element.find(".//" + _qn("p:cNvPr")).get("id")
+    old = slide._element.find(_qn("p:timing"))
+    if old is None:
+        raise GdanimError("python-pptx wrote no timing for the movie; cannot make it autoplay")
+    ms = max(1, round(duration_s * 1000))
+    old.getparent().replace(old, parse_xml(_TIMING.format(spid=spid, ms=ms)))
 
 
 def _count(n: int, noun: str) -> str:
@@ -281,9 +507,10 @@ def _text(slide, content: str, left: float, top: float, width: float, height: fl
 
 # --- Quarto ----------------------------------------------------------------------------
 
-def quarto_deck(slides: list[Slide]) -> str:
+def quarto_deck(kit: Path, slides: list[Slide]) -> str:
     """slides.qmd: a revealjs deck, one background video per animation (looping,
-    muted, so browsers let it play), titles from the build."""
+    muted, so browsers let it play), titles from the build, the talking points as
+    speaker notes."""
     lines = ["---", f'title: "{TITLE}"', "format:", "  revealjs:",
              "    embed-resources: false", "    controls: true", "    slide-number: true",
              "---", ""]
@@ -293,7 +520,7 @@ def quarto_deck(slides: list[Slide]) -> str:
                  "background-video-muted=\"true\"", 'background-size="contain"',
                  'background-color="#ffffff"']
         lines += [f"## {{{' '.join(attrs)}}}", "", "::: {.notes}",
-                  f"{s.chapter}: {s.entry['title']}. {s.entry['alt']}", ":::", ""]
+                  talking_points(kit, s).text(), ":::", ""]
     lines += ["## Credits", ""]
     lines += [f"- **{head}.** {body}" for head, body in CREDITS]
     return "\n".join(lines) + "\n"
@@ -301,20 +528,25 @@ def quarto_deck(slides: list[Slide]) -> str:
 
 # --- the presenter view ----------------------------------------------------------------
 
-def presenter_page(kit: Path, slides: list[Slide]) -> str:
-    """index.html: one animation per screen with the site's player, driven by keys."""
+NOTES_PAGE = "notes.html"
+
+
+def presenter_page(kit: Path, slides: list[Slide], template: str = "presenter.html") -> str:
+    """index.html: one animation per screen with the site's player, driven by keys,
+    with its speaker notes beside it on demand; with template="notes.html", the speaker
+    notes window that follows it."""
     from gdanim.figures import media
     from gdanim.outputs import webpages
 
     records = []
     for s in slides:
         fields = {k: s.entry[k] for k in media.MediaRecord.__dataclass_fields__}
-        records.append((s, media.MediaRecord(**fields)))
+        records.append((s, media.MediaRecord(**fields), talking_points(kit, s)))
     env = webpages.environment()
     token = webpages._site_root.set(kit)
     try:
-        return webpages.render(env.get_template("slides/presenter.html"), slides=records,
-                           deck=DECK, page=None)
+        return webpages.render(env.get_template(f"slides/{template}"), slides=records,
+                               deck=DECK, page=None)
     finally:
         webpages._site_root.reset(token)
 

@@ -518,7 +518,7 @@ def test_player_speed_and_full_screen_controls(site_url, open_context, middle_an
 
     speed = player.get_by_role("combobox", name="Speed")
     assert [o for o in speed.locator("option").all_inner_texts()] == [
-        "0.25\u00d7", "0.5\u00d7", "0.75\u00d7", "1\u00d7"]
+        "0.25\u00d7", "0.5\u00d7", "0.75\u00d7", "1\u00d7", "1.5\u00d7", "2\u00d7"]
     speed.select_option("0.5")
     assert video.evaluate("v => v.playbackRate") == 0.5
     player.get_by_role("button", name="Next frame").focus()
@@ -543,6 +543,54 @@ def test_player_speed_and_full_screen_controls(site_url, open_context, middle_an
                            arg=player.element_handle())
     page.keyboard.press("f")
     page.wait_for_function("() => document.fullscreenElement === null")
+
+
+def test_player_goes_to_twice_the_speed(site_url, open_context, middle_animation):
+    animation, table, href = middle_animation
+    page = Visit(open_context(reduced_motion="reduce"), site_url + href).page
+    player = page.locator(f"#{animation['scenario']}-{animation['name']} .player")
+    video = player.locator("video")
+    player.scroll_into_view_if_needed()
+    player.get_by_role("button", name="Previous frame").focus()
+    for _ in range(4):
+        page.keyboard.press("]")
+    assert video.evaluate("v => v.playbackRate") == 2  # 1, 1.5, 2, and no faster
+    assert player.get_by_role("combobox", name="Speed").input_value() == "2"
+    page.keyboard.press("Home")
+    player.get_by_role("button", name="Play").click()
+    page.wait_for_function("v => !v.paused && v.currentTime > 0", arg=video.element_handle())
+    start = video.evaluate("v => v.currentTime")
+    page.wait_for_timeout(500)
+    moved = video.evaluate("v => v.currentTime") - start
+    player.get_by_role("button", name="Pause").click()
+    assert 0.6 < moved < 1.6, f"half a second of clock moved the video {moved:.2f} s"
+
+
+def test_a_click_on_the_video_gives_the_player_the_keys(
+        site_url, open_context, middle_animation):
+    """After a click on the picture, space pauses (not scrolls the page) and the other
+    keys act on that player."""
+    animation, table, href = middle_animation
+    page = Visit(open_context(reduced_motion="reduce"), site_url + href).page
+    player = page.locator(f"#{animation['scenario']}-{animation['name']} .player")
+    video = player.locator("video")
+    player.scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -40)")  # room to scroll either way
+    video.click()  # a click on the picture plays it...
+    page.wait_for_function("v => !v.paused", arg=video.element_handle())
+    assert player.evaluate("r => document.activeElement === r")
+    scrolled = page.evaluate("window.scrollY")
+    page.keyboard.press(" ")  # ...and space pauses it, where the page stays
+    page.wait_for_function("v => v.paused", arg=video.element_handle())
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.scrollY") == scrolled
+    page.keyboard.press("]")
+    assert video.evaluate("v => v.playbackRate") == 1.5
+    stopped = frame_at(video.evaluate("v => v.currentTime"), table["fps"], len(table["frames"]))
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([v, k, fps]) => !v.seeking && Math.floor(v.currentTime * fps + 1e-3) === k",
+        arg=[video.element_handle(), min(stopped + 1, len(table["frames"]) - 1), table["fps"]])
 
 
 # --- the presenter view, from disk ------------------------------------------------------
@@ -588,4 +636,121 @@ def test_presenter_view_from_file_moves_with_keys_and_plays_only_when_asked(
     page.keyboard.press("ArrowLeft")
     assert state(page)[1]["paused"]  # leaving a slide pauses it
     assert page.evaluate("location.hash") == f"#{first['scenario']}-{first['name']}"
+    assert errors == []
+
+
+def boxes(page) -> dict:
+    """Where the visible slide's parts are on screen (x, y, width, height)."""
+    return page.evaluate("""() => {
+        const slide = document.querySelector('section.slide:not([hidden])');
+        const box = el => { if (!el || !el.offsetParent) return null;
+            const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; };
+        return {slide: box(slide), video: box(slide.querySelector('video')),
+                controls: box(slide.querySelector('.player-controls')),
+                readout: box(slide.querySelector('.player-readout')),
+                notes: box(slide.querySelector('.slide-notes')),
+                help: box(document.querySelector('.help'))};
+    }""")
+
+
+def overlap(a, b) -> bool:
+    return (a[0] < b[0] + b[2] - 0.5 and b[0] < a[0] + a[2] - 0.5 and
+            a[1] < b[1] + b[3] - 0.5 and b[1] < a[1] + a[3] - 0.5)
+
+
+def test_presenter_view_at_1920x1080_fits_with_and_without_notes_and_in_full_screen(
+        kit, kit_manifest, open_context):
+    """Nothing covers anything: the video, its controls, the readout, the notes panel
+    (key s) and the key line each have their own room, on screen, in a window and in
+    full screen (where the readout used to slide under the key line)."""
+    context = open_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((kit / "index.html").resolve().as_uri())
+    page.wait_for_function("document.querySelector('.player-readout').textContent !== ''")
+    first = kit_manifest["animations"][0]
+
+    def check(notes: bool) -> None:
+        parts = boxes(page)
+        assert (parts["notes"] is not None) == notes
+        assert parts["slide"][2] == 1920  # the slide spans the screen, whatever it shows
+        shown = {k: v for k, v in parts.items() if v and k != "slide"}
+        for name, (x, y, w, h) in shown.items():
+            assert w > 0 and h > 0 and x >= 0 and y >= 0, name
+            assert x + w <= 1920.5 and y + h <= 1080.5, f"{name} runs off the screen"
+        names = sorted(shown)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                assert not overlap(shown[a], shown[b]), f"{a} and {b} overlap"
+        assert parts["video"][2] > 1000 and parts["video"][3] > 560  # still big
+
+    check(notes=False)
+    page.keyboard.press("s")
+    check(notes=True)
+    panel = page.locator("section.slide:not([hidden]) .slide-notes")
+    text = panel.inner_text()
+    assert first["alt"] in text
+    assert "KEY NUMBERS" in text.upper() and "POINT AT" in text.upper()
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement !== null")
+    check(notes=True)
+    page.keyboard.press("s")
+    check(notes=False)
+    page.keyboard.press("ArrowRight")
+    check(notes=False)
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement === null")
+    assert errors == []
+
+
+def test_notes_window_follows_the_presenter_view_and_drives_it(kit, kit_manifest,
+                                                               open_context):
+    """From disk (file://): n opens notes.html, which shows the notes of the slide on
+    show and the numbers under its picture; keys pressed there move the presenter."""
+    context = open_context(viewport={"width": 1920, "height": 1080}, reduced_motion=None)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((kit / "index.html").resolve().as_uri())
+    page.wait_for_timeout(500)
+    with page.expect_popup() as opened:
+        page.keyboard.press("n")
+    notes = opened.value
+    notes.on("pageerror", lambda e: errors.append(f"notes window: {e}"))
+    assert notes.url.endswith("/notes.html")
+    animations = kit_manifest["animations"]
+    ids = [f"{a['scenario']}-{a['name']}" for a in animations]
+
+    def shown() -> str:
+        return notes.evaluate("document.querySelector('section.speaker-slide:not([hidden])')"
+                              ".dataset.slide")
+
+    notes.wait_for_function("document.querySelector('.speaker-link').hidden")  # connected
+    assert shown() == ids[0]
+    section = notes.locator("section.speaker-slide:not([hidden])")
+    assert animations[0]["alt"] in section.inner_text()
+    assert animations[0]["frame_label"] in section.locator(".speaker-readout").inner_text()
+    assert f"Next: {animations[1]['title']}" in section.inner_text()
+
+    page.keyboard.press("ArrowRight")
+    notes.wait_for_function(f"document.body.dataset.slide === '1'")
+    assert shown() == ids[1] and animations[1]["alt"] in section.inner_text()
+    page.keyboard.press(" ")  # play: the readout in the notes window follows the picture
+    notes.wait_for_function("document.querySelector('.speaker-count').textContent"
+                            ".includes('playing')")
+    before = section.locator(".speaker-readout").inner_text()
+    notes.wait_for_function("t => document.querySelector("
+                            "'section.speaker-slide:not([hidden]) .speaker-readout')"
+                            ".textContent !== t", arg=before)
+    page.keyboard.press(" ")
+
+    notes.keyboard.press("ArrowLeft")  # a key in the notes window moves the presenter
+    page.wait_for_function("document.body.dataset.slide === '0'")
+    notes.wait_for_function("document.body.dataset.slide === '0'")
+
+    # Reloaded, the presenter view is found again by the notes window.
+    page.reload()
+    page.keyboard.press("ArrowRight")
+    notes.wait_for_function("document.body.dataset.slide === '1'", timeout=6000)
     assert errors == []

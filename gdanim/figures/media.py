@@ -95,7 +95,7 @@ def render_animation(animation: Animation, slug: str, site: Path, formats: tuple
                                                          animation.poster_frame))
         write_png = (stack.enter_context(sequence.png_sequence(
             site / result.files["beamer_frames"], animation.name, size, result.fps,
-            result.frames)) if "frames" in formats else None)
+            result.frames, result.files["beamer_frames"])) if "frames" in formats else None)
         for i, frame in enumerate(render.frames(scene)):
             write(i, frame)
             if write_png:

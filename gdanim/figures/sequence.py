@@ -42,24 +42,37 @@ def frame_name(name: str, i: int, count: int) -> str:
     return f"{name}-{i:0{digits(count)}d}.png"
 
 
-def snippet(name: str, count: int, fps: int, folder: str = "") -> str:
-    """The `\\animategraphics` call for frames 0..count-1 in `folder` (relative to the
-    main .tex file)."""
+# The picture's height as a share of the frame's text height: with a frame title and
+# the animate controls below the picture, 0.72 leaves room for both (a 16:9 picture at
+# the full text width is too tall for a 4:3 or 16:9 frame with a title).
+HEIGHT = "0.72\\textheight"
+
+
+def snippet(name: str, count: int, fps: int, folder: str) -> str:
+    """The `\\animategraphics` call for frames 0..count-1 in `folder`, a path relative
+    to the main .tex file (the folder that holds `media/`), so that `\\input` of this
+    snippet finds its frames from there: LaTeX reads every path in an \\input file
+    relative to the main file's folder, not the snippet's."""
     width = digits(count)
     first, last = "0" * width, f"{count - 1:0{width}d}"
-    return (f"% {count} frames at {fps} fps. Needs \\usepackage{{animate}}; the animation\n"
-            f"% plays in Adobe Acrobat Reader, Okular and PDF-XChange, not in macOS Preview\n"
-            f"% or most browsers (they show the poster, here the last frame).\n"
-            f"\\animategraphics[loop,controls,poster=last,width=\\linewidth]"
-            f"{{{fps}}}{{{folder}{name}-}}{{{first}}}{{{last}}}\n")
+    return (f"% {count} frames at {fps} fps, named from the folder that holds media/.\n"
+            f"% Needs \\usepackage{{animate}}; the animation plays in Adobe Acrobat Reader,\n"
+            f"% Okular and PDF-XChange, not in macOS Preview or most browsers (they show\n"
+            f"% the poster, here the last frame).\n"
+            f"\\begin{{center}}\n"
+            f"\\animategraphics[loop,controls,poster=last,width=\\linewidth,"
+            f"height={HEIGHT},keepaspectratio]"
+            f"{{{fps}}}{{{folder}{name}-}}{{{first}}}{{{last}}}\n"
+            f"\\end{{center}}\n")
 
 
 @contextmanager
 def png_sequence(folder: Path, name: str, size: tuple[int, int], fps: int,
-                 count: int) -> Iterator[Callable[[bytes], None]]:
+                 count: int, relative: str) -> Iterator[Callable[[bytes], None]]:
     """Yield `write(rgba_bytes)` for `count` frames; ffmpeg writes them as numbered
     PNGs into a temporary folder that replaces `folder` only if all went well, with
-    `<name>.tex` (the snippet) beside them."""
+    `<name>.tex` (the snippet, naming the frames by `relative`, the folder's path from
+    the site's root) beside them."""
     import imageio_ffmpeg
 
     width, height = size
@@ -94,7 +107,8 @@ def png_sequence(folder: Path, name: str, size: tuple[int, int], fps: int,
         if len(written) != count:
             raise GdanimError(f"{name}: expected {count} frame files, ffmpeg wrote "
                               f"{len(written)}")
-        (tmp / f"{name}.tex").write_text(snippet(name, count, fps), encoding="utf-8")
+        (tmp / f"{name}.tex").write_text(snippet(name, count, fps, relative),
+                                         encoding="utf-8")
         for path in [tmp, *tmp.iterdir()]:
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
         if folder.exists():

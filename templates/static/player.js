@@ -1,9 +1,10 @@
 /* gdanim player. Each <div class="player"> holds a <video controls> that works on its
    own; this script replaces the native controls with ours: play/pause, one frame back
-   or forward, a scrubber, a speed menu (0.25x to 1x), full screen, and a readout of the
+   or forward, a scrubber, a speed menu (0.25x to 2x), full screen, and a readout of the
    numbers behind the frame on screen. The numbers come from a JSON <script> inside the
    player (so they work from disk, file://, where fetch() is refused), else from the
-   build's <name>.frames.json. Keys inside a player, listed under it: space plays or
+   build's <name>.frames.json. Keys inside a player (a click on the animation puts
+   them there), listed under it: space plays or
    pauses, the arrow keys step, Home and End jump to the first and last frame, [ and ]
    slow down and speed up, f toggles full screen.
 
@@ -23,7 +24,7 @@
     forward: "M15.8 5H18v14h-2.2zM5 5.5v13l9.5-6.5z",
     fullscreen: "M4 4h6v2H6v4H4zM14 4h6v6h-2V6h-4zM4 14h2v4h4v2H4zM18 14h2v6h-6v-2h4z"
   };
-  var SPEEDS = [0.25, 0.5, 0.75, 1];
+  var SPEEDS = [0.25, 0.5, 0.75, 1, 1.5, 2];
 
   function icon(name) {
     var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
@@ -136,7 +137,7 @@
 
   Player.prototype.changeSpeed = function (delta) {
     var i = SPEEDS.indexOf(this.video.playbackRate);
-    if (i < 0) i = SPEEDS.length - 1;
+    if (i < 0) i = SPEEDS.indexOf(1);  // a rate set elsewhere: count from 1x
     this.setSpeed(SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, i + delta))]);
   };
 
@@ -159,6 +160,15 @@
     });
     this.full.addEventListener("click", function () { self.fullscreen(); });
     video.addEventListener("click", function () { self.playOrPause(); });
+    // A click anywhere on the player but its controls (the picture, the readout) gives
+    // it the keyboard, so space plays and pauses there instead of scrolling the page.
+    this.root.tabIndex = -1;
+    this.root.addEventListener("click", function (event) {
+      if (!event.target.closest("button, select, input") &&
+          document.activeElement !== self.root) {
+        self.root.focus({preventScroll: true});
+      }
+    });
     this.scrubber.addEventListener("input", function () {
       self.pause(true);
       self.seek(Number(self.scrubber.value));
