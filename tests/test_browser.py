@@ -596,7 +596,8 @@ def test_a_click_on_the_video_gives_the_player_the_keys(
 # --- the presenter view, from disk ------------------------------------------------------
 
 def state(page) -> list[dict]:
-    return page.evaluate("""() => [...document.querySelectorAll('section.slide')].map(s => ({
+    return page.evaluate("""() => [...document.querySelectorAll('section.slide')]
+        .filter(s => s.querySelector('video')).map(s => ({
         hidden: s.hidden, paused: s.querySelector('video').paused,
         time: s.querySelector('video').currentTime,
         readout: s.querySelector('.player-readout').textContent}))""")

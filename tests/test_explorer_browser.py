@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from tests.test_browser import DESKTOP, PHONE, Visit, browser, open_context, site_url  # noqa: F401
+from tests.conftest import site_with_kit  # noqa: F401
 from tests.test_explorer import PAGES, explorer_data, numpy_descent, problem_of
 
 NUMBER = r"−?[\d,]*\.?\d+(?:e[−+]?\d+)?"
@@ -168,3 +169,33 @@ def test_the_explorer_fits_a_phone(open_context, site_url):
         assert box["height"] >= 24 and box["width"] >= 24, selector
     panel = page.locator('.explorer-panel[data-panel="landscape"] img').bounding_box()
     assert panel["width"] >= 300        # full width, not a thumbnail
+
+
+def test_the_presenter_view_has_a_try_it_live_slide_whose_keys_stay_its_own(
+        site_with_kit, open_context):
+    """After a chapter's last animation, the presenter view shows its explorer (from the
+    site the kit sits in): keys pressed in it move the explorer, not the slides; Esc
+    gives them back to the presenter view."""
+    kit = site_with_kit / "slides"
+    context = open_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((kit / "index.html").as_uri() + "#descent-1d-explore")
+    slide = page.locator('section.slide[data-slide="descent-1d-explore"]')
+    assert slide.is_visible()
+    frame = page.frame_locator('section.slide[data-slide="descent-1d-explore"] iframe')
+    rate = frame.locator("#explore-rate")
+    rate.wait_for()
+    assert not frame.locator(".site-header").is_visible()    # the explorer alone
+    readout = frame.locator(".explorer-readout")
+    before = readout.inner_text()
+    rate.focus()
+    page.keyboard.press("ArrowRight")
+    assert readout.inner_text() != before
+    assert slide.is_visible()                                  # the slide did not move
+    page.keyboard.press("Escape")
+    page.keyboard.press("ArrowLeft")                           # the presenter's again
+    assert not slide.is_visible()
+    assert page.evaluate("location.hash") == "#descent-1d-descent"
+    assert errors == []

@@ -361,7 +361,20 @@
     dot(lpts[k], lossP.map, 6 * unit, PATH_COLOUR, lossP.g);
   };
 
+  // ?present: the explorer alone, as a slide of the presenter view shows it (in a frame
+  // of its own, so the keys pressed here stay here). Esc gives the keys back to it.
+  function presentMode() {
+    if (!/(^|[?&])present(=|&|$)/.test(window.location.search.slice(1))) return;
+    document.documentElement.classList.add("explorer-present");
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || window.parent === window) return;
+      if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+      try { window.parent.focus(); } catch (e) { /* nothing to give the keys back to */ }
+    });
+  }
+
   function init() {
+    presentMode();
     Array.prototype.forEach.call(document.querySelectorAll("section.explorer"), function (s) {
       try { s.explorer = new Explorer(s); } catch (e) { if (window.console) console.error(e); }
     });
