@@ -13,6 +13,7 @@ import pytest
 from gdanim.maths.data import BELT_CM, BELT_INCHES, load_penguins
 
 PAGES = ("descent-1d.html", "learning-rates.html", "penguins-2d.html")
+ALL_PAGES = PAGES + ("optimizers.html",)
 DATA = re.compile(r'<script type="application/json" class="explorer-data">(.*?)</script>', re.S)
 
 
@@ -113,7 +114,7 @@ def test_answers_to_the_questions_are_the_sweeps(built_site, page):
         assert f'data-question="{q["id"]}"' in html and "<details" in html
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", ALL_PAGES)
 def test_explorer_data_stays_small(built_site, page):
     html = (built_site / page).read_text(encoding="utf-8")
     raw = DATA.findall(html)[0].encode()
@@ -147,3 +148,53 @@ def test_the_notebooks_sweep_cell_reproduces_the_explorer(built_site):
     notebook = json.loads((built_site / "lesson.ipynb").read_text(encoding="utf-8"))
     sources = ["".join(c["source"]) for c in notebook["cells"]]
     assert any("jax.vmap(final_loss)" in s for s in sources)
+
+
+def numpy_optimizer(X, y, start, rate, epochs, name, beta):
+    """optax's update rules written out in float32 NumPy (optax's defaults: RMSProp and
+    Adam's eps 1e-8, Adam's b2 0.999): the parameters by epoch."""
+    f32 = np.float32
+    X, y = X.astype(f32), y.astype(f32)
+    p, rate = np.asarray(start, f32), f32(rate)
+    trace, m, v = np.zeros_like(p), np.zeros_like(p), np.zeros_like(p)
+    out = [p]
+    for t in range(1, epochs + 1):
+        g = f32(2 / len(y)) * (X.T @ (X @ p - y))
+        if name == "gd":
+            step = g
+        elif name == "momentum":
+            trace = g + f32(beta) * trace
+            step = trace
+        elif name == "rmsprop":
+            v = f32(beta) * v + f32(1 - beta) * g * g
+            step = g / (np.sqrt(v) + f32(1e-8))
+        else:
+            m = f32(beta) * m + f32(1 - beta) * g
+            v = f32(0.999) * v + f32(0.001) * g * g
+            step = (m / f32(1 - beta ** t)) / (np.sqrt(v / f32(1 - 0.999 ** t)) + f32(1e-8))
+        p = p - rate * step
+        out.append(p)
+    return np.array(out, dtype=float)
+
+
+def test_the_optimizer_explorer_runs_each_optimizer_as_optax_does(built_site):
+    d = explorer_data(built_site, "optimizers.html")
+    X, y = problem_of("penguins-2d.html")
+    epochs = d["epochs"]
+    assert {v["optimizer"] for v in d["variants"]} == {"gd", "momentum", "rmsprop", "adam"}
+    for v in d["variants"]:
+        # At large rates RMSProp and Adam step by about η whatever the gradient's size,
+        # so where a parameter crosses zero float32 rounding decides the sign of the
+        # next step and two correct implementations part: check them at the own rate.
+        adaptive = v["optimizer"] in ("rmsprop", "adam")
+        for i in (d["own"]["rate"],) if adaptive else (d["own"]["rate"], d["threshold_index"] - 3):
+            params = numpy_optimizer(X, y, d["starts"][0], d["rates"][i], epochs[-1],
+                                     v["optimizer"], v["beta"])
+            shipped = np.array(v["path"][i][0], dtype=float)
+            early = np.asarray(epochs) <= 40
+            np.testing.assert_allclose(shipped[early], params[epochs][early], rtol=2e-3,
+                                       atol=2e-4, err_msg=f"{v['optimizer']} {v['beta']}")
+    q = d["questions"][0]
+    fastest = d["variants"][q["right"]]
+    best = min(a[0] for v in d["variants"] for a in v["arrived_at"] if a[0] >= 0)
+    assert min(a[0] for a in fastest["arrived_at"] if a[0] >= 0) == best

@@ -199,3 +199,24 @@ def test_the_presenter_view_has_a_try_it_live_slide_whose_keys_stay_its_own(
     assert not slide.is_visible()
     assert page.evaluate("location.hash") == "#descent-1d-descent"
     assert errors == []
+
+
+def test_the_optimizer_and_beta_come_from_the_link(open_context, site_url, built_site):
+    from tests.test_explorer import explorer_data
+
+    d = explorer_data(built_site, "optimizers.html")
+    k = next(i for i, v in enumerate(d["variants"]) if v["optimizer"] == "momentum"
+             and v["beta"] == 0.99)
+    i = d["own"]["rate"]
+    visit = Visit(open_context(), site_url + f"optimizers.html#lr={d['rates'][i]!r}"
+                  f"&epoch={d['epochs'][-1]}&optimizer=momentum&beta=0.99")
+    page = visit.page
+    assert page.locator("#explore-optimizer").input_value() == "momentum"
+    assert page.locator("#explore-beta").input_value() == "0.99"
+    text = readout(page)
+    assert d["variants"][k]["says"][i][0] in text
+    page.locator("#explore-optimizer").select_option("adam")
+    assert "optimizer=adam" in page.evaluate("location.hash")
+    adam = next(v for v in d["variants"] if v["optimizer"] == "adam")
+    assert adam["says"][i][0] in readout(page)
+    assert visit.problems == []

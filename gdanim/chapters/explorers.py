@@ -292,3 +292,98 @@ def _padded(values: np.ndarray, pad: float) -> tuple[float, float]:
     low, high = float(np.min(values)), float(np.max(values))
     span = (high - low) or 1.0
     return (low - pad * span, high + pad * span)
+
+
+# name -> (what the explorer calls it, the βs offered: momentum's β, RMSProp's decay,
+# Adam's β1; None: optax's own default)
+OPTIMIZER_CHOICES = {
+    "gd": ("Gradient descent", (None,)),
+    "momentum": ("Momentum", (0.5, 0.9, 0.99)),
+    "rmsprop": ("RMSProp", (0.9,)),
+    "adam": ("Adam", (0.9,)),
+}
+
+
+def optimizer_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, start,
+                       epochs: int, view, labels: tuple[str, str],
+                       choices=OPTIMIZER_CHOICES) -> tuple[tuple[Still, ...], dict]:
+    """Every optimizer (and β) over one log grid of learning rates, from the chapter's
+    start: a sweep each, all on the same grid so the comparison is fair."""
+    from gdanim.figures.scenes.explorer import contour_figure, scatter_figure
+    from gdanim.maths.milestones import divergence_threshold
+    from gdanim.maths.sweeps import sweep
+
+    design = np.asarray(design, dtype=float)
+    threshold = divergence_threshold(design)
+    rates = rate_grid(0.05, threshold, low=threshold / 1000)
+    best = np.linalg.lstsq(design, y, rcond=None)[0]
+    best_loss = float(loss(np.asarray(best, dtype=np.float32)))
+    (b0, b1), (m0, m1) = view
+    intercepts, slopes = np.linspace(b0, b1, 121), np.linspace(m0, m1, 121)
+    bb, mm = np.meshgrid(intercepts, slopes)
+    surface = np.mean((bb[..., None] + mm[..., None] * x - y) ** 2, axis=-1)
+    runs = [(name, beta, sweep(loss, [start], rates, epochs, optimizer=name, beta=beta,
+                               best=best))
+            for name, (_, betas) in choices.items() for beta in betas]
+    first = runs[0][2]
+    stills, data = explorer(
+        first, kind="2d", own_rate=0.05, own_start=start, threshold=threshold,
+        param_names=("intercept", "slope"), landscape=Panel("landscape", (b0, b1), (m0, m1)),
+        data=Panel("data", _padded(x, 0.08), _padded(y, 0.08)),
+        landscape_figure=partial(contour_figure, intercepts=intercepts, slopes=slopes,
+                                 surface=surface, best=best, xlabel="intercept",
+                                 ylabel="slope"),
+        data_figure=partial(scatter_figure, x=x, y=y, xlabel=labels[0], ylabel=labels[1]),
+        best=best, best_loss=best_loss, model="line")
+    all_loss = np.concatenate([s.loss for _, _, s in runs], axis=1)
+    verdicts = np.concatenate([s.verdict for _, _, s in runs], axis=1)
+    merged = type(first)(**{**first.__dict__, "loss": all_loss, "verdict": verdicts})
+    loss_panel = loss_axis(merged, best_loss, epochs)
+    data["panels"]["loss"] = loss_panel.mapping()
+    stills = stills[:2] + (Still(stills[2].name, stills[2].alt,
+                                 partial(stills[2].make_figure.func, panel=loss_panel,
+                                         rect=RECT, ticks=LOSS_TICKS, best_loss=best_loss)),)
+    data["optimizers"] = [[name, label] for name, (label, _) in choices.items()]
+    data["variants"] = []
+    for name, beta, s in runs:
+        says = [[verdict_text(s, i, 0, epochs)] for i in range(len(s.rates))]
+        data["variants"].append({
+            "optimizer": name, "beta": beta, "label": choices[name][0],
+            "path": _numbers(s.params), "loss": _numbers(s.loss),
+            "verdict": s.verdict.tolist(), "diverged_at": s.diverged_at.tolist(),
+            "arrived_at": s.arrived_at.tolist(), "says": says,
+            "distance": [[_finite(d) for d in row] for row in s.distance.tolist()]})
+    for key in ("path", "loss", "verdict", "diverged_at", "arrived_at", "says", "distance"):
+        data.pop(key)
+    data["questions"] = optimizer_questions(data)
+    return stills, data
+
+
+def optimizer_questions(d: dict) -> list[dict]:
+    """Each optimizer at its own best rate of the shared grid: which gets within 1% of
+    the answer (loss and parameters) first?"""
+    best = []
+    for k, v in enumerate(d["variants"]):
+        arrived = [(a[0], i) for i, a in enumerate(v["arrived_at"]) if a[0] >= 0]
+        if arrived:
+            best.append((min(arrived), k))
+    if not best:
+        return []
+    (epoch, i), fastest = min(best)
+    names = [_variant_name(v) for v in d["variants"]]
+    v = d["variants"][fastest]
+    return [{"id": "first-down",
+             "text": "Each at its own best learning rate (of the same grid): which gets "
+                     "within 1% of the answer first?",
+             "choices": names, "right": fastest,
+             "answer": f"{names[fastest]}, at η = {_rate(d['rates'][i])}: the run "
+                       f"{v['says'][i][0]}.",
+             "set": {"rate": i, "start": 0, "epoch": len(d["epochs"]) - 1,
+                     "variant": fastest}}]
+
+
+def _variant_name(v: dict) -> str:
+    if v["beta"] is None:
+        return v["label"]
+    symbol = {"momentum": "β", "rmsprop": "decay", "adam": "β1"}[v["optimizer"]]
+    return f"{v['label']}, {symbol} = {v['beta']:g}"

@@ -327,8 +327,10 @@ def run(quality: Quality) -> Chapter:
     # Runs that end far above where plain descent ends have not settled at their rate.
     gd_gap = max(numbers["gd_final_loss"] - best_loss, FLOOR)
     hovering = [e for e in ENTRIES[2:] if numbers[f"{e.key}_final_loss"] - best_loss > 10 * gd_gap]
+    explore_stills, explore = round_bowl_explorer()
     return Chapter(numbers=numbers, animations=(noise_anim, race_anim, valley_anim),
-                   context={"entries": ENTRIES, "noise_entries": NOISE_ENTRIES,
+                   stills=explore_stills,
+                   context={"explorer": explore, "entries": ENTRIES, "noise_entries": NOISE_ENTRIES,
                             "arrivals": arrivals, "ranked": ranked, "caption": caption,
                             "noise_caption": noise_caption, "valley_entries": v_entries,
                             "valley_arrivals": v_arrivals, "valley_ranked": v_ranked,
@@ -343,3 +345,17 @@ def _noise_readout(step: int, per_epoch: int, epochs: int) -> str:
 
 def _epoch_readout(step: int, epochs: int, note: str) -> str:
     return f"epoch {step:4d} of {epochs}    {note}"
+
+
+def round_bowl_explorer():
+    """The explorer: every optimizer (and β) over one grid of learning rates on the
+    round bowl (z-scored penguins), from the race's start, for the race's epochs."""
+    from gdanim.chapters.explorers import optimizer_explorer
+    from gdanim.maths.data import load_penguins
+    from gdanim.maths.problems import penguin_loss
+
+    penguins = load_penguins()
+    return optimizer_explorer(penguin_loss(), penguins.x, penguins.y, penguins.design,
+                              START, RACE_EPOCHS, VIEW,
+                              ("bill length (z-score)", "body mass (z-score)"))
+

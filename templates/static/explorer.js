@@ -72,8 +72,9 @@
     this.readout = section.querySelector(".explorer-readout");
     this.snapNote = section.querySelector(".explorer-snap");
     this.playButton = section.querySelector("[data-action=play]");
-    this.state = {rate: this.data.own.rate, start: this.data.own.start,
-                  epoch: this.data.epochs.length - 1};
+    this.optimizer = section.querySelector("#explore-optimizer");
+    this.beta = section.querySelector("#explore-beta");
+    this.state = this.own();
     this.timer = null;
     this.panels = {};
     var self = this;
@@ -95,8 +96,40 @@
     this.render(false);
   }
 
+  Explorer.prototype.own = function () {
+    return {rate: this.data.own.rate, start: this.data.own.start,
+            epoch: this.data.epochs.length - 1, variant: 0};
+  };
+
+  // The runs on show: the chapter's, or with several optimizers the chosen one's.
+  Explorer.prototype.runs = function () {
+    return this.data.variants ? this.data.variants[this.state.variant] : this.data;
+  };
+
+  Explorer.prototype.findVariant = function (optimizer, beta) {
+    var vs = this.data.variants, best = -1, bestD = Infinity;
+    for (var i = 0; i < vs.length; i++) {
+      if (vs[i].optimizer !== optimizer) continue;
+      var d = (beta === null || vs[i].beta === null) ? (beta === vs[i].beta ? 0 : 1) :
+        Math.abs(vs[i].beta - beta);
+      if (d < bestD) { bestD = d; best = i; }
+    }
+    return best;
+  };
+
   Explorer.prototype.bind = function () {
     var self = this;
+    if (this.optimizer) {
+      this.optimizer.addEventListener("change", function () {
+        var now = self.data.variants[self.state.variant];
+        var i = self.findVariant(self.optimizer.value, now.beta);
+        if (i >= 0) { self.state.variant = i; self.changed(); }
+      });
+      this.beta.addEventListener("change", function () {
+        var i = self.findVariant(self.optimizer.value, parseFloat(self.beta.value));
+        if (i >= 0) { self.state.variant = i; self.changed(); }
+      });
+    }
     this.rate.addEventListener("input", function () {
       self.state.rate = +self.rate.value; self.snapNote.textContent = ""; self.changed();
     });
@@ -130,8 +163,7 @@
     });
     this.section.querySelector("[data-action=reset]").addEventListener("click", function () {
       self.stop();
-      self.state = {rate: self.data.own.rate, start: self.data.own.start,
-                    epoch: self.data.epochs.length - 1};
+      self.state = self.own();
       self.snapNote.textContent = "";
       self.changed();
     });
@@ -163,7 +195,8 @@
         answer.hidden = false;
         var set = JSON.parse(details.getAttribute("data-set"));
         self.stop();
-        self.state = {rate: set.rate, start: set.start, epoch: set.epoch};
+        self.state = {rate: set.rate, start: set.start, epoch: set.epoch,
+                      variant: set.variant || 0};
         self.snapNote.textContent = "";
         self.changed();
       });
@@ -222,6 +255,10 @@
     var hash = "#lr=" + rateText(d.rates[s.rate]) + "&start=" +
       d.starts[s.start].map(function (v) { return +v.toPrecision(6); }).join(",") +
       "&epoch=" + d.epochs[s.epoch];
+    if (d.variants) {
+      var v = d.variants[s.variant];
+      hash += "&optimizer=" + v.optimizer + (v.beta === null ? "" : "&beta=" + v.beta);
+    }
     if (window.location.hash !== hash && window.history && window.history.replaceState) {
       try { window.history.replaceState(null, "", hash); } catch (e) { /* file:// in some browsers */ }
     }
@@ -230,8 +267,8 @@
   // #lr=...&start=...&epoch=...: each snaps to the nearest computed value.
   Explorer.prototype.fromHash = function (initial) {
     var hash = window.location.hash.replace(/^#/, "");
-    if (!/(^|&)(lr|start|epoch)=/.test(hash)) return;
-    var d = this.data, s = this.state, notes = [];
+    if (!/(^|&)(lr|start|epoch|optimizer|beta)=/.test(hash)) return;
+    var d = this.data, s = this.state, notes = [], asked = {optimizer: null, beta: null};
     hash.split("&").forEach(function (part) {
       var kv = part.split("="), key = kv[0], value = decodeURIComponent(kv[1] || "");
       if (key === "lr") {
@@ -256,6 +293,8 @@
           s.start = bi;
           if (bd > 1e-12) notes.push("start " + d.starts[bi].map(number).join(", ") + " (the computed start nearest " + value + ")");
         }
+      } else if (key === "optimizer" || key === "beta") {
+        asked[key] = key === "beta" ? parseFloat(value) : value;
       } else if (key === "epoch") {
         var e = parseInt(value, 10);
         if (isFinite(e)) {
@@ -266,13 +305,27 @@
         }
       }
     });
+    if (d.variants && (asked.optimizer || asked.beta !== null)) {
+      var name = asked.optimizer || d.variants[s.variant].optimizer;
+      var beta = asked.beta !== null && isFinite(asked.beta) ? asked.beta : null;
+      var found = this.findVariant(name, beta);
+      if (found >= 0) {
+        s.variant = found;
+        var got = d.variants[found].beta;
+        if (beta !== null && got !== null && Math.abs(got - beta) > 1e-9) {
+          notes.push("β = " + got + " (the computed β nearest " + beta + ")");
+        }
+      } else {
+        notes.push("the chapter's own optimizer (there is no " + name + " here)");
+      }
+    }
     this.snapNote.textContent = notes.length ? "Showing " + notes.join(", ") + "." : "";
     if (initial && notes.length === 0) this.snapNote.textContent = "";
   };
 
   Explorer.prototype.render = function (playing) {
-    var d = this.data, s = this.state;
-    var run = d.path[s.rate][s.start], loss = d.loss[s.rate][s.start];
+    var d = this.data, s = this.state, runs = this.runs();
+    var run = runs.path[s.rate][s.start], loss = runs.loss[s.rate][s.start];
     var k = s.epoch, epoch = d.epochs[k];
     this.rate.value = s.rate;
     this.epoch.value = k;
@@ -295,11 +348,39 @@
     });
     parts.push("loss " + number(loss[k]));
     var text = parts.join(" · ") + ". At η = " + rateText(rate) + " from " +
-      start.map(number).join(", ") + " the run " + d.says[s.rate][s.start] + ".";
+      start.map(number).join(", ") + " the run " + runs.says[s.rate][s.start] + ".";
+    if (d.variants) text = runs.label + (runs.beta === null ? "" : " (" +
+      (runs.optimizer === "momentum" ? "β" : runs.optimizer === "adam" ? "β1" : "decay") +
+      " = " + runs.beta + ")") + ". " + text;
+    this.syncOptimizer();
     // While playing the readout is busy: screen readers announce it when play stops.
     this.readout.setAttribute("aria-busy", playing && k < d.epochs.length - 1 ? "true" : "false");
     this.readout.textContent = text;
     self.section.setAttribute("data-epoch", epoch);
+  };
+
+  // The optimizer and β menus show the variant on show; β lists that optimizer's.
+  Explorer.prototype.syncOptimizer = function () {
+    if (!this.optimizer) return;
+    var v = this.runs(), betas = [];
+    this.optimizer.value = v.optimizer;
+    this.data.variants.forEach(function (o) {
+      if (o.optimizer === v.optimizer && o.beta !== null) betas.push(o.beta);
+    });
+    var key = betas.join(",");
+    if (this.beta.getAttribute("data-for") !== v.optimizer + ":" + key) {
+      while (this.beta.firstChild) this.beta.removeChild(this.beta.firstChild);
+      var list = betas.length ? betas : [null];
+      list.forEach(function (b) {
+        var o = document.createElement("option");
+        o.value = b === null ? "" : String(b);
+        o.textContent = b === null ? "(none)" : String(b);
+        this.beta.appendChild(o);
+      }, this);
+      this.beta.setAttribute("data-for", v.optimizer + ":" + key);
+    }
+    this.beta.disabled = betas.length < 2;
+    this.beta.value = v.beta === null ? "" : String(v.beta);
   };
 
   function polyline(points, map, attrs, parent) {
