@@ -11,9 +11,11 @@ the kit (it keeps every file it did not write) and links each animation to it
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from typing import Callable
@@ -44,21 +46,123 @@ CREDITS = (
 # --- the command ---------------------------------------------------------------------
 
 def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
-         reuse: bool = True, jobs: int | None = None) -> Path:
-    """Build every animation at slide quality into `out/slides/` and write the kit
-    there. Returns the kit folder."""
+         reuse: bool = True, jobs: int | None = None, config_path: str | None = None) -> Path:
+    """Build every animation at slide quality and write the kit, with gdanim.toml's
+    site title, author and chapters (`config_path`, or ./gdanim.toml), as `build` does.
+    The kit is made in a staging folder beside `out/slides/` (which starts as a copy of
+    the current kit, so unchanged animations are reused) and swapped in only when it
+    is complete: a failed or interrupted run leaves the previous kit and site as they
+    were. Returns the kit folder."""
     import click
 
+    from gdanim import settings
+    from gdanim.build import outdir
     from gdanim.build.pipeline import build
-    from gdanim.core.config import parse_build_config
-    from gdanim.chapters import SCENARIOS
+    from gdanim.core.config import ConfigError, parse_build_config
+    from gdanim.chapters import SCENARIOS, installed
 
+    chosen = settings.load(config_path)
     kit = out / KIT
-    config = parse_build_config(str(kit), only, formats, "slides", list(SCENARIOS))
-    manifest = build(config, progress=progress, reuse=reuse, jobs=jobs)
     say = (lambda msg: click.echo(msg, err=True)) if progress else (lambda msg: None)
-    write_kit(kit, manifest, say)
+    with installed(chosen.scenarios):
+        problems = deck_problems(formats)
+        try:
+            config = parse_build_config(str(kit), only, formats, "slides", list(SCENARIOS),
+                                        "", chosen.site)
+        except ConfigError as error:
+            raise ConfigError(error.problems + problems) from None
+        if problems:
+            raise ConfigError(problems)
+        for note in chosen.notes:
+            say(f"note: {note}")
+        if outdir.clean_stale(kit):
+            say("removed a slides kit left half-made by an interrupted run")
+        made = _missing_ancestors(kit.parent)
+        staging = None
+        try:
+            staging = _stage(kit)
+            manifest = build(replace(config, out=staging), progress=progress, reuse=reuse,
+                             jobs=jobs, shown_as=str(kit))
+            write_kit(staging, manifest, say, chosen.site)
+            _swap_in(staging, kit)
+        except BaseException:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            for folder in made:         # the folders this run made, if still empty
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+            raise
+    say(f"wrote the slides kit to {kit}/ ({len(manifest['animations'])} animations: {DECK}, "
+        f"index.html, slides.qmd)")
     return kit
+
+
+def deck_problems(formats: str) -> list[str]:
+    """The deck and the presenter view play the MP4s: a format list without mp4
+    cannot make a kit."""
+    wanted = {f.strip().lower() for f in formats.split(",") if f.strip()}
+    if not wanted or "mp4" in wanted:
+        return []   # (no format at all is the build's own problem)
+    return [f"'formats': the slides kit needs mp4 (the PowerPoint deck and the presenter "
+            f"view play the MP4s); add it, e.g. --formats mp4,{','.join(sorted(wanted))}"]
+
+
+# Media files are linked into the staging copy (a build never rewrites a file in place,
+# and shrink_gif and write_pptx replace theirs); every other file is copied, so writing
+# it in the staging folder can never write through to the kit that is in use.
+LINKED = (".mp4", ".gif", ".png")
+
+
+def _stage(kit: Path) -> Path:
+    """A staging folder beside `kit` holding a copy of it (media linked, not copied)."""
+    from gdanim.build import outdir
+
+    staging = outdir.make_staging(kit)
+    if not kit.is_dir():
+        return staging
+    for source in sorted(kit.rglob("*")):
+        target = staging / source.relative_to(kit)
+        if source.is_symlink():
+            os.symlink(os.readlink(source), target)
+        elif source.is_dir():
+            target.mkdir()
+        elif source.suffix in LINKED:
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+        else:
+            shutil.copy2(source, target)
+    return staging
+
+
+def _swap_in(staging: Path, kit: Path) -> None:
+    """Put the finished kit in place: the old one moves aside, the new one in, the old
+    one goes. If the second move fails the old kit goes back."""
+    if not kit.exists() and not kit.is_symlink():
+        os.replace(staging, kit)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{kit.name}-old-{os.getpid()}-", dir=kit.parent))
+    os.replace(kit, old / KIT)
+    try:
+        os.replace(staging, kit)
+    except BaseException:
+        os.replace(old / KIT, kit)
+        shutil.rmtree(old, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _missing_ancestors(folder: Path) -> list[Path]:
+    """`folder` and its parents that do not exist yet, innermost first."""
+    missing = []
+    folder = folder.absolute()
+    while not os.path.lexists(folder) and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
 
 
 # --- the kit -------------------------------------------------------------------------
@@ -78,9 +182,15 @@ class Slide:
         return self.entry["files"].get(fmt)
 
 
-def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: None) -> None:
+def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: None,
+              site=None) -> None:
     """Write the deck, presenter view, Quarto deck, snippets and kit.json into `kit`,
-    which holds a slide-quality build (its manifest is `manifest`)."""
+    which holds a slide-quality build (its manifest is `manifest`). `site` is
+    gdanim.toml's [site] (a SiteInfo): its title and author go on the decks and the
+    presenter view."""
+    from gdanim.core.config import SiteInfo
+
+    site = site or SiteInfo()
     titles = {p["slug"]: p["title"] for p in manifest["pages"]}
     slides = [Slide(a, titles[a["scenario"]]) for a in manifest["animations"]]
     gif_notes = {s.id: shrink_gif(kit, s, say) for s in slides if s.file("gif")}
@@ -94,10 +204,11 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
             gif_notes[s.id] = before["gif_note"]
     for name in ("presenter.js", "presenter.css"):
         shutil.copyfile(_templates() / "slides" / name, kit / "static" / name)
-    (kit / "index.html").write_text(presenter_page(kit, slides), encoding="utf-8")
+    (kit / "index.html").write_text(presenter_page(kit, slides, site), encoding="utf-8")
     say(f"  deck   {KIT}/{DECK}")
-    write_pptx(kit, slides)
-    (kit / "slides.qmd").write_text(quarto_deck(slides), encoding="utf-8")
+    write_pptx(kit, slides, site.title, site.author)
+    (kit / "slides.qmd").write_text(quarto_deck(slides, site.title, site.author),
+                                    encoding="utf-8")
     entries = {}
     for s in slides:
         entries[f"{s.entry['scenario']}/{s.entry['name']}"] = {
@@ -108,8 +219,6 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
             "gif_note": gif_notes.get(s.id) or ""}
     (kit / KIT_FILE).write_text(json.dumps({"generator": "gdanim", "animations": entries},
                                            indent=1) + "\n", encoding="utf-8")
-    say(f"wrote the slides kit to {kit}/ ({len(slides)} animations: {DECK}, index.html, "
-        f"slides.qmd)")
 
 
 def _previous_entries(kit: Path) -> dict:
@@ -173,7 +282,7 @@ def beamer_snippet(s: Slide) -> str:
 
 # --- PowerPoint ------------------------------------------------------------------------
 
-def write_pptx(kit: Path, slides: list[Slide]) -> Path:
+def write_pptx(kit: Path, slides: list[Slide], title: str = TITLE, author: str = "") -> Path:
     """gdanim.pptx: a title slide, one slide per animation (the MP4 full-bleed with its
     poster, starting by itself and looping), and a credits slide. The caption is the
     movie's description (alt text) and a text box just below the slide, seen while
@@ -190,7 +299,10 @@ def write_pptx(kit: Path, slides: list[Slide]) -> Path:
     blank = deck.slide_layouts[6]
 
     first = deck.slides.add_slide(blank)
-    _text(first, TITLE, 0.6, 0.9, 8.8, 1.4, size=36, bold=True)  # room for two lines
+    # Room for a two-line title, and the author's name below it.
+    _text(first, title, 0.6, 0.5 if author else 0.9, 8.8, 1.4, size=36, bold=True)
+    if author:
+        _text(first, author, 0.6, 1.95, 8.8, 0.5, size=20, colour="575C63")
     chapters = list(dict.fromkeys(s.chapter for s in slides))
     _text(first, f"{_count(len(slides), 'animation')} from {_count(len(chapters), 'chapter')}: "
                  + "; ".join(chapters) + ".", 0.6, 2.5, 8.8, 1.6, size=18, colour="575C63")
@@ -281,10 +393,11 @@ def _text(slide, content: str, left: float, top: float, width: float, height: fl
 
 # --- Quarto ----------------------------------------------------------------------------
 
-def quarto_deck(slides: list[Slide]) -> str:
+def quarto_deck(slides: list[Slide], title: str = TITLE, author: str = "") -> str:
     """slides.qmd: a revealjs deck, one background video per animation (looping,
     muted, so browsers let it play), titles from the build."""
-    lines = ["---", f'title: "{TITLE}"', "format:", "  revealjs:",
+    lines = ["---", f"title: {json.dumps(title)}"] + (
+        [f"author: {json.dumps(author)}"] if author else []) + ["format:", "  revealjs:",
              "    embed-resources: false", "    controls: true", "    slide-number: true",
              "---", ""]
     for s in slides:
@@ -301,7 +414,7 @@ def quarto_deck(slides: list[Slide]) -> str:
 
 # --- the presenter view ----------------------------------------------------------------
 
-def presenter_page(kit: Path, slides: list[Slide]) -> str:
+def presenter_page(kit: Path, slides: list[Slide], site=None) -> str:
     """index.html: one animation per screen with the site's player, driven by keys."""
     from gdanim.figures import media
     from gdanim.outputs import webpages
@@ -310,7 +423,7 @@ def presenter_page(kit: Path, slides: list[Slide]) -> str:
     for s in slides:
         fields = {k: s.entry[k] for k in media.MediaRecord.__dataclass_fields__}
         records.append((s, media.MediaRecord(**fields)))
-    env = webpages.environment()
+    env = webpages.environment(site)
     token = webpages._site_root.set(kit)
     try:
         return webpages.render(env.get_template("slides/presenter.html"), slides=records,
@@ -366,6 +479,16 @@ def shrink_gif(kit: Path, s: Slide, say: Callable[[str], None],
                         f"({fps / every:g} fps)")
         if width < s.entry["width"]:
             done.append(f"{width} pixels wide")
+        if new > budget:   # even the smallest step did not fit: say so plainly
+            note = (f"The slide GIF is {text.file_size(new)}, over the "
+                    f"{text.file_size(budget)} budget by {text.file_size(new - budget)}, "
+                    f"even made with {', '.join(done)} (it was {text.file_size(size)}). "
+                    f"Apps with a GIF size limit may refuse it; use the MP4 (full quality) "
+                    f"where you can.")
+            say(f"  gif    {s.id}: OVER BUDGET: {text.file_size(new)}, "
+                f"{text.file_size(new - budget)} over {text.file_size(budget)} even with "
+                f"{', '.join(done)}")
+            return note
         note = (f"The slide GIF was {text.file_size(size)}, over the "
                 f"{text.file_size(budget)} budget, so it was made with "
                 f"{', '.join(done)}: now {text.file_size(new)}. The MP4 is full quality.")
