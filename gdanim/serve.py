@@ -214,8 +214,8 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
             if file.is_dir() and path.endswith("/"):
                 file = file / "index.html"
             return file if file.exists() else None
-        except (ValueError, OSError):  # a NUL byte, a name too long, a loop of links
-            return None
+        except (ValueError, OSError, RuntimeError):  # a NUL byte, a name too long, a
+            return None                                # loop of links (RuntimeError)
 
     def send_file(self, file: Path, with_body: bool) -> None:
         body = file.read_bytes()

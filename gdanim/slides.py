@@ -75,7 +75,7 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
             raise ConfigError(problems)
         for note in chosen.notes:
             say(f"note: {note}")
-        if outdir.clean_stale(kit):
+        if clean_stale(kit):
             say("removed a slides kit left half-made by an interrupted run")
         made = _missing_ancestors(kit.parent)
         staging = None
@@ -136,6 +136,25 @@ def _stage(kit: Path) -> Path:
         else:
             shutil.copy2(source, target)
     return staging
+
+
+def clean_stale(kit: Path) -> list[Path]:
+    """Remove what a killed `slides` left beside `kit`: its staging copy, the build's
+    own staging folder beside that ("..slides-staging-..."), an old kit moved aside."""
+    import re
+
+    from gdanim.build.outdir import _alive
+
+    pattern = re.compile(rf"^\.\.?{re.escape(kit.name)}-(staging|old)-(\d+)-")
+    removed = []
+    if kit.parent.is_dir():
+        for entry in kit.parent.iterdir():
+            match = pattern.match(entry.name)
+            if match and entry.is_dir() and not entry.is_symlink() \
+                    and not _alive(int(match.group(2))):
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
+    return removed
 
 
 def _swap_in(staging: Path, kit: Path) -> None:

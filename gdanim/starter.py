@@ -18,6 +18,9 @@ from gdanim.core.errors import GdanimError
 
 NAME_MAX, PATH_MAX = 255, 4096
 AGAIN = "nothing was written. Choose another FOLDER: python -m gdanim init NEW-FOLDER"
+WRITABLE = ("nothing was written. Choose a folder you can write: "
+            "python -m gdanim init FOLDER")
+SYSTEM_FOLDERS = ("/proc", "/sys", "/dev")
 
 
 def starter_dir() -> Path:
@@ -45,6 +48,9 @@ def problems(folder: str, files: list[Path]) -> list[str]:
     if len(os.fsencode(str(target.absolute()))) > PATH_MAX - 64:
         return [f"'folder': the path is too long (keep it under {PATH_MAX - 64} bytes); "
                 f"{AGAIN}"]
+    absolute = str(target.absolute())
+    if any(absolute == s or absolute.startswith(s + "/") for s in SYSTEM_FOLDERS):
+        return [f"'folder': {folder!r} is inside a system folder; {WRITABLE}"]
     found = []
     ancestor = target
     while not os.path.lexists(ancestor) and ancestor != ancestor.parent:
@@ -68,11 +74,10 @@ def problems(folder: str, files: list[Path]) -> list[str]:
         return found + [f"'folder': {AGAIN} (init never overwrites a file)"]
     where = target if target.is_dir() else ancestor
     if _read_only(where):
-        return [f"'folder': {str(where)!r} is on a read-only file system; {AGAIN} "
-                f"in a place you can write"]
+        return [f"'folder': {str(where)!r} is on a read-only file system; {WRITABLE}"]
     if not os.access(where, os.W_OK | os.X_OK):
         return [f"'folder': {str(where)!r} cannot be written (permission denied); "
-                f"{AGAIN} in a place you can write"]
+                f"{WRITABLE}"]
     return []
 
 
@@ -116,7 +121,7 @@ def write_starter(folder: str) -> list[Path]:
             raise ConfigError([f"'folder': {error.filename!r} appeared while init was "
                                f"writing (another init?); {AGAIN}"]) from None
         if isinstance(error, OSError):
-            raise GdanimError(f"'folder': {_os_problem(error)}; {AGAIN}") from None
+            raise GdanimError(f"'folder': {_os_problem(error)}; {WRITABLE}") from None
         raise
     return [target / f for f in files]
 
