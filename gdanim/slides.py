@@ -415,8 +415,10 @@ def _text(slide, content: str, left: float, top: float, width: float, height: fl
 def quarto_deck(slides: list[Slide], title: str = TITLE, author: str = "") -> str:
     """slides.qmd: a revealjs deck, one background video per animation (looping,
     muted, so browsers let it play), titles from the build."""
-    lines = ["---", f"title: {json.dumps(title)}"] + (
-        [f"author: {json.dumps(author)}"] if author else []) + ["format:", "  revealjs:",
+    # A JSON string is a YAML string too: quotes and colons in a title stay text.
+    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"] + (
+        [f"author: {json.dumps(author, ensure_ascii=False)}"] if author else []) + [
+        "format:", "  revealjs:",
              "    embed-resources: false", "    controls: true", "    slide-number: true",
              "---", ""]
     for s in slides:
