@@ -10,11 +10,13 @@ the kit (it keeps every file it did not write) and links each animation to it
 (outputs/kit_index.py says where the kit is and what the pages read from it)."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
@@ -80,11 +82,14 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
         made = _missing_ancestors(kit.parent)
         staging = None
         try:
-            staging = _stage(kit)
+            staging = outdir.make_staging(kit)
+            with _racing(kit):
+                _copy_kit(kit, staging)
             manifest = build(replace(config, out=staging), progress=progress, reuse=reuse,
                              jobs=jobs, shown_as=str(kit))
             write_kit(staging, manifest, say, chosen.site)
-            _swap_in(staging, kit)
+            with _racing(kit):
+                _swap_in(staging, kit)
         except BaseException:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -115,13 +120,25 @@ def deck_problems(formats: str) -> list[str]:
 LINKED = (".mp4", ".gif", ".png")
 
 
-def _stage(kit: Path) -> Path:
-    """A staging folder beside `kit` holding a copy of it (media linked, not copied)."""
-    from gdanim.build import outdir
+@contextmanager
+def _racing(kit: Path):
+    """Another `slides` run into the same folder moved the kit while this one read or
+    replaced it: say so plainly."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in (errno.ENOENT, errno.ENOTEMPTY, errno.EEXIST):
+            raise
+        raise GdanimError(f"the slides kit in {kit} changed while this run was using it "
+                          f"(another `slides` run into the same folder?). This run "
+                          f"changed nothing; run it again once the other has finished"
+                          ) from None
 
-    staging = outdir.make_staging(kit)
+
+def _copy_kit(kit: Path, staging: Path) -> None:
+    """Fill `staging` with a copy of `kit` (media linked, not copied)."""
     if not kit.is_dir():
-        return staging
+        return
     for source in sorted(kit.rglob("*")):
         target = staging / source.relative_to(kit)
         if source.is_symlink():
@@ -135,7 +152,6 @@ def _stage(kit: Path) -> Path:
                 shutil.copy2(source, target)
         else:
             shutil.copy2(source, target)
-    return staging
 
 
 def clean_stale(kit: Path) -> list[Path]:
@@ -164,11 +180,18 @@ def _swap_in(staging: Path, kit: Path) -> None:
         os.replace(staging, kit)
         return
     old = Path(tempfile.mkdtemp(prefix=f".{kit.name}-old-{os.getpid()}-", dir=kit.parent))
-    os.replace(kit, old / KIT)
+    try:
+        os.replace(kit, old / KIT)
+    except BaseException:
+        shutil.rmtree(old, ignore_errors=True)
+        raise
     try:
         os.replace(staging, kit)
     except BaseException:
-        os.replace(old / KIT, kit)
+        try:
+            os.replace(old / KIT, kit)
+        except OSError:
+            pass   # another run's kit is there now: keep it (its run finished)
         shutil.rmtree(old, ignore_errors=True)
         raise
     shutil.rmtree(old, ignore_errors=True)

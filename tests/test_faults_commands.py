@@ -337,6 +337,35 @@ def test_debris_of_a_killed_slides_run_is_removed(kit_site, tmp_path):
     assert sorted(p.name for p in kit_site.iterdir() if p.name.startswith(".")) == []
 
 
+def test_two_slides_runs_at_once_leave_one_whole_kit(kit_site):
+    """Two `slides` into one folder at once: each finishes or says another run got in
+    its way; the kit left is whole (every file its manifest names, a deck that opens)
+    and nothing is left beside it."""
+    import json
+
+    from pptx import Presentation
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = [subprocess.Popen([sys.executable, "-m", "gdanim", "slides", "--out", str(kit_site),
+                              "--only", "grid-search", "--formats", "mp4,poster", "--quiet"],
+                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for _ in range(3)]
+    results = [(p.wait(timeout=300), p.communicate()[1]) for p in runs]
+    for code, err in results:
+        assert "Traceback" not in err, err
+        assert code == 0 or (code == 1 and "another `slides` run" in err), err
+    assert any(code == 0 for code, _ in results)
+    kit = kit_site / "slides"
+    manifest = json.loads((kit / "manifest.json").read_text())
+    assert {a["scenario"] for a in manifest["animations"]} == {"grid-search"}
+    for a in manifest["animations"]:
+        for path in a["files"].values():
+            assert (kit / path).exists(), path
+    assert len(Presentation(str(kit / "gdanim.pptx")).slides) == len(manifest["animations"]) + 2
+    assert json.loads((kit / "kit.json").read_text())["animations"]
+    assert sorted(p.name for p in kit_site.iterdir() if p.name.startswith(".")) == []
+
+
 # --- serve -----------------------------------------------------------------------------
 
 def test_serve_takes_the_next_port_when_its_port_is_in_use(tmp_path):
