@@ -237,6 +237,7 @@ def test_slides_follows_gdanim_toml_title_author_and_csv_chapter(tmp_path):
     page = Text()
     page.feed((kit / "index.html").read_text(encoding="utf-8"))
     assert title in page.title and f"{title}, by {author}" in page.text
+    assert "Gradient descent, step by step" not in page.text
 
     built = run_cli("build", "--config", str(config), "--out", str(out), "--only", "geyser",
                     "--quality", "draft", "--formats", "poster", "--quiet")
