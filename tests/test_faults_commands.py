@@ -368,6 +368,36 @@ def test_two_slides_runs_at_once_leave_one_whole_kit(kit_site):
 
 # --- serve -----------------------------------------------------------------------------
 
+# (name, arguments, message): refused before building or serving anything; exit 2.
+SERVE_CATALOGUE = [
+    ("port out of range", ["--port", "70000"], "Invalid value for '--port'"),
+    ("negative port", ["--port", "-1"], "Invalid value for '--port'"),
+    ("port not a number", ["--port", "http"], "'http' is not a valid integer"),
+    ("base path with a space", ["--base-path", "my site"], "is not a plain URL path"),
+    ("base path with a query", ["--base-path", "/a?b/"], "is not a plain URL path"),
+    ("unknown chapter", ["--only", "nope"], "'only': unknown scenario 'nope'"),
+    ("unknown quality", ["--quality", "best"], "'quality': unknown quality 'best'"),
+    ("out under a file", ["--out", "notes.txt/preview"], "'out':"),
+    ("out in /proc", ["--out", "/proc/preview"], "'out':"),
+    ("no such config", ["--config", "none.toml"], "no such file"),
+]
+
+
+@pytest.mark.parametrize("name,args,message", SERVE_CATALOGUE,
+                         ids=[c[0] for c in SERVE_CATALOGUE])
+def test_serve_refuses_bad_options_before_starting(tmp_path, monkeypatch, name, args,
+                                                   message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    before = tree(tmp_path)
+    result = run_cli("serve", "--port", "0", *args)
+    output = clean(result)
+    assert result.exit_code == 2, output
+    assert message in output, output
+    assert "Serving" not in output
+    assert tree(tmp_path) == before
+
+
 def test_serve_takes_the_next_port_when_its_port_is_in_use(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -1,6 +1,7 @@
 """The preview server's static host: the sub-path, byte ranges for video seeking, the
 site's 404 page at any depth, the reload script in served pages only, odd names; and
-what `serve` does when its port is taken (tests/test_faults_commands.py runs it). (Live reload in a browser: tests/test_browser.py.)"""
+what `serve` does when its port is taken (tests/test_faults_commands.py runs it).
+(Live reload in a browser: tests/test_browser.py.)"""
 from __future__ import annotations
 
 import json
