@@ -136,11 +136,14 @@ def _racing(kit: Path):
 
 
 def _copy_kit(kit: Path, staging: Path) -> None:
-    """Fill `staging` with a copy of `kit` (media linked, not copied)."""
+    """Fill `staging` with a copy of `kit` (media linked, not copied). The deck is left
+    out: every run writes it anew, and it holds every MP4 again."""
     if not kit.is_dir():
         return
     for source in sorted(kit.rglob("*")):
         target = staging / source.relative_to(kit)
+        if source == kit / DECK:
+            continue
         if source.is_symlink():
             os.symlink(os.readlink(source), target)
         elif source.is_dir():
