@@ -169,7 +169,8 @@ def _base_path(ctx, param, value: str | None) -> str:
 
 @cli.command()
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
-              help="Port on 127.0.0.1 (0: any free one).")
+              help="Port on 127.0.0.1 (0: any free one). If another program has it, "
+                   "the next free port is used (the terminal says which).")
 @click.option("--base-path", callback=_base_path, metavar="/NAME/",
               help="Serve under this sub-path. Default: /<this folder's name>/, where "
                    "GitHub Pages puts a project site.")
@@ -201,15 +202,19 @@ def serve(port: int, base_path: str, quality: str, only: tuple[str, ...], out: s
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Render N animations at once (default: one per CPU core).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
+@click.option("--config", "config_path", default=None, metavar="FILE",
+              help="Settings file (default: gdanim.toml in the current folder, if any): "
+                   "its title, author, chapters and CSV chapters, as for `build`.")
 def slides(out: str, only: tuple[str, ...], formats: str, fresh: bool, jobs: int | None,
-           quiet: bool) -> None:
+           quiet: bool, config_path: str | None) -> None:
     """Every animation at 1920x1080 with a PowerPoint/Keynote deck, a presenter view,
     a Quarto deck and snippets, in DIR/slides/. Build the site afterwards to link them."""
     from pathlib import Path
 
     from gdanim import slides as kit
 
-    kit.make(Path(out), only, formats, progress=not quiet, reuse=not fresh, jobs=jobs)
+    kit.make(Path(out), only, formats, progress=not quiet, reuse=not fresh, jobs=jobs,
+             config_path=config_path)
 
 
 @cli.command(name="list")

@@ -176,6 +176,8 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
     def respond(self, with_body: bool) -> None:
         path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
         try:
+            if too_long(path):   # no file can have such a name: say so, do not look
+                return self.send(414, b"URI too long\n", TYPES[".txt"], {}, with_body)
             if self.live and path == self.base + EVENTS:
                 return self.stream_events()
             if path in ("/", self.base.rstrip("/")) and path != self.base:
@@ -187,7 +189,12 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
                 missing = self.site / "404.html"
                 body = missing.read_bytes() if missing.is_file() else NO_SITE_YET.encode()
                 return self.send(404, body, TYPES[".html"], {}, with_body)
-            self.send_file(file, with_body)
+            try:
+                self.send_file(file, with_body)
+            except (BrokenPipeError, ConnectionResetError):
+                raise
+            except OSError:  # unreadable, or gone in a rebuild's swap: as if missing
+                self.send(404, NO_SITE_YET.encode(), TYPES[".html"], {}, with_body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the browser had what it needed (media requests are often cut short)
 
@@ -202,13 +209,13 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
             time.sleep(0.05)
         try:
             file = (self.site / (relative or "index.html")).resolve()
-        except (ValueError, OSError):  # a NUL byte, a name too long
-            return None
-        if not (file == self.site or self.site in file.parents):
-            return None
-        if file.is_dir() and path.endswith("/"):
-            file = file / "index.html"
-        return file if file.exists() else None
+            if not (file == self.site or self.site in file.parents):
+                return None
+            if file.is_dir() and path.endswith("/"):
+                file = file / "index.html"
+            return file if file.exists() else None
+        except (ValueError, OSError, RuntimeError):  # a NUL byte, a name too long, a
+            return None                                # loop of links (RuntimeError)
 
     def send_file(self, file: Path, with_body: bool) -> None:
         body = file.read_bytes()
@@ -256,6 +263,15 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
             seen = state
 
 
+NAME_MAX, PATH_MAX = 255, 4096
+
+
+def too_long(path: str) -> bool:
+    """Is `path` (a URL path) longer than any file name or path can be?"""
+    return len(path.encode("utf-8", "surrogateescape")) > PATH_MAX or any(
+        len(part.encode("utf-8", "surrogateescape")) > NAME_MAX for part in path.split("/"))
+
+
 def open_server(site: Path, base: str, port: int,
                 live: LiveState | None = None) -> http.server.ThreadingHTTPServer:
     """A server for `site` under `base` on 127.0.0.1:`port` (0: any free port), bound
@@ -266,13 +282,42 @@ def open_server(site: Path, base: str, port: int,
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
-            raise GdanimError(
+            raise PortInUse(
                 f"Port {port} on 127.0.0.1 is in use, by another `serve` or another "
                 f"program. Stop that program, or choose another port: "
-                f"python generate.py serve --port {port + 1}") from None
+                f"python -m gdanim serve --port {port + 1}") from None
+        if error.errno in (errno.EACCES, errno.EPERM):
+            raise GdanimError(f"Port {port} needs administrator rights; choose a port "
+                              f"above 1023: python -m gdanim serve --port 8000") from None
         raise
     server.daemon_threads = True
     return server
+
+
+class PortInUse(GdanimError):
+    pass
+
+
+PORT_TRIES = 20   # a port in use: how many of the next ones `serve` tries
+
+
+def open_free_server(site: Path, base: str, port: int, live: LiveState | None,
+                     say) -> http.server.ThreadingHTTPServer:
+    """open_server on `port` or, when another program has it, on the next free one
+    of the PORT_TRIES after it, saying which."""
+    last = min(port + PORT_TRIES, 65535) if port else 0
+    for candidate in range(port, last + 1):
+        try:
+            server = open_server(site, base, candidate, live)
+        except PortInUse:
+            continue
+        if candidate != port:
+            say(f"Port {port} is in use (another `serve`, or another program); using "
+                f"port {candidate} instead.")
+        return server
+    raise GdanimError(f"Ports {port} to {last} on 127.0.0.1 are all in use. Stop the "
+                      f"programs using them, or choose another port: python -m gdanim "
+                      f"serve --port 0 (any free port)")
 
 
 def check_base_path(value: str) -> str:
@@ -413,7 +458,7 @@ def serve(request: Request, base: str, port: int) -> None:
     with request.config() as (config, config_file):
         out = config.out.resolve()
     live = LiveState()
-    server = open_server(out, base, port, live)
+    server = open_free_server(out, base, port, live, say)
     threading.Thread(target=server.serve_forever, name="gdanim-serve", daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}{base}"
     say(f"Serving {out} at {url}  (Ctrl-C stops)")

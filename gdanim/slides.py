@@ -11,10 +11,14 @@ the kit (it keeps every file it did not write) and links each animation to it
 (outputs/kit_index.py says where the kit is and what the pages read from it)."""
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
 import subprocess
-from dataclasses import dataclass
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from typing import Callable
@@ -45,21 +49,166 @@ CREDITS = (
 # --- the command ---------------------------------------------------------------------
 
 def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
-         reuse: bool = True, jobs: int | None = None) -> Path:
-    """Build every animation at slide quality into `out/slides/` and write the kit
-    there. Returns the kit folder."""
+         reuse: bool = True, jobs: int | None = None, config_path: str | None = None) -> Path:
+    """Build every animation at slide quality and write the kit, with gdanim.toml's
+    site title, author and chapters (`config_path`, or ./gdanim.toml), as `build` does.
+    The kit is made in a staging folder beside `out/slides/` (which starts as a copy of
+    the current kit, so unchanged animations are reused) and swapped in only when it
+    is complete: a failed or interrupted run leaves the previous kit and site as they
+    were. Returns the kit folder."""
     import click
 
+    from gdanim import settings
+    from gdanim.build import outdir
     from gdanim.build.pipeline import build
-    from gdanim.options import parse_build_config
-    from gdanim.chapters import SCENARIOS
+    from gdanim.options import ConfigError, parse_build_config
+    from gdanim.chapters import SCENARIOS, installed
 
+    chosen = settings.load(config_path)
     kit = out / KIT
-    config = parse_build_config(str(kit), only, formats, "slides", list(SCENARIOS))
-    manifest = build(config, progress=progress, reuse=reuse, jobs=jobs)
     say = (lambda msg: click.echo(msg, err=True)) if progress else (lambda msg: None)
-    write_kit(kit, manifest, say)
+    with installed(chosen.scenarios):
+        problems = deck_problems(formats)
+        try:
+            config = parse_build_config(str(kit), only, formats, "slides", list(SCENARIOS),
+                                        "", chosen.site)
+        except ConfigError as error:
+            raise ConfigError(error.problems + problems) from None
+        if problems:
+            raise ConfigError(problems)
+        for note in chosen.notes:
+            say(f"note: {note}")
+        if clean_stale(kit):
+            say("removed a slides kit left half-made by an interrupted run")
+        made = _missing_ancestors(kit.parent)
+        staging = None
+        try:
+            staging = outdir.make_staging(kit)
+            with _racing(kit):
+                _copy_kit(kit, staging)
+            manifest = build(replace(config, out=staging), progress=progress, reuse=reuse,
+                             jobs=jobs, shown_as=str(kit))
+            write_kit(staging, manifest, say, chosen.site)
+            with _racing(kit):
+                _swap_in(staging, kit)
+        except BaseException:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            for folder in made:         # the folders this run made, if still empty
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+            raise
+    say(f"wrote the slides kit to {kit}/ ({len(manifest['animations'])} animations: {DECK}, "
+        f"index.html, slides.qmd)")
     return kit
+
+
+def deck_problems(formats: str) -> list[str]:
+    """The deck and the presenter view play the MP4s: a format list without mp4
+    cannot make a kit."""
+    wanted = {f.strip().lower() for f in formats.split(",") if f.strip()}
+    if not wanted or "mp4" in wanted:
+        return []   # (no format at all is the build's own problem)
+    return [f"'formats': the slides kit needs mp4 (the PowerPoint deck and the presenter "
+            f"view play the MP4s); add it, e.g. --formats mp4,{','.join(sorted(wanted))}"]
+
+
+# Media files are linked into the staging copy (a build never rewrites a file in place,
+# and shrink_gif and write_pptx replace theirs); every other file is copied, so writing
+# it in the staging folder can never write through to the kit that is in use.
+LINKED = (".mp4", ".gif", ".png")
+
+
+@contextmanager
+def _racing(kit: Path):
+    """Another `slides` run into the same folder moved the kit while this one read or
+    replaced it: say so plainly."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in (errno.ENOENT, errno.ENOTEMPTY, errno.EEXIST):
+            raise
+        raise GdanimError(f"the slides kit in {kit} changed while this run was using it "
+                          f"(another `slides` run into the same folder?). This run "
+                          f"changed nothing; run it again once the other has finished"
+                          ) from None
+
+
+def _copy_kit(kit: Path, staging: Path) -> None:
+    """Fill `staging` with a copy of `kit` (media linked, not copied). The deck is left
+    out: every run writes it anew, and it holds every MP4 again."""
+    if not kit.is_dir():
+        return
+    for source in sorted(kit.rglob("*")):
+        target = staging / source.relative_to(kit)
+        if source == kit / DECK:
+            continue
+        if source.is_symlink():
+            os.symlink(os.readlink(source), target)
+        elif source.is_dir():
+            target.mkdir()
+        elif source.suffix in LINKED:
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+        else:
+            shutil.copy2(source, target)
+
+
+def clean_stale(kit: Path) -> list[Path]:
+    """Remove what a killed `slides` left beside `kit`: its staging copy, the build's
+    own staging folder beside that ("..slides-staging-..."), an old kit moved aside."""
+    import re
+
+    from gdanim.build.outdir import _alive
+
+    pattern = re.compile(rf"^\.\.?{re.escape(kit.name)}-(staging|old)-(\d+)-")
+    removed = []
+    if kit.parent.is_dir():
+        for entry in kit.parent.iterdir():
+            match = pattern.match(entry.name)
+            if match and entry.is_dir() and not entry.is_symlink() \
+                    and not _alive(int(match.group(2))):
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
+    return removed
+
+
+def _swap_in(staging: Path, kit: Path) -> None:
+    """Put the finished kit in place: the old one moves aside, the new one in, the old
+    one goes. If the second move fails the old kit goes back."""
+    if not kit.exists() and not kit.is_symlink():
+        os.replace(staging, kit)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{kit.name}-old-{os.getpid()}-", dir=kit.parent))
+    try:
+        os.replace(kit, old / KIT)
+    except BaseException:
+        shutil.rmtree(old, ignore_errors=True)
+        raise
+    try:
+        os.replace(staging, kit)
+    except BaseException:
+        try:
+            os.replace(old / KIT, kit)
+        except OSError:
+            pass   # another run's kit is there now: keep it (its run finished)
+        shutil.rmtree(old, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _missing_ancestors(folder: Path) -> list[Path]:
+    """`folder` and its parents that do not exist yet, innermost first."""
+    missing = []
+    folder = folder.absolute()
+    while not os.path.lexists(folder) and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
 
 
 # --- the kit -------------------------------------------------------------------------
@@ -79,9 +228,15 @@ class Slide:
         return self.entry["files"].get(fmt)
 
 
-def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: None) -> None:
+def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: None,
+              site=None) -> None:
     """Write the deck, presenter view, Quarto deck, snippets and kit.json into `kit`,
-    which holds a slide-quality build (its manifest is `manifest`)."""
+    which holds a slide-quality build (its manifest is `manifest`). `site` is
+    gdanim.toml's [site] (a SiteInfo): its title and author go on the decks and the
+    presenter view."""
+    from gdanim.core.config import SiteInfo
+
+    site = site or SiteInfo()
     titles = {p["slug"]: p["title"] for p in manifest["pages"]}
     slides = [Slide(a, titles[a["scenario"]]) for a in manifest["animations"]]
     gif_notes = {s.id: shrink_gif(kit, s, say) for s in slides if s.file("gif")}
@@ -97,13 +252,14 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
         shutil.copyfile(_templates() / "slides" / name, kit / "static" / name)
     explorers = [st["scenario"] for st in manifest.get("stills", [])
                  if st["name"] == "explore-landscape"]
-    (kit / "index.html").write_text(presenter_page(kit, slides, explorers=explorers),
+    (kit / "index.html").write_text(presenter_page(kit, slides, site, explorers=explorers),
                                     encoding="utf-8")
-    (kit / NOTES_PAGE).write_text(presenter_page(kit, slides, NOTES_PAGE, explorers),
+    (kit / NOTES_PAGE).write_text(presenter_page(kit, slides, site, NOTES_PAGE, explorers),
                                   encoding="utf-8")
     say(f"  deck   {KIT}/{DECK}")
-    write_pptx(kit, slides)
-    (kit / "slides.qmd").write_text(quarto_deck(kit, slides), encoding="utf-8")
+    write_pptx(kit, slides, site.title, site.author)
+    (kit / "slides.qmd").write_text(quarto_deck(kit, slides, site.title, site.author),
+                                    encoding="utf-8")
     entries = {}
     for s in slides:
         entries[f"{s.entry['scenario']}/{s.entry['name']}"] = {
@@ -114,8 +270,6 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
             "gif_note": gif_notes.get(s.id) or ""}
     (kit / KIT_FILE).write_text(json.dumps({"generator": "gdanim", "animations": entries},
                                            indent=1) + "\n", encoding="utf-8")
-    say(f"wrote the slides kit to {kit}/ ({len(slides)} animations: {DECK}, index.html, "
-        f"slides.qmd)")
 
 
 def _previous_entries(kit: Path) -> dict:
@@ -317,7 +471,7 @@ def beamer_snippet(s: Slide) -> str:
 
 # --- PowerPoint ------------------------------------------------------------------------
 
-def write_pptx(kit: Path, slides: list[Slide]) -> Path:
+def write_pptx(kit: Path, slides: list[Slide], title: str = TITLE, author: str = "") -> Path:
     """gdanim.pptx: a title slide, one slide per animation (the MP4 full-bleed with its
     poster, starting by itself and looping, its description as alt text), and a credits
     slide. Each animation's speaker notes hold its caption, key numbers and what to
@@ -334,7 +488,10 @@ def write_pptx(kit: Path, slides: list[Slide]) -> Path:
     blank = deck.slide_layouts[6]
 
     first = deck.slides.add_slide(blank)
-    _text(first, TITLE, 0.6, 0.9, 8.8, 1.4, size=36, bold=True)  # room for two lines
+    # Room for a two-line title, and the author's name below it.
+    _text(first, title, 0.6, 0.5 if author else 0.9, 8.8, 1.4, size=36, bold=True)
+    if author:
+        _text(first, author, 0.6, 1.95, 8.8, 0.5, size=20, colour="575C63")
     chapters = list(dict.fromkeys(s.chapter for s in slides))
     _text(first, f"{_count(len(slides), 'animation')} from {_count(len(chapters), 'chapter')}: "
                  + "; ".join(chapters) + ".", 0.6, 2.5, 8.8, 1.6, size=18, colour="575C63")
@@ -511,11 +668,14 @@ def _text(slide, content: str, left: float, top: float, width: float, height: fl
 
 # --- Quarto ----------------------------------------------------------------------------
 
-def quarto_deck(kit: Path, slides: list[Slide]) -> str:
+def quarto_deck(kit: Path, slides: list[Slide], title: str = TITLE, author: str = "") -> str:
     """slides.qmd: a revealjs deck, one background video per animation (looping,
     muted, so browsers let it play), titles from the build, the talking points as
     speaker notes."""
-    lines = ["---", f'title: "{TITLE}"', "format:", "  revealjs:",
+    # A JSON string is a YAML string too: quotes and colons in a title stay text.
+    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"] + (
+        [f"author: {json.dumps(author, ensure_ascii=False)}"] if author else []) + [
+        "format:", "  revealjs:",
              "    embed-resources: false", "    controls: true", "    slide-number: true",
              "---", ""]
     for s in slides:
@@ -561,8 +721,8 @@ class TryIt:
                           "back to the presenter view."))
 
 
-def presenter_page(kit: Path, slides: list[Slide], template: str = "presenter.html",
-                   explorers=()) -> str:
+def presenter_page(kit: Path, slides: list[Slide], site=None,
+                   template: str = "presenter.html", explorers=()) -> str:
     """index.html: one animation per screen with the site's player, driven by keys,
     with its speaker notes beside it on demand, and after a chapter's last animation
     its explorer when it has one (`explorers`: their slugs); with template="notes.html",
@@ -579,7 +739,7 @@ def presenter_page(kit: Path, slides: list[Slide], template: str = "presenter.ht
         if last_of_chapter and slug in explorers:
             live = TryIt(slug, s.chapter)
             records.append((live, live, live.notes()))
-    env = webpages.environment()
+    env = webpages.environment(site)
     token = webpages._site_root.set(kit)
     try:
         return webpages.render(env.get_template(f"slides/{template}"), slides=records,
@@ -635,6 +795,16 @@ def shrink_gif(kit: Path, s: Slide, say: Callable[[str], None],
                         f"({fps / every:g} fps)")
         if width < s.entry["width"]:
             done.append(f"{width} pixels wide")
+        if new > budget:   # even the smallest step did not fit: say so plainly
+            note = (f"The slide GIF is {text.file_size(new)}, over the "
+                    f"{text.file_size(budget)} budget by {text.file_size(new - budget)}, "
+                    f"even made with {', '.join(done)} (it was {text.file_size(size)}). "
+                    f"Apps with a GIF size limit may refuse it; use the MP4 (full quality) "
+                    f"where you can.")
+            say(f"  gif    {s.id}: OVER BUDGET: {text.file_size(new)}, "
+                f"{text.file_size(new - budget)} over {text.file_size(budget)} even with "
+                f"{', '.join(done)}")
+            return note
         note = (f"The slide GIF was {text.file_size(size)}, over the "
                 f"{text.file_size(budget)} budget, so it was made with "
                 f"{', '.join(done)}: now {text.file_size(new)}. The MP4 is full quality.")

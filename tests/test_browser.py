@@ -755,3 +755,79 @@ def test_notes_window_follows_the_presenter_view_and_drives_it(kit, kit_manifest
     page.keyboard.press("ArrowRight")
     notes.wait_for_function("document.body.dataset.slide === '1'", timeout=6000)
     assert errors == []
+
+
+@pytest.fixture
+def plain_http_server(built_site):
+    """The draft build served by `python -m http.server`, which ignores byte ranges (as
+    some hosts do): the browser then cannot seek in a video by itself."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
+                             "127.0.0.1", "--directory", str(built_site)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("where", ["python -m http.server", "file://"])
+def test_player_steps_frames_without_byte_ranges(where, plain_http_server, built_site,
+                                                 open_context, middle_animation):
+    """Frame stepping must not jump back to frame 1 where the server sends no byte
+    ranges, nor from disk: step forward several times (quickly, before the video is
+    in), then back, then to the end, checking the time and the readout."""
+    import urllib.request
+
+    animation, table, href = middle_animation
+    count, fps, poster = len(table["frames"]), table["fps"], table["poster"]
+    if where == "file://":
+        url = (built_site / href).resolve().as_uri()
+    else:
+        url = plain_http_server + href
+        asked = urllib.request.Request(plain_http_server + animation["files"]["mp4"],
+                                       headers={"Range": "bytes=0-99"})
+        with urllib.request.urlopen(asked, timeout=10) as answer:
+            assert answer.status == 200 and "Accept-Ranges" not in answer.headers  # no ranges
+    page = Visit(open_context(reduced_motion="reduce"), url).page
+    player = page.locator(f"#{animation['scenario']}-{animation['name']} .player")
+    video, readout = player.locator("video"), player.locator(".player-readout")
+    player.scroll_into_view_if_needed()
+
+    def expect_frame(k: int) -> None:
+        page.wait_for_function(
+            "([v, k, fps, n]) => !v.seeking && v.readyState >= 2 && Math.max(0, Math.min("
+            "n - 1, Math.floor(v.currentTime * fps + 1e-3))) === k",
+            arg=[video.element_handle(), k, fps, count])
+        assert player.get_by_role("slider", name="Frame").input_value() == str(k)
+        assert readout.inner_text().startswith(readout_for(table, k))
+
+    steps = min(4, count - 1 - poster)
+    for _ in range(steps):
+        player.get_by_role("button", name="Next frame").click()
+    expect_frame(poster + steps)
+    page.wait_for_timeout(300)          # and it stays there
+    expect_frame(poster + steps)
+    player.get_by_role("button", name="Previous frame").click()
+    player.get_by_role("button", name="Previous frame").click()
+    expect_frame(poster + steps - 2)
+    player.get_by_role("slider", name="Frame").focus()
+    page.keyboard.press("End")
+    expect_frame(count - 1)
+    page.keyboard.press("ArrowLeft")
+    expect_frame(count - 2)

@@ -1,6 +1,7 @@
 """The preview server's static host: the sub-path, byte ranges for video seeking, the
-site's 404 page at any depth, the reload script in served pages only; and `serve`'s
-clear error when its port is taken. (Live reload in a browser: tests/test_browser.py.)"""
+site's 404 page at any depth, the reload script in served pages only, odd names; and
+what `serve` does when its port is taken (tests/test_faults_commands.py runs it).
+(Live reload in a browser: tests/test_browser.py.)"""
 from __future__ import annotations
 
 import json
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -131,16 +133,88 @@ def test_a_base_path_a_url_cannot_carry_is_refused(value):
         check_base_path(value)
 
 
-def test_a_port_in_use_is_a_clear_error_with_the_fix(tmp_path):
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "generate.py", "serve", "--port", str(port),
-                                 "--out", str(tmp_path / "preview")],
-                                cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1
-    assert f"Port {port} on 127.0.0.1 is in use" in result.stderr
-    assert f"--port {port + 1}" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert not (tmp_path / "preview").exists()
+def _bind_run(length: int) -> list[socket.socket]:
+    """`length` listening sockets on consecutive ports of 127.0.0.1."""
+    import random
+
+    for _ in range(50):
+        base = random.randrange(20000, 60000)
+        held = []
+        try:
+            for port in range(base, base + length):
+                s = socket.socket()
+                held.append(s)
+                s.bind(("127.0.0.1", port))
+                s.listen()
+            return held
+        except OSError:
+            for s in held:
+                s.close()
+    pytest.skip("no run of free ports on this machine")
+
+
+def test_when_every_port_it_tries_is_taken_serve_says_how_to_choose(tmp_path):
+    from gdanim.core.errors import GdanimError
+    from gdanim.serve import PORT_TRIES, open_free_server
+
+    held = _bind_run(PORT_TRIES + 1)
+    port = held[0].getsockname()[1]
+    try:
+        with pytest.raises(GdanimError) as refused:
+            open_free_server(tmp_path, BASE, port, None, print)
+    finally:
+        for s in held:
+            s.close()
+    assert f"Ports {port} to {port + PORT_TRIES} on 127.0.0.1 are all in use" in str(refused.value)
+    assert "--port 0" in str(refused.value)
+
+
+# Odd names someone might type or a crawler might send: a clean 404 or 414, never a
+# dropped connection or a traceback in the terminal.
+ODD_PATHS = [
+    ("a 5,000-character name", "a" * 5000 + ".html", 414),
+    ("a 300-character name", "b" * 300, 414),
+    ("3,000 folders deep", "a/" * 3000 + "x.html", 414),
+    ("a 256-byte UTF-8 name", urllib.parse.quote("é" * 128), 414),
+    ("a NUL byte", "a%00b.html", 404),
+    ("bytes that are not UTF-8", "%ff%fe.html", 404),
+    ("climbing out", "..%2f..%2f..%2fetc%2fpasswd", 404),
+    ("an encoded slash folder", "media%2f..%2f..%2f", 404),
+    ("a backslash", "..\\..\\x", 404),
+    ("a query only", "?a=" + "x" * 3000, 200),
+    ("many slashes", "/" * 200, 404),
+    ("a symlink loop", "loop/x.html", 404),
+]
+
+
+@pytest.mark.parametrize("name,path,status", ODD_PATHS, ids=[p[0] for p in ODD_PATHS])
+def test_odd_names_get_a_clean_answer(live_host, built_site, capfd, name, path, status):
+    root, _ = live_host
+    loop = built_site / "loop"
+    if path.startswith("loop/"):
+        loop.symlink_to("loop")
+    try:
+        got, _, body = get(root + BASE + path)
+    finally:
+        if loop.is_symlink():
+            loop.unlink()
+    assert got == status, (got, body[:200])
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+
+
+def test_many_readers_at_once(live_host, built_site, manifest):
+    """Twenty readers fetch a video by ranges at once: every answer whole and right."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    root, _ = live_host
+    video = a_video(manifest)
+    data = (built_site / video).read_bytes()
+
+    def fetch(i: int) -> bool:
+        start = (i * 997) % (len(data) - 100)
+        status, _, body = get(root + BASE + video, Range=f"bytes={start}-{start + 99}")
+        return status == 206 and body == data[start:start + 100]
+
+    with ThreadPoolExecutor(20) as pool:
+        assert all(pool.map(fetch, range(60)))

@@ -454,3 +454,84 @@ def test_talking_points_name_the_winner_ties_and_diverged_runs(tmp_path):
     assert notes.point_at == ("By epoch 20 the loss has made 90% of its fall (to 50); the "
                               "steps after that are small.",)
     assert "Key numbers:" in notes.text() and notes.text().startswith("Chapter: A race. ")
+
+
+def test_slides_follows_gdanim_toml_title_author_and_csv_chapter(tmp_path):
+    """`slides` reads gdanim.toml as `build` does: the [site] title and author on the
+    deck, the Quarto deck and the presenter view, and a CSV chapter in the kit (which
+    `--only` names like any other); the site built after links it."""
+    import yaml
+    from pptx import Presentation
+
+    from gdanim.starter import starter_dir
+    from tests.conftest import run_cli
+
+    (tmp_path / "data").mkdir()
+    shutil.copy(starter_dir() / "data" / "faithful.csv", tmp_path / "data")
+    title, author = 'Descente de gradient: "pas à pas"', "Ada Lovelace & <Co>"
+    config = tmp_path / "gdanim.toml"
+    config.write_text(f"[site]\ntitle = '{title}'\nauthor = \"{author}\"\n"
+                      'chapters = ["grid-search", "geyser"]\n\n'
+                      '[[chapter]]\nslug = "geyser"\ntitle = "Old Faithful"\n'
+                      'csv = "data/faithful.csv"\nx = "waiting"\ny = "eruptions"\n'
+                      "epochs = 50\n", encoding="utf-8")
+    out = tmp_path / "site"
+    result = run_cli("slides", "--config", str(config), "--out", str(out), "--only", "geyser",
+                     "--formats", "mp4", "--quiet")
+    assert result.exit_code == 0, result.output
+    kit = out / "slides"
+    entries = json.loads((kit / "kit.json").read_text())["animations"]
+    assert entries and all(key.startswith("geyser/") for key in entries)
+    assert all(e["chapter"] == "Old Faithful" for e in entries.values())
+
+    first = list(Presentation(str(kit / "gdanim.pptx")).slides)[0]
+    words = [shape.text_frame.text for shape in first.shapes if shape.has_text_frame]
+    assert title in words and author in words and "Gradient descent, step by step" not in words
+
+    qmd = (kit / "slides.qmd").read_text(encoding="utf-8")
+    front = yaml.safe_load(qmd.split("---")[1])
+    assert (front["title"], front["author"]) == (title, author)
+
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.title, self.text, self.where = "", "", None
+
+        def handle_starttag(self, tag, attrs):
+            self.where = tag
+
+        def handle_data(self, data):
+            if self.where == "title":
+                self.title += data
+            self.text += data
+
+    page = Text()
+    page.feed((kit / "index.html").read_text(encoding="utf-8"))
+    assert title in page.title and f"{title}, by {author}" in page.text
+    assert "Gradient descent, step by step" not in page.text
+
+    built = run_cli("build", "--config", str(config), "--out", str(out), "--only", "geyser",
+                    "--quality", "draft", "--formats", "poster", "--quiet")
+    assert built.exit_code == 0, built.output
+    name = next(iter(entries)).split("/")[1]
+    assert f'href="slides/index.html#geyser-{name}"' in (out / "geyser.html").read_text()
+
+
+def test_gif_that_no_step_brings_under_budget_says_it_is_over(kit, kit_manifest, tmp_path):
+    a = next(a for a in kit_manifest["animations"] if a["scenario"] == "descent-1d")
+    copy = tmp_path / "kit"
+    for fmt in ("mp4", "gif"):
+        (copy / a["files"][fmt]).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(kit / a["files"][fmt], copy / a["files"][fmt])
+    budget = 5000   # no GIF of a whole animation is this small
+    said = []
+    note = slides.shrink_gif(copy, slides.Slide(a, "chapter"), said.append, budget=budget)
+    after = (copy / a["files"]["gif"]).stat().st_size
+    assert after > budget
+    assert f"over the {text.file_size(budget)} budget by {text.file_size(after - budget)}" \
+        in note, note
+    assert "now" not in note and "so it was made" not in note
+    assert said and "OVER BUDGET" in said[0]
+    assert probe(copy / a["files"]["gif"])["codec"] == "gif"   # still published, whole

@@ -31,9 +31,10 @@ from gdanim.chapters import get
 
 
 def build(config: BuildConfig, progress: bool = True, reuse: bool = True,
-          jobs: int | None = None, dry_run: bool = False) -> dict:
+          jobs: int | None = None, dry_run: bool = False, shown_as: str | None = None) -> dict:
     """Build the site described by `config`; return its manifest. Without `reuse`
-    every chapter is computed and every figure rendered again (--fresh)."""
+    every chapter is computed and every figure rendered again (--fresh). `shown_as`
+    names the output in messages (the slides kit builds in a staging copy)."""
     started = time.perf_counter()
     say = (lambda msg: click.echo(msg, err=True)) if progress else (lambda msg: None)
     warn = lambda msg: click.echo(msg, err=True)  # noqa: E731 (warnings always show)
@@ -55,7 +56,7 @@ def build(config: BuildConfig, progress: bool = True, reuse: bool = True,
                 click.echo(line)
             return {}
         if plan.nothing_to_do():
-            say(f"{config.out}/ is up to date (nothing changed; checked in "
+            say(f"{shown_as or config.out}/ is up to date (nothing changed; checked in "
                 f"{time.perf_counter() - started:.2f} s)")
             return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         staging = staging or _stage(out, say)
@@ -65,7 +66,7 @@ def build(config: BuildConfig, progress: bool = True, reuse: bool = True,
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         raise
-    say(f"wrote {config.out}/ ({len(result['pages'])} pages, "
+    say(f"wrote {shown_as or config.out}/ ({len(result['pages'])} pages, "
         f"{len(result['animations'])} animations) in {time.perf_counter() - started:.1f} s")
     return result
 

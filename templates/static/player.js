@@ -69,6 +69,7 @@
     this.onPoster = true;        // the poster shows until the first play or seek
     this.pausedByReader = false; // the reader pressed pause: do not resume on scroll
     this.shown = -1;
+    this.pending = null;         // the frame a seek waits to show (see wholeVideo)
     this.build();
     this.listen();
     this.show(this.posterFrame);
@@ -200,6 +201,7 @@
   };
 
   Player.prototype.current = function () {
+    if (this.pending !== null) return this.pending;  // a seek waiting for the whole video
     return this.onPoster ? this.posterFrame : this.frameAt(this.video.currentTime);
   };
 
@@ -249,7 +251,54 @@
     k = Math.max(0, Math.min(this.count - 1, k));
     this.onPoster = false;
     this.show(k);
-    this.whenReady(function () { video.currentTime = (k + 0.5) / self.fps; });
+    this.whenReady(function () {
+      var at = (k + 0.5) / self.fps;
+      if (self.pending === null && self.canSeek(at)) {
+        video.currentTime = at;
+        return;
+      }
+      self.pending = k;
+      self.wholeVideo(function () {
+        var wanted = self.pending;
+        self.pending = null;
+        video.currentTime = (wanted + 0.5) / self.fps;
+      });
+    });
+  };
+
+  Player.prototype.canSeek = function (seconds) {
+    var ranges = this.video.seekable;
+    for (var i = 0; i < ranges.length; i++) {
+      if (ranges.start(i) <= seconds && seconds <= ranges.end(i)) return true;
+    }
+    return false;
+  };
+
+  // A server that ignores byte ranges (python -m http.server, some hosts) leaves the
+  // browser nothing it may seek in: every seek lands on frame 1. Then the video is
+  // fetched whole, once, and played from memory (a blob: URL seeks anywhere); `then`
+  // runs when it is ready, or at once if that cannot be done. (From disk, file://,
+  // seeking works and fetch() is refused.)
+  Player.prototype.wholeVideo = function (then) {
+    var self = this, video = this.video;
+    if (this.waiting) return this.waiting.push(then);
+    if (this.inMemory || !window.fetch || !window.URL || !/^https?:$/.test(location.protocol)) {
+      return then();
+    }
+    this.waiting = [then];
+    var done = function () {
+      var waiting = self.waiting;
+      self.waiting = null;
+      waiting.forEach(function (f) { f(); });
+    };
+    fetch(video.currentSrc).then(function (r) {
+      if (!r.ok) throw new Error(r.status + " " + video.currentSrc);
+      return r.blob();
+    }).then(function (blob) {
+      self.inMemory = true;
+      video.addEventListener("loadedmetadata", done, {once: true});
+      video.src = URL.createObjectURL(blob);  // takes over from the <source>
+    }).catch(done);
   };
 
   Player.prototype.step = function (delta) {
