@@ -13,7 +13,7 @@ import os
 import shutil
 from pathlib import Path
 
-from gdanim.core.config import ConfigError
+from gdanim.options import ConfigError
 from gdanim.core.errors import GdanimError
 
 NAME_MAX, PATH_MAX = 255, 4096
