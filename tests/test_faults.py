@@ -270,6 +270,33 @@ def test_debris_of_a_killed_build_is_removed(site):
     assert "left by an interrupted build" in result.output
 
 
+def test_a_no_op_build_removes_what_a_killed_build_left(site):
+    """SIGKILL gives a build no chance to clean up; the next build, even one with
+    nothing to do, removes its staging folder (and keeps a live build's)."""
+    before = snapshot(site)
+    proc = _build_in_background(site, "--jobs", "1")
+    _wait_for_staging(site, proc)
+    assert proc.poll() is None, proc.communicate()
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=60)
+    debris = [p for p in site.parent.iterdir() if p.name != "site"]
+    assert [p.name.startswith(".site-staging-") for p in debris] == [True]
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    busy = site.parent / f".site-staging-{alive.pid}-xyz789"   # a build still running
+    busy.mkdir()
+    try:
+        result = run_cli("build", "--out", str(site), "--quality", "draft",
+                         "--only", "guess-and-check")
+    finally:
+        alive.kill()
+        alive.wait()
+    assert result.exit_code == 0, result.output
+    assert "is up to date" in result.output
+    assert "removed 1 folder(s) left by an interrupted build" in result.output
+    assert sorted(p.name for p in site.parent.iterdir()) == [busy.name, "site"]
+    assert snapshot(site) == before
+
+
 def test_template_error_names_file_and_line(tmp_path):
     project = tmp_path / "project"
     for name in ("gdanim", "templates"):

@@ -91,6 +91,15 @@ def clean_stale(out: Path) -> list[Path]:
     return removed
 
 
+def clear_debris(out: Path, say) -> None:
+    """Remove what interrupted builds left beside `out` (see clean_stale) and say so.
+    Runs on every build, a no-op one included: a build killed outright (SIGKILL,
+    power loss) cannot clean up after itself, and the next one may have nothing to do."""
+    removed = clean_stale(out)
+    if removed:
+        say(f"removed {len(removed)} folder(s) left by an interrupted build")
+
+
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True

@@ -48,14 +48,12 @@ def build(config: BuildConfig, progress: bool = True, reuse: bool = True,
         for line in describe(plan):
             click.echo(line)
         return {}
+    outdir.clear_debris(out, say)   # every build, the no-op one too
     if plan.jobs and plan.nothing_to_do():
         say(f"{config.out}/ is up to date (nothing changed; checked in "
             f"{time.perf_counter() - started:.2f} s)")
         return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
-    removed = outdir.clean_stale(out)
-    if removed:
-        say(f"removed {len(removed)} folder(s) left by an interrupted build")
     staging = outdir.make_staging(out)
     try:
         _compute(plan, config, say)
