@@ -297,6 +297,54 @@ def test_a_no_op_build_removes_what_a_killed_build_left(site):
     assert snapshot(site) == before
 
 
+def _home_under_a_file(tmp: Path) -> Path:
+    (tmp / "a-file").write_text("x")
+    return tmp / "a-file" / "home"
+
+
+def _read_only_home(tmp: Path) -> Path:
+    """A home folder on a read-only tmpfs (root may write anywhere else)."""
+    home = tmp / "ro-home"
+    home.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "none",
+                                            str(home)], capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a read-only file system")
+    (home / ".config").mkdir()
+    subprocess.run(["mount", "-o", "remount,ro", str(home)], check=True)
+    return home
+
+
+@pytest.mark.parametrize("home", [lambda t: t / "nowhere", _home_under_a_file, _read_only_home,
+                                  lambda t: ""], ids=["missing", "under-a-file", "read-only",
+                                                      "empty"])
+def test_no_writable_home_means_a_temporary_cache(tmp_path, home):
+    """No usable ~/.cache: one warning, a temporary chapter cache (which the render
+    workers share), removed at the end; the site is built all the same."""
+    home = home(tmp_path)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GDANIM_CACHE_DIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "MPLCONFIGDIR")}
+    env.update(HOME=str(home), TMPDIR=str(temp))
+    try:
+        result = subprocess.run([sys.executable, "generate.py", "build", "--out",
+                                 str(tmp_path / "site"), "--quality", "draft", "--jobs", "2",
+                                 "--only", "guess-and-check", "--only", "grid-search"],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    finally:
+        if os.path.ismount(home):
+            subprocess.run(["umount", "-l", str(home)], capture_output=True)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Matplotlib" not in result.stderr, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line.lower()]
+    assert len(warnings) == 1 and "temporary" in warnings[0], result.stderr
+    assert (tmp_path / "site" / "grid-search.html").is_file()
+    assert (tmp_path / "site" / "media" / "grid-search").is_dir()
+    assert not list(temp.iterdir())                   # the temporary cache is gone
+    if str(home) and not str(home).startswith(str(tmp_path / "a-file")):
+        assert not (Path(home) / ".cache").exists()   # nobody's home folder made or filled
+
+
 def test_template_error_names_file_and_line(tmp_path):
     project = tmp_path / "project"
     for name in ("gdanim", "templates"):
