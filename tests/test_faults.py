@@ -255,6 +255,90 @@ def test_signal_mid_build_cleans_up(site, signum, code):
     assert leftovers.stdout.strip() == ""
 
 
+# A stop signal delivered at a chosen moment of a real build: the driver patches one step
+# to send it to the build's whole process group (as a closing terminal sends SIGHUP), so
+# each window is hit every time, not by timing luck.
+SIGNAL_DRIVER = """
+import os, signal, sys
+
+def stop():
+    os.killpg(0, int(os.environ["SIGNUM"]))
+
+if __name__ == "__main__":   # not in the spawned workers
+    from gdanim.build import execute, outdir
+    stage = os.environ["STAGE"]
+    if stage == "in-a-finaliser":       # garbage collection runs a __del__ just then
+        class Finaliser:
+            def __del__(self):
+                stop()
+                len("Python runs the handler here, and drops what it raises")
+        real_run = execute.run
+        def run(*args):
+            Finaliser()
+            return real_run(*args)
+        execute.run = run
+    elif stage == "pool-start":         # between starting two workers
+        import multiprocessing.process as process
+        real_start, started = process.BaseProcess.start, []
+        def start(self):
+            real_start(self)
+            started.append(self)
+            if len(started) == 1:
+                stop()
+        process.BaseProcess.start = start
+    elif stage == "rendering":          # a figure is done, the other is rendering
+        real_run = execute.run
+        def run(tasks, workers, on_done):
+            return real_run(tasks, workers, lambda done: (stop(), on_done(done)))
+        execute.run = run
+    elif stage == "swap":               # the last moment before the new site goes in
+        real_swap = outdir.swap
+        def swap(*args):
+            stop()
+            return real_swap(*args)
+        outdir.swap = swap
+    from gdanim.cli import main
+    main()
+"""
+
+
+@pytest.mark.parametrize("stage,signum", [
+    ("in-a-finaliser", signal.SIGHUP), ("in-a-finaliser", signal.SIGINT),
+    ("pool-start", signal.SIGHUP), ("rendering", signal.SIGHUP), ("swap", signal.SIGTERM)])
+def test_a_signal_at_any_step_stops_the_build(site, tmp_path, stage, signum):
+    before = snapshot(site)
+    driver = tmp_path / "driver.py"
+    driver.write_text(SIGNAL_DRIVER)
+    env = {**os.environ, "STAGE": stage, "SIGNUM": str(int(signum)),
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, str(driver), "build", "--out", str(site),
+                             "--quality", "draft", "--fresh", "--jobs", "2", "--only",
+                             "guess-and-check", "--only", "grid-search"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        _, stderr = proc.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError(f"the build hung after {signum.name} at {stage}: "
+                             f"{proc.communicate()[1]}")
+    assert proc.returncode == 128 + signum, stderr
+    assert "previous site is unchanged" in stderr, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    assert snapshot(site) == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["driver.py", "site"]
+    deadline = time.monotonic() + 10   # every worker (and helper process) is gone too
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"processes of the stopped build are still running after {signum.name}"
+                    f" at {stage}")
+
+
 def test_debris_of_a_killed_build_is_removed(site):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from gdanim.core import stopping
 from gdanim.core.errors import GdanimError
 
 NAME_MAX, PATH_MAX = 255, 4096
@@ -138,7 +139,17 @@ def user_entries(site: Path, ours: set[str]) -> list[str]:
 def swap(staging: Path, out: Path, ours: set[str]) -> list[str]:
     """Put the finished `staging` at `out`. Everything in the old `out` that is not in
     `ours` (the files the last build wrote) moves into the new site first. Returns the
-    kept paths. On any failure the old site is back in place, untouched."""
+    kept paths. On any failure the old site is back in place, untouched. A stop signal
+    that arrived at any moment before (see core/stopping.py) keeps the old site; one
+    that arrives during the swap waits for it to end."""
+    with stopping.deferred():
+        stopping.check()
+        kept = _swap(staging, out, ours)
+        stopping.commit()
+    return kept
+
+
+def _swap(staging: Path, out: Path, ours: set[str]) -> list[str]:
     kept = user_entries(out, ours) if out.exists() else []
     clash = [p for p in kept if (staging / p).exists() or (staging / p).is_symlink()]
     if clash:
