@@ -4,7 +4,7 @@
 Every failure a user can act on ends as one plain message and an exit code, never a
 traceback (unless --debug): 1 for a failed build, 2 for bad options or settings, 130
 for Ctrl-C, 143 and 129 for SIGTERM and SIGHUP. In each case the previous site is
-left as it was."""
+left as it was, whenever the signal comes (gdanim/core/stopping.py)."""
 from __future__ import annotations
 
 import errno
@@ -15,19 +15,10 @@ from pathlib import Path
 
 import click
 
+from gdanim.core.stopping import Terminated  # noqa: F401 (raised by the handlers below)
+from gdanim.core import stopping
+
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
-
-
-class Terminated(BaseException):
-    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C (clean up), exit 128 + signal."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _raise_terminated(signum, frame):
-    raise Terminated(signum)
 
 
 class GdanimGroup(click.Group):
@@ -37,11 +28,10 @@ class GdanimGroup(click.Group):
              **extra):
         debug = "--debug" in (sys.argv[1:] if args is None else list(args))
         in_main = threading.current_thread() is threading.main_thread()
-        previous = ({s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
-                    if in_main else {})
-        for signum in previous:
-            signal.signal(signum, _raise_terminated)
+        previous = {}
         try:
+            if in_main:   # first thing: a signal from here on is never lost (core/stopping.py)
+                previous = stopping.install()
             code = super().main(args, prog_name, complete_var, standalone_mode=False,
                                 **extra)
             code = code if isinstance(code, int) else 0
@@ -51,11 +41,11 @@ class GdanimGroup(click.Group):
             error.show()
             code = error.exit_code
         except (KeyboardInterrupt, click.exceptions.Abort):
-            click.echo("\nInterrupted: the previous site is unchanged.", err=True)
+            click.echo(f"\nInterrupted: {_what_stayed()}.", err=True)
             code = EXIT_INTERRUPTED
         except Terminated as stop:
-            click.echo(f"\nStopped by {signal.Signals(stop.signum).name}: the previous site "
-                       f"is unchanged.", err=True)
+            click.echo(f"\nStopped by {signal.Signals(stop.signum).name}: {_what_stayed()}.",
+                       err=True)
             code = 128 + stop.signum
         except Exception as error:
             message = describe(error)
@@ -64,11 +54,16 @@ class GdanimGroup(click.Group):
             click.echo(f"Error: {message}", err=True)
             code = EXIT_FAILED
         finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
+            stopping.restore(previous)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _what_stayed() -> str:
+    if stopping.committed():
+        return "it came after the new site was in place, which is complete"
+    return "the previous site is unchanged"
 
 
 def describe(error: Exception) -> str | None:
@@ -156,6 +151,7 @@ def build(out: str, only: tuple[str, ...], formats: str, quality: str, fresh: bo
         from gdanim.build.pipeline import build as run_build
 
         run_build(config, progress=not quiet, reuse=not fresh, jobs=jobs, dry_run=dry_run)
+    stopping.check()   # a signal whose exception a library dropped: never report success
 
 
 def _base_path(ctx, param, value: str | None) -> str:

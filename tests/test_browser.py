@@ -593,6 +593,50 @@ def test_a_click_on_the_video_gives_the_player_the_keys(
         arg=[video.element_handle(), min(stopped + 1, len(table["frames"]) - 1), table["fps"]])
 
 
+# --- accessibility: axe-core on every page --------------------------------------------
+
+@pytest.fixture(scope="session")
+def axe():
+    """axe-core (as bundled by the axe-playwright-python package)."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("axe-playwright-python is not installed; CI must not skip this")
+        pytest.skip("axe-playwright-python is not installed (pip install -e .[test])")
+    return Axe()
+
+
+def axe_violations(axe, page) -> list[str]:
+    """Every rule axe-core finds broken on `page`, one line each with where."""
+    results = axe.run(page).response
+    assert results["testEngine"]["version"].startswith("4."), results["testEngine"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at "
+            f"{', '.join(str(n['target']) for n in v['nodes'][:4])}"
+            for v in results["violations"]]
+
+
+@pytest.mark.parametrize("viewport,scheme", [(DESKTOP, "light"), (PHONE, "light"),
+                                             (PHONE, "dark")],
+                         ids=["desktop", "phone", "phone-dark"])
+def test_axe_finds_no_violations_on_any_page(site_url, built_site, kit, axe, open_context,
+                                             viewport, scheme):
+    """Every page of the draft site (the 404 page served for a missing address, the
+    about page), and the slides kit's presenter view opened from disk."""
+    context = open_context(viewport=viewport, color_scheme=scheme)
+    urls = [site_url + p.name for p in sorted(built_site.glob("*.html"))]
+    urls += [site_url + "old/nowhere.html", (kit / "index.html").resolve().as_uri()]
+    assert {"index.html", "about.html", "404.html"} <= {u.rsplit("/", 1)[1] for u in urls}
+    problems = []
+    for url in urls:
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        page.wait_for_timeout(200)   # the player script has added its controls
+        problems += [f"{url.rsplit('/', 1)[1]}: {v}" for v in axe_violations(axe, page)]
+        page.close()
+    assert not problems, "\n".join(problems)
+
+
 # --- the presenter view, from disk ------------------------------------------------------
 
 def state(page) -> list[dict]:

@@ -255,6 +255,90 @@ def test_signal_mid_build_cleans_up(site, signum, code):
     assert leftovers.stdout.strip() == ""
 
 
+# A stop signal delivered at a chosen moment of a real build: the driver patches one step
+# to send it to the build's whole process group (as a closing terminal sends SIGHUP), so
+# each window is hit every time, not by timing luck.
+SIGNAL_DRIVER = """
+import os, signal, sys
+
+def stop():
+    os.killpg(0, int(os.environ["SIGNUM"]))
+
+if __name__ == "__main__":   # not in the spawned workers
+    from gdanim.build import execute, outdir
+    stage = os.environ["STAGE"]
+    if stage == "in-a-finaliser":       # garbage collection runs a __del__ just then
+        class Finaliser:
+            def __del__(self):
+                stop()
+                len("Python runs the handler here, and drops what it raises")
+        real_run = execute.run
+        def run(*args):
+            Finaliser()
+            return real_run(*args)
+        execute.run = run
+    elif stage == "pool-start":         # between starting two workers
+        import multiprocessing.process as process
+        real_start, started = process.BaseProcess.start, []
+        def start(self):
+            real_start(self)
+            started.append(self)
+            if len(started) == 1:
+                stop()
+        process.BaseProcess.start = start
+    elif stage == "rendering":          # a figure is done, the other is rendering
+        real_run = execute.run
+        def run(tasks, workers, on_done):
+            return real_run(tasks, workers, lambda done: (stop(), on_done(done)))
+        execute.run = run
+    elif stage == "swap":               # the last moment before the new site goes in
+        real_swap = outdir.swap
+        def swap(*args):
+            stop()
+            return real_swap(*args)
+        outdir.swap = swap
+    from gdanim.cli import main
+    main()
+"""
+
+
+@pytest.mark.parametrize("stage,signum", [
+    ("in-a-finaliser", signal.SIGHUP), ("in-a-finaliser", signal.SIGINT),
+    ("pool-start", signal.SIGHUP), ("rendering", signal.SIGHUP), ("swap", signal.SIGTERM)])
+def test_a_signal_at_any_step_stops_the_build(site, tmp_path, stage, signum):
+    before = snapshot(site)
+    driver = tmp_path / "driver.py"
+    driver.write_text(SIGNAL_DRIVER)
+    env = {**os.environ, "STAGE": stage, "SIGNUM": str(int(signum)),
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, str(driver), "build", "--out", str(site),
+                             "--quality", "draft", "--fresh", "--jobs", "2", "--only",
+                             "guess-and-check", "--only", "grid-search"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        _, stderr = proc.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError(f"the build hung after {signum.name} at {stage}: "
+                             f"{proc.communicate()[1]}")
+    assert proc.returncode == 128 + signum, stderr
+    assert "previous site is unchanged" in stderr, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    assert snapshot(site) == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["driver.py", "site"]
+    deadline = time.monotonic() + 10   # every worker (and helper process) is gone too
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"processes of the stopped build are still running after {signum.name}"
+                    f" at {stage}")
+
+
 def test_debris_of_a_killed_build_is_removed(site):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
@@ -268,6 +352,81 @@ def test_debris_of_a_killed_build_is_removed(site):
     assert result.exit_code == 0, result.output
     assert not debris.exists() and not old.exists()
     assert "left by an interrupted build" in result.output
+
+
+def test_a_no_op_build_removes_what_a_killed_build_left(site):
+    """SIGKILL gives a build no chance to clean up; the next build, even one with
+    nothing to do, removes its staging folder (and keeps a live build's)."""
+    before = snapshot(site)
+    proc = _build_in_background(site, "--jobs", "1")
+    _wait_for_staging(site, proc)
+    assert proc.poll() is None, proc.communicate()
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=60)
+    debris = [p for p in site.parent.iterdir() if p.name != "site"]
+    assert [p.name.startswith(".site-staging-") for p in debris] == [True]
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    busy = site.parent / f".site-staging-{alive.pid}-xyz789"   # a build still running
+    busy.mkdir()
+    try:
+        result = run_cli("build", "--out", str(site), "--quality", "draft",
+                         "--only", "guess-and-check")
+    finally:
+        alive.kill()
+        alive.wait()
+    assert result.exit_code == 0, result.output
+    assert "is up to date" in result.output
+    assert "removed 1 folder(s) left by an interrupted build" in result.output
+    assert sorted(p.name for p in site.parent.iterdir()) == [busy.name, "site"]
+    assert snapshot(site) == before
+
+
+def _home_under_a_file(tmp: Path) -> Path:
+    (tmp / "a-file").write_text("x")
+    return tmp / "a-file" / "home"
+
+
+def _read_only_home(tmp: Path) -> Path:
+    """A home folder on a read-only tmpfs (root may write anywhere else)."""
+    home = tmp / "ro-home"
+    home.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "none",
+                                            str(home)], capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a read-only file system")
+    (home / ".config").mkdir()
+    subprocess.run(["mount", "-o", "remount,ro", str(home)], check=True)
+    return home
+
+
+@pytest.mark.parametrize("home", [lambda t: t / "nowhere", _home_under_a_file, _read_only_home,
+                                  lambda t: ""], ids=["missing", "under-a-file", "read-only",
+                                                      "empty"])
+def test_no_writable_home_means_a_temporary_cache(tmp_path, home):
+    """No usable ~/.cache: one warning, a temporary chapter cache (which the render
+    workers share), removed at the end; the site is built all the same."""
+    home = home(tmp_path)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GDANIM_CACHE_DIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "MPLCONFIGDIR")}
+    env.update(HOME=str(home), TMPDIR=str(temp))
+    try:
+        result = subprocess.run([sys.executable, "generate.py", "build", "--out",
+                                 str(tmp_path / "site"), "--quality", "draft", "--jobs", "2",
+                                 "--only", "guess-and-check", "--only", "grid-search"],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    finally:
+        if os.path.ismount(home):
+            subprocess.run(["umount", "-l", str(home)], capture_output=True)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Matplotlib" not in result.stderr, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line.lower()]
+    assert len(warnings) == 1 and "temporary" in warnings[0], result.stderr
+    assert (tmp_path / "site" / "grid-search.html").is_file()
+    assert (tmp_path / "site" / "media" / "grid-search").is_dir()
+    assert not list(temp.iterdir())                   # the temporary cache is gone
+    if str(home) and not str(home).startswith(str(tmp_path / "a-file")):
+        assert not (Path(home) / ".cache").exists()   # nobody's home folder made or filled
 
 
 def test_template_error_names_file_and_line(tmp_path):

@@ -12,7 +12,8 @@ def test_inline_and_display_formulas():
     assert inline.startswith("<math") and 'display="inline"' in inline
     assert "&#x003B7;" in inline  # η
     block = math(r"\frac{1}{n}", display=True)
-    assert block.startswith('<div class="formula"><math') and 'display="block"' in block
+    assert block.startswith('<div class="formula"') and 'display="block"' in block
+    assert 'tabindex="0"' in block   # a phone scrolls it sideways: the keyboard must reach it
     assert "<mfrac>" in block
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from gdanim.core import stopping
 from gdanim.core.config import QUALITIES
 from gdanim.build.plan import Job
 
@@ -44,6 +46,7 @@ class Done:
 
 
 _figures: dict[tuple[str, str], Any] = {}
+PARENTS_SIGNALS = {signal.SIGINT, signal.SIGHUP}
 
 
 def run_task(task: Task) -> Done:
@@ -74,15 +77,37 @@ def run_task(task: Task) -> Done:
     return Done(task.job_id, record, time.perf_counter() - started, frames, size)
 
 
+GRACE = 20   # seconds a stopped worker has to unwind before it just exits
+
+
 def _unwind(signum, frame) -> None:
+    # Should the SystemExit be dropped (raised inside a finaliser, see core/stopping.py),
+    # the worker still ends, a little later.
+    import threading
+
+    backstop = threading.Timer(GRACE, os._exit, (128 + signum,))
+    backstop.daemon = True
+    backstop.start()
     raise SystemExit(128 + signum)
+
+
+def _quiet_unraisable(hook):
+    def quiet(info) -> None:
+        if not isinstance(info.exc_value, SystemExit):
+            hook(info)
+    return quiet
 
 
 def _worker_init() -> None:
     # The parent stops workers with SIGTERM; unwinding (not dying at once) lets each
-    # one stop its ffmpeg and remove its partial files. Ctrl-C is the parent's to handle.
+    # one stop its ffmpeg and remove its partial files. Ctrl-C and a closed terminal
+    # (SIGHUP, sent to the whole process group) are the parent's to handle: a worker
+    # killed outright could hold the pool's queue lock, and stopping the pool would hang.
     signal.signal(signal.SIGTERM, _unwind)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, PARENTS_SIGNALS)
+    sys.unraisablehook = _quiet_unraisable(sys.unraisablehook)
 
 
 def default_jobs() -> int:
@@ -102,16 +127,23 @@ def run(tasks: list[Task], workers: int, on_done: Callable[[Done], None]) -> dic
             on_done(done)
         return results
     context = multiprocessing.get_context("spawn")
-    pool = context.Pool(min(workers, len(tasks)), initializer=_worker_init)
+    pool = None
     try:
+        # Starting the pool is not cut in half by a signal (it waits for the end), and
+        # what it starts (the workers, multiprocessing's resource tracker) inherits
+        # Ctrl-C and SIGHUP blocked: they are for this process to act on.
+        with stopping.deferred(block=PARENTS_SIGNALS):
+            pool = context.Pool(min(workers, len(tasks)), initializer=_worker_init)
         # Longest first (animations before stills) keeps both workers busy to the end.
         ordered = sorted(tasks, key=lambda t: t.kind != "animation")
         for done in pool.imap_unordered(run_task, ordered):
             results[done.job_id] = done
             on_done(done)
     except BaseException:
-        pool.terminate()   # SIGTERM: each worker stops its ffmpeg and unwinds
-        pool.join()
+        if pool is not None:
+            with stopping.deferred():
+                pool.terminate()   # SIGTERM: each worker stops its ffmpeg and unwinds
+                pool.join()
         raise
     pool.close()
     pool.join()

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from gdanim.core import stopping
 from gdanim.core.errors import GdanimError
 
 NAME_MAX, PATH_MAX = 255, 4096
@@ -91,6 +92,15 @@ def clean_stale(out: Path) -> list[Path]:
     return removed
 
 
+def clear_debris(out: Path, say) -> None:
+    """Remove what interrupted builds left beside `out` (see clean_stale) and say so.
+    Runs on every build, a no-op one included: a build killed outright (SIGKILL,
+    power loss) cannot clean up after itself, and the next one may have nothing to do."""
+    removed = clean_stale(out)
+    if removed:
+        say(f"removed {len(removed)} folder(s) left by an interrupted build")
+
+
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -129,7 +139,17 @@ def user_entries(site: Path, ours: set[str]) -> list[str]:
 def swap(staging: Path, out: Path, ours: set[str]) -> list[str]:
     """Put the finished `staging` at `out`. Everything in the old `out` that is not in
     `ours` (the files the last build wrote) moves into the new site first. Returns the
-    kept paths. On any failure the old site is back in place, untouched."""
+    kept paths. On any failure the old site is back in place, untouched. A stop signal
+    that arrived at any moment before (see core/stopping.py) keeps the old site; one
+    that arrives during the swap waits for it to end."""
+    with stopping.deferred():
+        stopping.check()
+        kept = _swap(staging, out, ours)
+        stopping.commit()
+    return kept
+
+
+def _swap(staging: Path, out: Path, ours: set[str]) -> list[str]:
     kept = user_entries(out, ours) if out.exists() else []
     clash = [p for p in kept if (staging / p).exists() or (staging / p).is_symlink()]
     if clash:

@@ -45,6 +45,8 @@ def build(config: BuildConfig, progress: bool = True, reuse: bool = True,
 
     plan = plan_chapters(config, scenarios, previous, fresh,
                          lambda slug, key: results_cache.load_page(slug, key, warn))
+    if not dry_run:
+        outdir.clear_debris(out, say)   # every build, the no-op one too
     staging = None
     try:
         if plan.stale_chapters and not dry_run:
@@ -81,10 +83,7 @@ def _previous(out: Path) -> manifest.Previous | None:
 
 
 def _stage(out: Path, say) -> Path:
-    """A new staging folder beside `out`, after removing any an interrupted build left."""
-    removed = outdir.clean_stale(out)
-    if removed:
-        say(f"removed {len(removed)} folder(s) left by an interrupted build")
+    """A new staging folder beside `out` (debris of interrupted builds is gone by now)."""
     return outdir.make_staging(out)
 
 

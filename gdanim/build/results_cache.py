@@ -18,12 +18,65 @@ from gdanim.core.values import Chapter
 KEEP_PER_CHAPTER = 6   # entries kept per chapter (qualities and settings a teacher switches between)
 
 
+CACHE_ENV = "GDANIM_CACHE_DIR"
+
+
 def cache_dir() -> Path:
-    """$GDANIM_CACHE_DIR, else $XDG_CACHE_HOME/gdanim, else ~/.cache/gdanim."""
-    if os.environ.get("GDANIM_CACHE_DIR"):
-        return Path(os.environ["GDANIM_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "gdanim"
+    """$GDANIM_CACHE_DIR, else $XDG_CACHE_HOME/gdanim, else ~/.cache/gdanim. When that
+    folder cannot be written (no home folder, a read-only one), a temporary folder
+    with one warning, as matplotlib does for its own cache."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    wanted, problem = _usual_dir()
+    if problem is None:
+        return wanted
+    return _temporary_dir(wanted, problem)
+
+
+def _usual_dir() -> tuple[Path | None, str | None]:
+    """The usual cache folder (made if missing) and None, or what is wrong with it."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):          # the XDG rules ignore a relative path
+        folder = Path(xdg) / "gdanim"
+    else:
+        home = os.environ.get("HOME")
+        if home is None:
+            try:
+                home = str(Path.home())
+            except RuntimeError:
+                return None, "no home folder is set (HOME)"
+        if not home or not os.path.isabs(home):
+            return None, f"the home folder HOME={home!r} is not a full path"
+        if not os.path.isdir(home):
+            return None, f"the home folder {home} does not exist"   # never made for you
+        folder = Path(home) / ".cache" / "gdanim"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return folder, error.strerror or str(error)
+    if not os.access(folder, os.W_OK | os.X_OK):   # also says no for a read-only disk
+        return folder, "it cannot be written"
+    return folder, None
+
+
+def _temporary_dir(wanted: Path | None, problem: str) -> Path:
+    """A fresh temporary cache, removed at exit, shared with this build's workers
+    through $GDANIM_CACHE_DIR (so they find it, and nobody warns twice). Matplotlib
+    gets a folder in it too, as its own default sits in the same home."""
+    import atexit
+    import shutil
+    import sys
+
+    folder = Path(tempfile.mkdtemp(prefix="gdanim-cache-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ[CACHE_ENV] = str(folder)
+    os.environ.setdefault("MPLCONFIGDIR", str(folder / "matplotlib"))
+    where = f" at {wanted}" if wanted else ""
+    print(f"warning: the chapter cache{where} cannot be used ({problem}); using a "
+          f"temporary one, removed when gdanim ends, so the next build computes every "
+          f"chapter again. Set {CACHE_ENV} to a folder you can write to keep it.",
+          file=sys.stderr)
+    return folder
 
 
 def _path(slug: str, key: str, part: str) -> Path:

@@ -44,7 +44,9 @@ def math(tex: str, display: bool = False) -> Markup:
     between a TeX brace and a Jinja expression: m_{ {{- k -}} }."""
     mathml = _mathml(str(tex).strip(), bool(display))
     if display:
-        return Markup(f'<div class="formula">{mathml}</div>')
+        # It may scroll sideways on a phone: a keyboard must be able to reach it.
+        return Markup(f'<div class="formula" role="group" tabindex="0" aria-label="Formula">'
+                      f'{mathml}</div>')
     return Markup(mathml)
 
 
