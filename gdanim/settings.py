@@ -39,6 +39,9 @@ TEXT_LIMITS = {"title": 200, "author": 200, "site_url": 2000, "slug": 60, "csv":
                "prose": 1000, "x": 200, "y": 200, "x_label": 100, "y_label": 100,
                "summary": 500, "source": 5000}
 MULTILINE = {"source"}
+# Line and paragraph separators, and the bidirectional overrides that make text show
+# in another order than it reads ("Trojan Source").
+INVISIBLE = "\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 @dataclass
@@ -106,8 +109,8 @@ def _text_ok(problems: _Problems, key: str, value: str) -> bool:
     longer than TEXT_LIMITS allows: these texts reach pages, file names and terminals."""
     field = key.rsplit(".", 1)[-1]
     allowed = "\n\t\r" if field in MULTILINE else ""
-    bad = next((c for c in value if (ord(c) < 32 or 127 <= ord(c) < 160
-                                     or c in "\u2028\u2029") and c not in allowed), None)
+    bad = next((c for c in value if (ord(c) < 32 or 127 <= ord(c) < 160 or c in INVISIBLE)
+                and c not in allowed), None)
     if bad is not None:
         problems.add(key, f"holds a control character (U+{ord(bad):04X}"
                           + (", a line break" if bad in "\n\r\u2028\u2029" else "")

@@ -158,6 +158,9 @@ def read_columns(path: Path, name: str, x: str, y: str,
     data, problem = read_file(path, name, key("csv"), MAX_BYTES)
     if problem:
         return None, [problem]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [f"{name}: saved as UTF-16 text; save it as 'CSV UTF-8' in your "
+                      f"spreadsheet program"]
     if b"\0" in data:
         return None, [f"{name}: holds NUL bytes (first at byte {data.index(0) + 1}), so it "
                       f"is not a text file; give a CSV file (in a spreadsheet program: "
