@@ -397,3 +397,67 @@ def test_the_extremes_accepted_build_a_site(tmp_path, scale, standardize):
         np.polyfit(XS * scale, YS, 1)[0], rel=1e-6)
     page = (tmp_path / "site" / "study.html").read_text()
     assert "nan" not in page.lower().split("<body", 1)[1].replace("nanosecond", "")
+
+
+def test_a_hostile_title_and_summary_show_as_text_everywhere(tmp_path):
+    """A title and summary full of markup reach the pages' <title>, their description and
+    link-preview tags, the index, the sitemap and the notebook as text: no element, no
+    attribute, no Markdown gets through."""
+    import html
+    import json
+    import xml.etree.ElementTree as ET
+    from html.parser import HTMLParser
+
+    import nbformat
+    from markdown_it import MarkdownIt
+
+    title = '</title><script>alert("t")</script> & \'q\' *b* [l](javascript:x)'
+    summary = '"><img src=x onerror=alert(1)> <script>alert("s")</script>'
+    files('[site]\ntitle = "Course <b>bold</b>"\nsite_url = "https://example.org/c/"\n'
+          + chapter(title=json.dumps(title), summary=json.dumps(summary), epochs="20"),
+          data__csv=GOOD_CSV)(tmp_path)
+    out = tmp_path / "site"
+    result = run_cli("build", "--config", str(tmp_path / "gdanim.toml"), "--out", str(out),
+                     "--quality", "draft", "--formats", "poster", "--quiet")
+    assert result.exit_code == 0, result.output
+
+    class Page(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.scripts, self.title, self.meta = [], [], "", {}
+            self._in = None
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self._in = tag
+            attrs = dict(attrs)
+            if tag == "meta":
+                self.meta[attrs.get("property") or attrs.get("name")] = attrs.get("content")
+            if any(k.startswith("on") for k in attrs):
+                raise AssertionError(f"an event attribute on <{tag}>: {attrs}")
+
+        def handle_endtag(self, tag):
+            self._in = None
+
+        def handle_data(self, data):
+            if self._in == "script":
+                self.scripts.append(data)
+            if self._in == "title":
+                self.title += data
+
+    for path in out.glob("*.html"):
+        page = Page()
+        page.feed(path.read_text(encoding="utf-8"))
+        assert not any("alert" in s for s in page.scripts), path.name
+        if path.name == "study.html":
+            assert page.title.startswith(title)
+            assert page.meta["og:title"] == title
+    assert summary in html.unescape((out / "index.html").read_text(encoding="utf-8"))
+    sitemap = ET.parse(out / "sitemap.xml")
+    assert any(el.text and el.text.endswith("study.html") for el in sitemap.iter())
+    notebook = nbformat.read(str(out / "lesson.ipynb"), as_version=4)
+    heading = next(c["source"].split("\n", 1)[0] for c in notebook["cells"]
+                   if c["cell_type"] == "markdown" and "alert" in c["source"])
+    rendered = MarkdownIt("commonmark").render(heading)
+    assert "<script" not in rendered and "<a " not in rendered and "<em>" not in rendered
+    assert title in html.unescape(rendered)
