@@ -411,7 +411,8 @@ def load(path: str | None = None) -> Settings:
 CSV_KEYS_HELP = (
     ("slug", "required", "the page's name in its address: lower-case letters, digits, hyphens"),
     ("title", "required", "the chapter's title"),
-    ("csv", "required", "the data file, relative to gdanim.toml's folder (UTF-8, header row)"),
+    ("csv", "required", "the data file, in gdanim.toml's folder or below (UTF-8, header "
+                        "row, at most 64 MiB)"),
     ("x", "required", "the column to predict from"),
     ("y", "required", "the column to predict"),
     ("x_label", "the column name", "what the pages and figures call x"),

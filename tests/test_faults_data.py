@@ -212,6 +212,8 @@ CATALOGUE = [
     # what the CSV is
     ("CSV holding the environment, linked", _environ_link, 2,
      "'chapter.study.csv': 'data.csv' is outside the folder of gdanim.toml", SECRET),
+    ("CSV the environment by its path", files(chapter(csv='"/proc/self/environ"')), 2,
+     "'/proc/self/environ' is outside the folder of gdanim.toml", SECRET),
     ("CSV holding the environment, copied", _environ_copy, 2,
      "data.csv: holds NUL bytes", SECRET),
     ("CSV one line of 6 MB", _one_long_line, 2,
