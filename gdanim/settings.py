@@ -29,6 +29,19 @@ CHAPTER_KEYS = ("slug", "title", "csv", "x", "y", "x_label", "y_label", "standar
                 "source")
 REQUIRED_CHAPTER_KEYS = ("slug", "title", "csv", "x", "y")
 MAX_EPOCHS = 20000
+# A shared gdanim.toml is read with care: it may come from someone else.
+MAX_CONFIG_BYTES = 128 * 1024      # a long course's file is a few KiB
+MAX_LINE_CHARS = 2000               # tomllib's time grows with a line's dotted keys
+MAX_CSV_CHAPTERS = 40
+MAX_PROSE_BYTES = 1024 * 1024
+# The longest each text may be (characters); and the texts that may hold line breaks.
+TEXT_LIMITS = {"title": 200, "author": 200, "site_url": 2000, "slug": 60, "csv": 1000,
+               "prose": 1000, "x": 200, "y": 200, "x_label": 100, "y_label": 100,
+               "summary": 500, "source": 5000}
+MULTILINE = {"source"}
+# Line and paragraph separators, and the bidirectional overrides that make text show
+# in another order than it reads ("Trojan Source").
+INVISIBLE = "\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 @dataclass
@@ -52,7 +65,7 @@ class _Problems(list):
         self.name = name
 
     def add(self, key: str, problem: str) -> None:
-        self.append(f"{self.name}: {key!r}: {problem}")
+        self.append(f"{self.name}: {_shown(key, 120)}: {problem}")
 
     def unknown_keys(self, table: dict, known, where: str) -> None:
         for key in table:
@@ -78,8 +91,36 @@ def _check(problems: _Problems, key: str, value, kind: str) -> bool:
         want = {"text": "non-empty text in quotes", "bool": "true or false",
                 "number": "a number", "int": "a whole number",
                 "list of text": 'a list of names, like ["a", "b"]'}[kind]
-        problems.add(key, f"must be {want}, not {_type_name(value)} {value!r}")
+        problems.add(key, f"must be {want}, not {_type_name(value)} {_shown(value)}")
+        return False
+    if kind == "text":
+        return _text_ok(problems, key, value)
     return ok
+
+
+def _shown(value, limit: int = 60) -> str:
+    """A value as a message shows it: repr (control characters escaped), shortened."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _text_ok(problems: _Problems, key: str, value: str) -> bool:
+    """No control characters (line breaks only where Markdown is expected), and not
+    longer than TEXT_LIMITS allows: these texts reach pages, file names and terminals."""
+    field = key.rsplit(".", 1)[-1]
+    allowed = "\n\t\r" if field in MULTILINE else ""
+    bad = next((c for c in value if (ord(c) < 32 or 127 <= ord(c) < 160 or c in INVISIBLE)
+                and c not in allowed), None)
+    if bad is not None:
+        problems.add(key, f"holds a control character (U+{ord(bad):04X}"
+                          + (", a line break" if bad in "\n\r\u2028\u2029" else "")
+                          + f") at position {value.index(bad) + 1}; remove it")
+        return False
+    limit = TEXT_LIMITS.get(field)
+    if limit and len(value) > limit:
+        problems.add(key, f"is {len(value):,} characters long; at most {limit:,}")
+        return False
+    return True
 
 
 def url_problem(url: str) -> str | None:
@@ -157,14 +198,14 @@ def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, no
     from gdanim.chapters.csv_chapter import (OPTIMIZERS, CsvSpec, learning_rate_notes,
                                               make_scenario)
     from gdanim.chapters.csv_page import placeholder_problems
-    from gdanim.maths.csv_columns import read_columns
+    from gdanim.maths.csv_columns import number_problems, read_columns, read_file
 
     where = f"chapter[{index}]"
     if not isinstance(table, dict):
         problems.add(where, f"must be a table ([[chapter]]), not {_type_name(table)}")
         return None
     slug = table.get("slug")
-    if isinstance(slug, str):
+    if isinstance(slug, str) and len(slug) <= TEXT_LIMITS["slug"] and slug.isprintable():
         where = f"chapter.{slug}"
     before = len(problems)
     problems.unknown_keys(table, CHAPTER_KEYS, f"{where}.")
@@ -172,17 +213,16 @@ def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, no
         if key not in table:
             problems.add(f"{where}.{key}", "missing; every [[chapter]] needs "
                                            f"{', '.join(REQUIRED_CHAPTER_KEYS)}")
-    for key in ("slug", "title", "csv", "x", "y", "x_label", "y_label", "prose", "summary",
-                "source"):
-        if key in table:
-            _check(problems, f"{where}.{key}", table[key], "text")
+    clean = {key: _check(problems, f"{where}.{key}", table[key], "text")
+             for key in ("slug", "title", "csv", "x", "y", "x_label", "y_label", "prose",
+                         "summary", "source") if key in table}
     for key in ("standardize", "intercept"):
         if key in table:
             _check(problems, f"{where}.{key}", table[key], "bool")
     if isinstance(table.get("x"), str) and table.get("x") == table.get("y"):
         problems.add(f"{where}.y", f"is the same column as x ({table['x']!r}); choose the "
                                    f"column to predict")
-    if isinstance(slug, str) and slug.strip():
+    if clean.get("slug"):
         if not SLUG.match(slug):
             problems.add(f"{where}.slug", f"{slug!r} is not URL-safe: use lower-case letters, "
                                           f"digits and single hyphens, like 'old-faithful'")
@@ -212,13 +252,18 @@ def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, no
             problems.add(f"{where}.epochs", f"{epochs!r} is out of range (from 10 to "
                                             f"{MAX_EPOCHS})")
     prose_text = ""
-    if isinstance(table.get("prose"), str) and table["prose"].strip():
-        prose_path = base / table["prose"]
-        if not prose_path.is_file():
-            problems.add(f"{where}.prose", f"no file {table['prose']} (looked for {prose_path})")
+    prose_path = _inside(problems, f"{where}.prose", table, base) if clean.get("prose") else None
+    if prose_path is not None:
+        data, problem = read_file(prose_path, table["prose"], _shown(f"{where}.prose", 120),
+                                  MAX_PROSE_BYTES)
+        if problem:
+            problems.append(f"{problems.name}: {problem}")
+        elif b"\0" in data:
+            problems.add(f"{where}.prose", f"{table['prose']} holds NUL bytes, so it is not a "
+                                           f"text file; give a Markdown file")
         else:
             try:
-                prose_text = prose_path.read_text(encoding="utf-8-sig")
+                prose_text = data.decode("utf-8-sig")
             except UnicodeDecodeError:
                 problems.add(f"{where}.prose", f"{table['prose']} is not UTF-8 text")
     for key, text in (("prose", prose_text), ("source", table.get("source"))):
@@ -229,11 +274,16 @@ def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, no
     def key(field: str) -> str:
         return f"{problems.name}: {where + '.' + field!r}"
 
-    can_read = all(isinstance(table.get(k), str) and table[k].strip() for k in ("csv", "x", "y"))
+    csv_path = _inside(problems, f"{where}.csv", table, base) if clean.get("csv") else None
+    can_read = csv_path is not None and clean.get("x") and clean.get("y")
     # The CSV is read even when other keys have problems, so all come out in one report.
-    columns, csv_problems = (read_columns(base / table["csv"], table["csv"], table["x"],
-                                          table["y"], key) if can_read else (None, []))
+    columns, csv_problems = (read_columns(csv_path, table["csv"], table["x"], table["y"], key)
+                             if can_read else (None, []))
     problems.extend(csv_problems)
+    standardize, intercept = table.get("standardize", True), table.get("intercept", True)
+    if columns is not None and isinstance(standardize, bool) and isinstance(intercept, bool):
+        problems.extend(number_problems(columns, table["csv"], table["x"], table["y"],
+                                        standardize, intercept))
     if len(problems) > before or columns is None:
         return None
     spec = CsvSpec(slug=slug, title=table["title"], csv_name=table["csv"], x=table["x"],
@@ -255,6 +305,24 @@ def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, no
     return scenario
 
 
+def _inside(problems: _Problems, key: str, table: dict, base: Path) -> Path | None:
+    """The file a chapter's key names, if it lies in gdanim.toml's folder or below it
+    (symbolic links followed). Its content is published on the site, so a shared config
+    must not reach other files on the machine."""
+    given = table[key.rsplit(".", 1)[-1]]
+    try:
+        path = (base / given).resolve()
+    except (OSError, RuntimeError, ValueError) as error:     # a link loop, a NUL byte
+        problems.add(key, f"{given!r} cannot be followed ({error})")
+        return None
+    if not path.is_relative_to(base):
+        problems.add(key, f"{given!r} is outside the folder of gdanim.toml ({base}): the "
+                          f"chapter publishes what it reads, so it reads files from that "
+                          f"folder and below only. Copy the file there")
+        return None
+    return path
+
+
 def find_config(path: str | None) -> Path | None:
     """The file to read: `path` if given, else ./gdanim.toml if present, else None."""
     if path is not None:
@@ -273,14 +341,30 @@ def load(path: str | None = None) -> Settings:
         return Settings(SiteInfo(), list(BUILT_IN.values()))
     name = str(config) if path is not None else CONFIG_NAME
     problems = _Problems(name)
-    if not config.is_file():
+    from gdanim.maths.csv_columns import read_file
+
+    if not config.exists():
         raise ConfigError([f"{name}: no such file (the --config option names a gdanim.toml)"])
+    raw, problem = read_file(config, "the file", name, MAX_CONFIG_BYTES, what="settings file")
+    if problem:
+        raise ConfigError([problem])
     try:
-        data = tomllib.loads(config.read_bytes().decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError([f"{name}: not UTF-8 text; save it as UTF-8"])
+    long = next((i for i, line in enumerate(text.splitlines(), 1)
+                 if len(line) > MAX_LINE_CHARS), None)
+    if long:
+        raise ConfigError([f"{name}: line {long} is {len(text.splitlines()[long - 1]):,} "
+                           f"characters long; at most {MAX_LINE_CHARS:,}. Break a long text "
+                           f"into lines (a string in three quotes may span lines)"])
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError([f"{name}: not valid TOML: {error}"])
+    except RecursionError:
+        raise ConfigError([f"{name}: not a settings file: its lists or tables nest "
+                           f"hundreds of levels deep"])
     problems.unknown_keys(data, ("site", "chapters", "chapter"), "")
     builtin = list(BUILT_IN)
     site, order = _site(problems, data.get("site", {}), builtin)
@@ -289,6 +373,9 @@ def load(path: str | None = None) -> Settings:
     if not isinstance(entries, list):
         problems.add("chapter", "write each CSV chapter as a [[chapter]] table (two brackets)")
         entries = []
+    if len(entries) > MAX_CSV_CHAPTERS:
+        raise ConfigError([f"{name}: 'chapter': {len(entries):,} [[chapter]] tables; a site "
+                           f"takes at most {MAX_CSV_CHAPTERS}"])
     notes: list[str] = []
     base = config.resolve().parent
     own, seen = [], {}
@@ -324,7 +411,8 @@ def load(path: str | None = None) -> Settings:
 CSV_KEYS_HELP = (
     ("slug", "required", "the page's name in its address: lower-case letters, digits, hyphens"),
     ("title", "required", "the chapter's title"),
-    ("csv", "required", "the data file, relative to gdanim.toml's folder (UTF-8, header row)"),
+    ("csv", "required", "the data file, in gdanim.toml's folder or below (UTF-8, header "
+                        "row, at most 64 MiB)"),
     ("x", "required", "the column to predict from"),
     ("y", "required", "the column to predict"),
     ("x_label", "the column name", "what the pages and figures call x"),

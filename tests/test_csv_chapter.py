@@ -220,3 +220,24 @@ def test_the_notebook_has_the_csv_chapter_as_its_page_shows_it(course, page):
     assert shown.strip() in [c.strip() for c in cells]
     assert any("folder of gdanim.toml" in c["source"] for c in notebook["cells"]
                if c["cell_type"] == "markdown")
+
+
+def test_a_title_with_html_shows_as_text_in_the_notebook():
+    """The heading of a chapter's cell shows the teacher's title as written, the way the
+    pages do: rendered as Markdown (CommonMark, as Jupyter does), no HTML gets through."""
+    import html
+
+    from markdown_it import MarkdownIt
+
+    from gdanim.outputs.notebook import build
+
+    title = 'Bad <script>alert(1)</script> *bold* [link](javascript:x) & `tick` # \\ done'
+    notebook = build([{"slug": "own", "title": title, "href": "own.html",
+                       "context": {"lesson_code": "print(1)"}}])
+    heading = next(c["source"] for c in notebook["cells"]
+                   if c["cell_type"] == "markdown" and c["source"].startswith("## 1."))
+    rendered = MarkdownIt("commonmark").render(heading.split("\n", 1)[0])
+    assert rendered.startswith("<h2>") and "<script" not in rendered
+    assert "<em>" not in rendered and "<a " not in rendered and "<code>" not in rendered
+    text = html.unescape(rendered.removeprefix("<h2>").split("</h2>")[0])
+    assert text == f"1. {title}"

@@ -487,8 +487,17 @@ def _tidy(value: float) -> str:
 
 
 def run(quality: Quality, spec: CsvSpec, columns) -> Chapter:
-    results = compute(spec, columns)
-    numbers = chapter_numbers(results)
+    try:
+        results = compute(spec, columns)
+        numbers = chapter_numbers(results)
+    except (ArithmeticError, np.linalg.LinAlgError) as error:
+        # gdanim.maths.csv_columns.number_problems refuses the values known to break
+        # the maths before the build starts; this is the net under it.
+        from gdanim.core.errors import GdanimError
+
+        raise GdanimError(f"{spec.slug}: the fit on {spec.csv_name} could not be computed "
+                          f"({error}). Rescale the columns {spec.x!r} and {spec.y!r} (or "
+                          f"turn on standardize) and build again") from None
     animations = [descent_animation(results, quality, own_data=True)]
     if results.runs:
         animations.append(race_animation(results, quality))

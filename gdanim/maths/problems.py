@@ -211,8 +211,13 @@ class LinearProblem:
         return m ** 2 * np.mean(x ** 2) - 2 * m * np.mean(x * y) + np.mean(y ** 2)
 
     def closed_form(self) -> np.ndarray:
-        """Ordinary least squares in float64 (NumPy's lstsq)."""
-        return np.linalg.lstsq(self.design, self.y, rcond=None)[0]
+        """Ordinary least squares in float64 (NumPy's lstsq), on columns scaled to the
+        same size first. Unstandardized, x may be 1e14 beside the intercept's column of
+        ones, and lstsq's cut-off for small singular values would then drop the
+        slope's direction and answer a wrong line."""
+        norms = np.linalg.norm(self.design, axis=0)
+        norms = np.where(norms > 0, norms, 1.0)
+        return np.linalg.lstsq(self.design / norms, self.y, rcond=None)[0] / norms
 
     def mse(self, params) -> float:
         """The loss in float64."""

@@ -39,6 +39,17 @@ SWEEP_NOTE = ("Every learning rate at once, as the page's explorer was computed:
               "threshold it shoots up. (It needs `matplotlib` too.)")
 
 
+def markdown_text(text: str) -> str:
+    """`text` as literal Markdown text, the way the pages show a title: HTML escaped
+    (&, <, > as entities), Markdown's own marks backslash-escaped, and every run of
+    white space (a line break too) one space, so it stays one heading."""
+    import html
+    import re
+
+    text = html.escape(" ".join(text.split()), quote=False)
+    return re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", text)
+
+
 def has_lesson(slug: str) -> bool:
     try:
         lesson_path(slug)
@@ -67,7 +78,7 @@ def build(pages: list[dict]):
         else:
             continue
         cells.append(new_markdown_cell(
-            f"## {number}. {page['title']}\n\n{note} The page explains it: "
+            f"## {number}. {markdown_text(page['title'])}\n\n{note} The page explains it: "
             f"[{page['href']}]({page['href']})."))
         cells.append(new_code_cell(code))
         if has_lesson(page["slug"] + "-sweep"):     # the explorer's sweep, as one cell
