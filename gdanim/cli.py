@@ -201,15 +201,19 @@ def serve(port: int, base_path: str, quality: str, only: tuple[str, ...], out: s
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Render N animations at once (default: one per CPU core).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
+@click.option("--config", "config_path", default=None, metavar="FILE",
+              help="Settings file (default: gdanim.toml in the current folder, if any).")
 def slides(out: str, only: tuple[str, ...], formats: str, fresh: bool, jobs: int | None,
-           quiet: bool) -> None:
+           quiet: bool, config_path: str | None) -> None:
     """Every animation at 1920x1080 with a PowerPoint/Keynote deck, a presenter view,
-    a Quarto deck and snippets, in DIR/slides/. Build the site afterwards to link them."""
+    a Quarto deck and snippets, in DIR/slides/. A site already in DIR gets its pages
+    rebuilt to link them (a site built later links them too)."""
     from pathlib import Path
 
     from gdanim import slides as kit
 
-    kit.make(Path(out), only, formats, progress=not quiet, reuse=not fresh, jobs=jobs)
+    kit.make(Path(out), only, formats, progress=not quiet, reuse=not fresh, jobs=jobs,
+             config_path=config_path)
 
 
 @cli.command(name="list")

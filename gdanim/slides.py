@@ -1,13 +1,15 @@
 """The slides kit: every animation at slide size (the `slides` quality) with a
 PowerPoint/Keynote deck, a presenter view that works from disk, a Quarto revealjs deck,
-snippets to paste into other decks, and Beamer snippets when the `frames` format was
-asked for.
+snippets to paste into other decks, and Beamer snippets (with all their frames in one
+beamer.zip) when the `frames` format was asked for.
 
-`make` builds the media with the ordinary build into `<out>/slides/` and then writes
-the kit beside them from the build's manifest (the slide build's own pages stay, at
-slide size; its index.html becomes the presenter view). A site build in `<out>` keeps
-the kit (it keeps every file it did not write) and links each animation to it
-(outputs/kit_index.py says where the kit is and what the pages read from it)."""
+`make` runs the ordinary build into `<out>/slides/` as a kit (config kind "kit"): the
+animations only (no stills, covers or site pages), and in place of the pages job the
+kit's own files, written by `write_kit` and recorded in the kit's manifest like any
+output. A site build in `<out>` keeps the kit (it keeps every file it did not write)
+and links each animation to it (outputs/kit_index.py says where the kit is and what the
+pages read from it); and when `slides` runs after a site build, it rebuilds that site's
+pages (`relink_site`), so the two commands can run in either order."""
 from __future__ import annotations
 
 import json
@@ -44,21 +46,58 @@ CREDITS = (
 # --- the command ---------------------------------------------------------------------
 
 def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
-         reuse: bool = True, jobs: int | None = None) -> Path:
-    """Build every animation at slide quality into `out/slides/` and write the kit
-    there. Returns the kit folder."""
+         reuse: bool = True, jobs: int | None = None, config_path: str | None = None) -> Path:
+    """Build every animation at slide quality into `out/slides/` with the kit's files,
+    then, if `out` holds a site, rebuild its pages to link the kit. Returns the kit
+    folder."""
+    from dataclasses import replace
+
+    from gdanim import settings
+    from gdanim.build.pipeline import build
+    from gdanim.chapters import SCENARIOS, installed
+    from gdanim.core.config import parse_build_config
+
+    kit = out / KIT
+    chosen = settings.load(config_path)
+    with installed(chosen.scenarios):
+        config = replace(parse_build_config(str(kit), only, formats, "slides",
+                                            list(SCENARIOS), "", chosen.site), kind="kit")
+        build(config, progress=progress, reuse=reuse, jobs=jobs,
+              kit_writer=lambda folder, manifest, final, say: write_kit(
+                  folder, manifest, say, previous=final))
+        relink_site(out, progress, jobs, chosen.site)
+    return kit
+
+
+def relink_site(out: Path, progress: bool, jobs: int | None, site) -> bool:
+    """If `out` holds a site gdanim built, build it again with the settings it was built
+    with (its manifest's chapters, quality, formats and address): only its pages change,
+    now linking the kit. Returns whether it did. Call with the chapters installed."""
     import click
 
     from gdanim.build.pipeline import build
-    from gdanim.core.config import parse_build_config
     from gdanim.chapters import SCENARIOS
+    from gdanim.core.config import parse_build_config
 
-    kit = out / KIT
-    config = parse_build_config(str(kit), only, formats, "slides", list(SCENARIOS))
-    manifest = build(config, progress=progress, reuse=reuse, jobs=jobs)
-    say = (lambda msg: click.echo(msg, err=True)) if progress else (lambda msg: None)
-    write_kit(kit, manifest, say)
-    return kit
+    try:
+        built = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        slugs = tuple(p["slug"] for p in built["pages"])
+        quality, formats = built["quality"], ",".join(built["formats"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if built.get("generator") != "gdanim":
+        return False
+    unknown = [slug for slug in slugs if slug not in SCENARIOS]
+    if unknown:
+        click.echo(f"note: the site in {out}/ has chapters these settings do not define "
+                   f"({', '.join(unknown)}); build it again to link the slides kit", err=True)
+        return False
+    config = parse_build_config(str(out), slugs, formats, quality, list(SCENARIOS),
+                                built.get("site_url"), site)
+    if progress:
+        click.echo(f"linking the kit from the site in {out}/", err=True)
+    build(config, progress=progress, reuse=True, jobs=jobs)
+    return True
 
 
 # --- the kit -------------------------------------------------------------------------
@@ -78,22 +117,29 @@ class Slide:
         return self.entry["files"].get(fmt)
 
 
-def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: None) -> None:
-    """Write the deck, presenter view, Quarto deck, snippets and kit.json into `kit`,
-    which holds a slide-quality build (its manifest is `manifest`)."""
+def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: None,
+              previous: Path | None = None) -> None:
+    """Write the deck, presenter view, Quarto deck, snippets, beamer.zip and kit.json
+    into `kit`, which holds the slide-quality animations listed in `manifest`.
+    `previous` is the kit folder of the last run (default `kit`)."""
+    from gdanim.outputs import webpages
+
     titles = {p["slug"]: p["title"] for p in manifest["pages"]}
     slides = [Slide(a, titles[a["scenario"]]) for a in manifest["animations"]]
     gif_notes = {s.id: shrink_gif(kit, s, say) for s in slides if s.file("gif")}
     # A GIF shrunk by an earlier run and reused since fits now: keep saying what was done.
-    old = _previous_entries(kit)
+    old = _previous_entries(previous or kit)
     for s in slides:
         before = old.get(f"{s.entry['scenario']}/{s.entry['name']}", {})
         sizes = {d["label"]: d["size"] for d in before.get("downloads", [])}
         if s.file("gif") and not gif_notes.get(s.id) and before.get("gif_note") and \
                 sizes.get("GIF") == text.file_size((kit / s.file("gif")).stat().st_size):
             gif_notes[s.id] = before["gif_note"]
+    if not (kit / "static").is_dir():
+        webpages.copy_static(kit)        # the player and the site's styles
     for name in ("presenter.js", "presenter.css"):
         shutil.copyfile(_templates() / "slides" / name, kit / "static" / name)
+    beamer = write_beamer_zip(kit, slides)
     (kit / "index.html").write_text(presenter_page(kit, slides), encoding="utf-8")
     say(f"  deck   {KIT}/{DECK}")
     write_pptx(kit, slides)
@@ -106,10 +152,29 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
             "duration_s": s.entry["duration_s"],
             "downloads": downloads(kit, s), "snippets": snippets(s),
             "gif_note": gif_notes.get(s.id) or ""}
-    (kit / KIT_FILE).write_text(json.dumps({"generator": "gdanim", "animations": entries},
-                                           indent=1) + "\n", encoding="utf-8")
-    say(f"wrote the slides kit to {kit}/ ({len(slides)} animations: {DECK}, index.html, "
-        f"slides.qmd)")
+    extra = {"beamer_zip": {"path": BEAMER_ZIP, "size": text.file_size(
+        (kit / BEAMER_ZIP).stat().st_size)}} if beamer else {}
+    (kit / KIT_FILE).write_text(json.dumps({"generator": "gdanim", "animations": entries,
+                                            **extra}, indent=1) + "\n", encoding="utf-8")
+    say(f"  kit    {len(slides)} animations: {DECK}, index.html, "
+        f"slides.qmd")
+
+
+BEAMER_ZIP = "beamer.zip"
+
+
+def write_beamer_zip(kit: Path, slides: list[Slide]) -> Path | None:
+    """Every animation's Beamer folder (numbered PNGs and its .tex snippet) in one zip,
+    paths as in the kit, so unzipped beside a .tex file the snippets work as written.
+    None when the kit has no frames."""
+    from gdanim.outputs import offline
+
+    folders = [s.file("beamer_frames") for s in slides if s.file("beamer_frames")]
+    if not folders:
+        return None
+    names = sorted(p.relative_to(kit).as_posix() for folder in folders
+                   for p in (kit / folder).rglob("*") if p.is_file())
+    return offline.zip_files(kit / BEAMER_ZIP, kit, names)
 
 
 def _previous_entries(kit: Path) -> dict:

@@ -61,6 +61,7 @@ class SiteInfo:
     title: str = "Gradient descent, step by step"
     author: str = ""
     site_url: str = ""        # the public address, ending in "/"; "": relative links only
+    repository: str = ""      # the source repository's address (About page, Colab link)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ class BuildConfig:
     formats: tuple[str, ...]
     quality: Quality
     site: SiteInfo = SiteInfo()
+    # "site": the pages and their extras; "kit": a slides kit (the animations and the
+    # kit's own files, written by the `slides` command's writer; no stills, no pages).
+    kind: str = "site"
 
 
 def check_out(out: Path) -> str | None:
