@@ -1,5 +1,5 @@
 """The printable handout, site/handout.pdf: one page per animation, with its poster,
-three key frames from its start to its middle, its description and its numbers (the
+three key frames across the run, its description and its numbers (the
 settings of the run, and where it starts and ends).
 
 The page is 210 x 279.4 mm: A4's width and US Letter's height, so it prints on either
@@ -18,9 +18,11 @@ MARGIN = 16 * MM
 INK, GREY, LINE = "#1d1f22", "#575c63", "#c9ccd1"
 
 
-def key_frames(count: int) -> list[int]:
-    """Three frames from the story's start to its middle (the poster shows the end)."""
-    return sorted({0, (count - 1) // 4, (count - 1) // 2})
+def key_frames(count: int, poster: int) -> list[int]:
+    """Three frames across the story, start to end, none of them the poster's."""
+    last = count - 1
+    picks = [i for i in dict.fromkeys([0, last // 3, 2 * last // 3, last]) if i != poster]
+    return sorted(picks[:3])
 
 
 def read_frames(mp4: Path, wanted: list[int]) -> dict[int, "object"]:
@@ -140,13 +142,14 @@ def write(site: Path, pages: list[dict], site_info=None) -> Path | None:
                     with Image.open(site / a.files["poster"]) as im:
                         poster = np.asarray(im.convert("RGB"))
                     y -= picture(poster, MARGIN, y, usable) + 0.12
-                    end = (f" Shown: the last frame ({frame_line(table, a.poster_frame)})."
+                    end = (f" ({frame_line(table, a.poster_frame)})"
                            if table and a.poster_frame < len(table["frames"]) else "")
-                    put(MARGIN, y, "Above: the animation's poster." + end, fontsize=8,
+                    put(MARGIN, y, f"Above: the poster, frame {a.poster_frame + 1} of "
+                                   f"{a.frames}{end}. Below: three more.", fontsize=8,
                         color=GREY, va="top", wrap=True)
                     y -= 0.3
                 if "mp4" in a.files and (site / a.files["mp4"]).is_file():
-                    wanted = key_frames(a.frames)
+                    wanted = key_frames(a.frames, a.poster_frame)
                     frames = read_frames(site / a.files["mp4"], wanted)
                     gap = 0.14
                     w = (usable - gap * (len(wanted) - 1)) / len(wanted)

@@ -57,7 +57,7 @@ def kit_summary(site: Path) -> dict | None:
     for key, name in (("presenter", "index.html"), ("deck", "gdanim.pptx"),
                       ("quarto", "slides.qmd"), ("beamer", "beamer.zip")):
         path = site / KIT / name
-        if path.is_file():
-            found[key] = {"href": f"{KIT}/{name}", "size": text.file_size(path.stat().st_size)}
+        found[key] = ({"href": f"{KIT}/{name}", "size": text.file_size(path.stat().st_size)}
+                      if path.is_file() else None)
     found["animations"] = len(entries.get("animations", {}))
     return found
