@@ -98,7 +98,8 @@ def test_notebook_is_valid_and_runs_to_the_manifest_numbers(built_site, manifest
 
     notebook = nbformat.read(str(built_site / "lesson.ipynb"), as_version=4)
     nbformat.validate(notebook)
-    code = [c for c in notebook.cells if c.cell_type == "code"]
+    install, *code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert install.source.startswith("%pip install")   # ready for Colab or a bare Jupyter
     slugs = [p["slug"] for p in manifest["pages"]]
     assert len(code) == len(slugs)
     namespace: dict = {"__name__": "__main__"}

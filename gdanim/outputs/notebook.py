@@ -75,7 +75,7 @@ def colab_url(repository: str) -> str:
             f"{IN_REPOSITORY}")
 
 
-def build(pages: list[dict], repository: str = "", outputs: bool = True):
+def build(pages: list[dict], repository: str = "", outputs: bool = False):
     """An nbformat v4 notebook for the chapters in `pages` (dicts with slug, title, href,
     context): each built-in chapter's lesson script, and for a chapter made from the
     teacher's own CSV the code its page shows (context "lesson_code"). With `outputs`,
