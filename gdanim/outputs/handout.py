@@ -131,17 +131,34 @@ def write(site: Path, pages: list[dict], site_info=None) -> Path | None:
                 put(MARGIN, y, f"{title} · chapter {number}: {page['title']}", fontsize=8.5,
                     color=GREY, va="top")
                 y -= 0.28
-                put(MARGIN, y, a.title, fontsize=15, weight="bold", va="top")
-                y -= 0.42
+                heading = textwrap.wrap(a.title, 58)
+                put(MARGIN, y, "\n".join(heading), fontsize=15, weight="bold", va="top",
+                    linespacing=1.15)
+                y -= 0.42 + 0.26 * (len(heading) - 1)
                 table = None
                 if "frames" in a.files and (site / a.files["frames"]).is_file():
                     table = json.loads((site / a.files["frames"]).read_text(encoding="utf-8"))
+                body = "\n".join(textwrap.wrap(a.alt, 100))
+                lines = settings_lines(a.params)
+                if table and table.get("frames"):
+                    lines += [f"start: {frame_line(table, 0)}",
+                              f"end: {frame_line(table, len(table['frames']) - 1)}"]
+                lines.append(f"{a.frames} frames at {a.fps} fps ({a.frames / a.fps:.1f} s)")
+                wrapped = [w for line in lines for w in textwrap.wrap(line, 104,
+                                                                      subsequent_indent="    ")]
+                # The pictures shrink (never the type) when the text needs the room.
+                text_height = (0.22 + 0.17 * (body.count("\n") + 1) + 0.2 + 0.22
+                               + 0.16 * len(wrapped))
+                room = y - MARGIN - 0.3 - text_height - 0.42 - 0.55 - 0.35
+                aspect = a.height / a.width
+                natural = usable * aspect + (usable - 0.28) / 3 * aspect
+                scale = max(0.5, min(1.0, room / natural))
                 if "poster" in a.files and (site / a.files["poster"]).is_file():
                     import numpy as np
 
                     with Image.open(site / a.files["poster"]) as im:
                         poster = np.asarray(im.convert("RGB"))
-                    y -= picture(poster, MARGIN, y, usable) + 0.12
+                    y -= picture(poster, MARGIN, y, usable * scale) + 0.12
                     end = (f" ({frame_line(table, a.poster_frame)})"
                            if table and a.poster_frame < len(table["frames"]) else "")
                     put(MARGIN, y, f"Above: the poster, frame {a.poster_frame + 1} of "
@@ -152,7 +169,7 @@ def write(site: Path, pages: list[dict], site_info=None) -> Path | None:
                     wanted = key_frames(a.frames, a.poster_frame)
                     frames = read_frames(site / a.files["mp4"], wanted)
                     gap = 0.14
-                    w = (usable - gap * (len(wanted) - 1)) / len(wanted)
+                    w = (usable * scale - gap * (len(wanted) - 1)) / len(wanted)
                     tallest = 0.0
                     for i, index in enumerate(wanted):
                         if index not in frames:
@@ -163,23 +180,15 @@ def write(site: Path, pages: list[dict], site_info=None) -> Path | None:
                         label = (frame_line(table, index) if table and index < len(table["frames"])
                                  else f"frame {index + 1}")
                         put(left, y - h - 0.06, "\n".join(textwrap.wrap(
-                            f"Frame {index + 1} of {a.frames}: {label}", 44)),
+                            f"Frame {index + 1} of {a.frames}: {label}", max(20, int(w * 17)))),
                             fontsize=7, color=GREY, va="top")
                     y -= tallest + 0.55
                 put(MARGIN, y, "What it shows", fontsize=10.5, weight="bold", va="top")
                 y -= 0.22
-                body = "\n".join(textwrap.wrap(a.alt, 100))
                 put(MARGIN, y, body, fontsize=8.8, va="top", linespacing=1.35)
-                y -= 0.18 * (body.count("\n") + 1) + 0.2
-                lines = settings_lines(a.params)
-                if table and table.get("frames"):
-                    lines += [f"start: {frame_line(table, 0)}",
-                              f"end: {frame_line(table, len(table['frames']) - 1)}"]
-                lines.append(f"{a.frames} frames at {a.fps} fps ({a.frames / a.fps:.1f} s)")
+                y -= 0.17 * (body.count("\n") + 1) + 0.2
                 put(MARGIN, y, "The numbers", fontsize=10.5, weight="bold", va="top")
                 y -= 0.22
-                wrapped = [w for line in lines for w in textwrap.wrap(line, 104,
-                                                                      subsequent_indent="    ")]
                 put(MARGIN, y, "\n".join(wrapped), fontsize=8.3, va="top", linespacing=1.35,
                     family="DejaVu Sans Mono")
                 foot = (f"{page['href']}{' · ' + address + page['href'] if address else ''}"
