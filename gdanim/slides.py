@@ -176,7 +176,7 @@ def write_beamer_zip(kit: Path, slides: list[Slide]) -> Path | None:
         return None
     names = sorted(p.relative_to(kit).as_posix() for folder in folders
                    for p in (kit / folder).rglob("*") if p.is_file())
-    return offline.zip_files(kit / BEAMER_ZIP, kit, names)
+    return offline.zip_files(kit / BEAMER_ZIP, [(name, kit / name) for name in names])
 
 
 def _previous_entries(kit: Path) -> dict:

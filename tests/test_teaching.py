@@ -131,6 +131,24 @@ def test_the_unzipped_copy_works_from_file_urls(built_site, manifest, open_conte
     assert not visit.problems, visit.problems
 
 
+def test_offline_zip_carries_the_slide_kit_but_its_beamer_frames(site_with_kit, kit_manifest,
+                                                                  tmp_path):
+    with zipfile.ZipFile(site_with_kit / "gdanim-site.zip") as archive:
+        archive.extractall(tmp_path)
+    copy = tmp_path / "gdanim-site"
+    for name in ("slides/index.html", "slides/gdanim.pptx", "slides/slides.qmd"):
+        assert (copy / name).read_bytes() == (site_with_kit / name).read_bytes()
+    assert not (copy / "slides" / "beamer.zip").exists()
+    assert not list(copy.glob("slides/media/*/*-frames"))
+    for a in kit_manifest["animations"]:
+        html = (copy / f"{a['scenario']}.html").read_text()
+        box = html[html.index('class="use-in-slides"'):]
+        box = box[:box.index("</details>")]
+        for link in re.findall(r'href="([^"#]+)', box):
+            if "-frames/" not in link and not link.endswith("beamer.zip"):
+                assert (copy / link).is_file(), link
+
+
 # --- the notebook -------------------------------------------------------------------
 
 def test_the_notebook_starts_by_installing_what_it_needs(built_site):

@@ -153,7 +153,7 @@ def _do(plan: Plan, config: BuildConfig, previous, out: Path, staging: Path,
         if job.kind in EXTRAS:
             if job.reason:
                 began = time.perf_counter()
-                _write_extra(job.kind, pages, staging, config)
+                _write_extra(job.kind, pages, staging, config, out)
                 say(f"  {job.kind:<9} written ({job.reason}) in "
                     f"{time.perf_counter() - began:.1f} s")
             else:
@@ -210,7 +210,8 @@ def _write_pages(pages: list[dict], staging: Path, site_info=None,
 EXTRAS = ("notebook", "handout", "offline")
 
 
-def _write_extra(kind: str, pages: list[dict], staging: Path, config: BuildConfig) -> None:
+def _write_extra(kind: str, pages: list[dict], staging: Path, config: BuildConfig,
+                 out: Path) -> None:
     """A site extra, written into staging: site/lesson.ipynb with its outputs, the
     printable handout.pdf, and the offline copy (a zip of every file written so far)."""
     from gdanim.outputs import handout, notebook, offline
@@ -221,7 +222,9 @@ def _write_extra(kind: str, pages: list[dict], staging: Path, config: BuildConfi
     elif kind == "handout":
         handout.write(staging, pages, config.site)
     else:
-        offline.write(staging)
+        from gdanim.outputs.kit_index import KIT
+
+        offline.write(staging, out / KIT)   # with the slides kit, if one is beside the site
 
 
 def _record_from(kind: str, data: dict):

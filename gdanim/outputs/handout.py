@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import warnings
 from pathlib import Path
 
 NAME = "handout.pdf"
@@ -30,8 +31,10 @@ def read_frames(mp4: Path, wanted: list[int]) -> dict[int, "object"]:
     import imageio_ffmpeg
     import numpy as np
 
-    reader = imageio_ffmpeg.read_frames(str(mp4))
-    meta = next(reader)
+    with warnings.catch_warnings():   # JAX, if loaded here, frowns on any fork
+        warnings.simplefilter("ignore", RuntimeWarning)
+        reader = imageio_ffmpeg.read_frames(str(mp4))
+        meta = next(reader)
     width, height = meta["size"]
     found = {}
     try:
