@@ -204,7 +204,8 @@ def serve(port: int, base_path: str, quality: str, only: tuple[str, ...], out: s
 def slides(out: str, only: tuple[str, ...], formats: str, fresh: bool, jobs: int | None,
            quiet: bool, config_path: str | None) -> None:
     """Every animation at 1920x1080 with a PowerPoint/Keynote deck, a presenter view,
-    a Quarto deck and snippets, in DIR/slides/. Build the site afterwards to link them."""
+    a Quarto deck and snippets, in DIR/slides/. A site already in DIR gets its pages
+    rebuilt to link them (a site built later links them too)."""
     from pathlib import Path
 
     from gdanim import slides as kit

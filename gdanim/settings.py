@@ -1,6 +1,6 @@
 """gdanim.toml: a teacher's settings, read and checked before anything is computed.
 
-    [site]                     title, author, site_url, chapters (order and selection)
+    [site]                     title, author, site_url, repository, chapters (order and selection)
     [chapters.<slug>]          settings of a built-in chapter (see `list --settings`)
     [[chapter]]                a new chapter from two columns of a CSV file
 
@@ -23,7 +23,7 @@ from gdanim.options import ConfigError
 CONFIG_NAME = "gdanim.toml"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"index", "404", "static", "manifest", "sitemap", "robots", "about", "lesson"}
-SITE_KEYS = ("title", "author", "site_url", "chapters")
+SITE_KEYS = ("title", "author", "site_url", "repository", "chapters")
 CHAPTER_KEYS = ("slug", "title", "csv", "x", "y", "x_label", "y_label", "standardize",
                 "intercept", "optimizers", "learning_rate", "epochs", "prose", "summary",
                 "source")
@@ -148,6 +148,13 @@ def _site(problems: _Problems, table, builtin: list[str]) -> tuple[SiteInfo, lis
     if "site_url" in table and _check(problems, "site.site_url", url, "text"):
         if url_problem(url):
             problems.add("site.site_url", url_problem(url))
+    repository = table.get("repository", "")
+    if "repository" in table and _check(problems, "site.repository", repository, "text"):
+        if url_problem(repository):
+            problems.add("site.repository", url_problem(repository).replace(
+                "'https://you.github.io/course/'", "'https://github.com/you/course'"))
+        else:
+            repository = repository.rstrip("/")
     chapters = table.get("chapters")
     if chapters is not None and not _check(problems, "site.chapters", chapters, "list of text"):
         chapters = None
@@ -155,7 +162,9 @@ def _site(problems: _Problems, table, builtin: list[str]) -> tuple[SiteInfo, lis
         problems.add("site.chapters", "is empty; list at least one chapter")
     return SiteInfo(title=title if isinstance(title, str) else info.title,
                     author=author if isinstance(author, str) else "",
-                    site_url=url if isinstance(url, str) else ""), chapters
+                    site_url=url if isinstance(url, str) else "",
+                    repository=repository if isinstance(repository, str) and
+                    not url_problem(repository) else ""), chapters
 
 
 def _builtin_settings(problems: _Problems, table) -> dict[str, dict]:

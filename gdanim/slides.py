@@ -1,14 +1,17 @@
 """The slides kit: every animation at slide size (the `slides` quality) with a
 PowerPoint/Keynote deck, a presenter view that works from disk (with a speaker notes
 window, notes.html), a Quarto revealjs deck, snippets to paste into other decks, and
-Beamer snippets when the `frames` format was asked for. The deck, the presenter view
-and the Quarto deck share each animation's talking points (talking_points).
+Beamer snippets (with all their frames in one beamer.zip) when the `frames` format was
+asked for. The deck, the presenter view and the Quarto deck share each animation's
+talking points (talking_points).
 
-`make` builds the media with the ordinary build into `<out>/slides/` and then writes
-the kit beside them from the build's manifest (the slide build's own pages stay, at
-slide size; its index.html becomes the presenter view). A site build in `<out>` keeps
-the kit (it keeps every file it did not write) and links each animation to it
-(outputs/kit_index.py says where the kit is and what the pages read from it)."""
+`make` runs the ordinary build into `<out>/slides/` as a kit (config kind "kit"): the
+animations only (no stills, covers or site pages), and in place of the pages job the
+kit's own files, written by `write_kit` and recorded in the kit's manifest like any
+output. A site build in `<out>` keeps the kit (it keeps every file it did not write)
+and links each animation to it (outputs/kit_index.py says where the kit is and what the
+pages read from it); and when `slides` runs after a site build, it rebuilds that site's
+pages (`relink_site`), so the two commands can run in either order."""
 from __future__ import annotations
 
 import errno
@@ -43,6 +46,8 @@ CREDITS = (
      "e90081). Licence: CC0."),
     ("The animations", "Computed with JAX and Optax, drawn with matplotlib and encoded with "
      "ffmpeg by gdanim. Every number in them comes from the runs shown."),
+    ("Handout", "A printable page per animation (its poster, key frames and numbers): "
+     "handout.pdf, beside the site's index.html, under \u201cTeach with this\u201d."),
 )
 
 
@@ -52,10 +57,12 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
          reuse: bool = True, jobs: int | None = None, config_path: str | None = None) -> Path:
     """Build every animation at slide quality and write the kit, with gdanim.toml's
     site title, author and chapters (`config_path`, or ./gdanim.toml), as `build` does.
-    The kit is made in a staging folder beside `out/slides/` (which starts as a copy of
-    the current kit, so unchanged animations are reused) and swapped in only when it
-    is complete: a failed or interrupted run leaves the previous kit and site as they
-    were. Returns the kit folder."""
+    The kit is a build of its own (config kind "kit": the animations, and in place of
+    the pages the kit's files, recorded in its manifest), made in a staging folder
+    beside `out/slides/` (which starts as a copy of the current kit, so unchanged
+    animations are reused) and swapped in only when it is complete: a failed or
+    interrupted run leaves the previous kit and site as they were. Then, if `out` holds
+    a site, its pages are rebuilt to link the kit. Returns the kit folder."""
     import click
 
     from gdanim import settings
@@ -86,9 +93,10 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
             staging = outdir.make_staging(kit)
             with _racing(kit):
                 _copy_kit(kit, staging)
-            manifest = build(replace(config, out=staging), progress=progress, reuse=reuse,
-                             jobs=jobs, shown_as=str(kit))
-            write_kit(staging, manifest, say, chosen.site)
+            manifest = build(replace(config, out=staging, kind="kit"), progress=progress,
+                             reuse=reuse, jobs=jobs, shown_as=str(kit),
+                             kit_writer=lambda folder, manifest, final, say: write_kit(
+                                 folder, manifest, say, chosen.site, previous=final))
             with _racing(kit):
                 _swap_in(staging, kit)
         except BaseException:
@@ -100,8 +108,9 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
                 except OSError:
                     break
             raise
-    say(f"wrote the slides kit to {kit}/ ({len(manifest['animations'])} animations: {DECK}, "
-        f"index.html, slides.qmd)")
+        say(f"wrote the slides kit to {kit}/ ({len(manifest['animations'])} animations: "
+            f"{DECK}, index.html, slides.qmd)")
+        relink_site(out, progress, jobs, chosen.site)
     return kit
 
 
@@ -211,6 +220,39 @@ def _missing_ancestors(folder: Path) -> list[Path]:
     return missing
 
 
+
+
+def relink_site(out: Path, progress: bool, jobs: int | None, site) -> bool:
+    """If `out` holds a site gdanim built, build it again with the settings it was built
+    with (its manifest's chapters, quality, formats and address): only its pages change,
+    now linking the kit. Returns whether it did. Call with the chapters installed."""
+    import click
+
+    from gdanim.build.pipeline import build
+    from gdanim.chapters import SCENARIOS
+    from gdanim.options import parse_build_config
+
+    try:
+        built = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        slugs = tuple(p["slug"] for p in built["pages"])
+        quality, formats = built["quality"], ",".join(built["formats"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if built.get("generator") != "gdanim":
+        return False
+    unknown = [slug for slug in slugs if slug not in SCENARIOS]
+    if unknown:
+        click.echo(f"note: the site in {out}/ has chapters these settings do not define "
+                   f"({', '.join(unknown)}); build it again to link the slides kit", err=True)
+        return False
+    config = parse_build_config(str(out), slugs, formats, quality, list(SCENARIOS),
+                                built.get("site_url"), site)
+    if progress:
+        click.echo(f"linking the kit from the site in {out}/", err=True)
+    build(config, progress=progress, reuse=True, jobs=jobs)
+    return True
+
+
 # --- the kit -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -229,29 +271,32 @@ class Slide:
 
 
 def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: None,
-              site=None) -> None:
-    """Write the deck, presenter view, Quarto deck, snippets and kit.json into `kit`,
-    which holds a slide-quality build (its manifest is `manifest`). `site` is
-    gdanim.toml's [site] (a SiteInfo): its title and author go on the decks and the
-    presenter view."""
+              site=None, previous: Path | None = None) -> None:
+    """Write the deck, presenter view, Quarto deck, snippets, beamer.zip and kit.json
+    into `kit`, which holds the slide-quality animations listed in `manifest`. `site`
+    is gdanim.toml's [site] (a SiteInfo): its title and author go on the decks and the
+    presenter view. `previous` is the kit folder of the last run (default `kit`)."""
     from gdanim.core.config import SiteInfo
+    from gdanim.outputs import webpages
 
     site = site or SiteInfo()
     titles = {p["slug"]: p["title"] for p in manifest["pages"]}
     slides = [Slide(a, titles[a["scenario"]]) for a in manifest["animations"]]
     gif_notes = {s.id: shrink_gif(kit, s, say) for s in slides if s.file("gif")}
     # A GIF shrunk by an earlier run and reused since fits now: keep saying what was done.
-    old = _previous_entries(kit)
+    old = _previous_entries(previous or kit)
     for s in slides:
         before = old.get(f"{s.entry['scenario']}/{s.entry['name']}", {})
         sizes = {d["label"]: d["size"] for d in before.get("downloads", [])}
         if s.file("gif") and not gif_notes.get(s.id) and before.get("gif_note") and \
                 sizes.get("GIF") == text.file_size((kit / s.file("gif")).stat().st_size):
             gif_notes[s.id] = before["gif_note"]
+    if not (kit / "static").is_dir():
+        webpages.copy_static(kit)        # the player and the site's styles
     for name in ("presenter.js", "presenter.css"):
         shutil.copyfile(_templates() / "slides" / name, kit / "static" / name)
-    explorers = [st["scenario"] for st in manifest.get("stills", [])
-                 if st["name"] == "explore-landscape"]
+    beamer = write_beamer_zip(kit, slides)
+    explorers = manifest.get("explorers", ())     # chapters with an explorer
     (kit / "index.html").write_text(presenter_page(kit, slides, site, explorers=explorers),
                                     encoding="utf-8")
     (kit / NOTES_PAGE).write_text(presenter_page(kit, slides, site, NOTES_PAGE, explorers),
@@ -268,8 +313,29 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
             "duration_s": s.entry["duration_s"],
             "downloads": downloads(kit, s), "snippets": snippets(s),
             "gif_note": gif_notes.get(s.id) or ""}
-    (kit / KIT_FILE).write_text(json.dumps({"generator": "gdanim", "animations": entries},
-                                           indent=1) + "\n", encoding="utf-8")
+    extra = {"beamer_zip": {"path": BEAMER_ZIP, "size": text.file_size(
+        (kit / BEAMER_ZIP).stat().st_size)}} if beamer else {}
+    (kit / KIT_FILE).write_text(json.dumps({"generator": "gdanim", "animations": entries,
+                                            **extra}, indent=1) + "\n", encoding="utf-8")
+    say(f"  kit    {len(slides)} animations: {DECK}, index.html, "
+        f"slides.qmd")
+
+
+BEAMER_ZIP = "beamer.zip"
+
+
+def write_beamer_zip(kit: Path, slides: list[Slide]) -> Path | None:
+    """Every animation's Beamer folder (numbered PNGs and its .tex snippet) in one zip,
+    paths as in the kit, so unzipped beside a .tex file the snippets work as written.
+    None when the kit has no frames."""
+    from gdanim.outputs import offline
+
+    folders = [s.file("beamer_frames") for s in slides if s.file("beamer_frames")]
+    if not folders:
+        return None
+    names = sorted(p.relative_to(kit).as_posix() for folder in folders
+                   for p in (kit / folder).rglob("*") if p.is_file())
+    return offline.zip_files(kit / BEAMER_ZIP, [(name, kit / name) for name in names])
 
 
 def _previous_entries(kit: Path) -> dict:

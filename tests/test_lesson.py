@@ -100,7 +100,8 @@ def test_notebook_is_valid_and_runs_to_the_manifest_numbers(built_site, manifest
     nbformat.validate(notebook)
     from gdanim.outputs.notebook import has_lesson
 
-    code = [c for c in notebook.cells if c.cell_type == "code"]
+    install, *code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert install.source.startswith("%pip install")   # ready for Colab or a bare Jupyter
     # Each chapter's lesson, and after it the explorer's sweep where it has one.
     scripts = [name for p in manifest["pages"]
                for name in (p["slug"], p["slug"] + "-sweep") if has_lesson(name)]

@@ -88,9 +88,10 @@ def test_every_address_to_the_site_names_a_file_in_it(published, manifest):
         for tag, attribute, value in addresses:
             assert local_file(site, url, value).is_file(), f"{name}: <{tag} {attribute}> {value}"
         found[name] = len(addresses)
-    # canonical, og:url, og:image, twitter:image on every page; the 404 page links
-    # home twice (site name, "first page") and to every chapter, without a script.
-    assert all(found[name] == 4 for name in page_names(site)), found
+    # canonical, og:url, og:image, twitter:image on every page (and on the About page
+    # the site's address, written out); the 404 page links home twice (site name,
+    # "first page") and to every chapter, without a script.
+    assert all(found[name] == 4 + (name == "about.html") for name in page_names(site)), found
     assert found["404.html"] == 2 + len(manifest["pages"])
 
 

@@ -78,6 +78,9 @@ CASES = {
                          "'chapter.study.y': is the same column as x ('hours')"),
     "bad site url": ('[site]\nsite_url = "github.io/me"\n', {},
                      "'site.site_url': 'github.io/me' is not an http(s) address"),
+    "bad repository": ('[site]\nrepository = "github.com/me/course"\n', {},
+                       "'site.repository': 'github.com/me/course' is not an http(s) address "
+                       "like 'https://github.com/you/course'"),
     "not TOML": ("[site\ntitle = 1\n", {}, "gdanim.toml: not valid TOML"),
 }
 

@@ -107,7 +107,7 @@ def record_files(site: Path, paths) -> dict[str, dict]:
 
 
 def make(*, quality: str, formats: tuple[str, ...], pages: list[dict], files: dict,
-         jobs: dict, chapters: dict) -> dict:
+         jobs: dict, chapters: dict, site_url: str = "") -> dict:
     """The manifest of a finished build. Deterministic: no times, no absolute paths."""
     animations, stills, numbers = [], [], {}
     for page in pages:
@@ -118,7 +118,7 @@ def make(*, quality: str, formats: tuple[str, ...], pages: list[dict], files: di
         stills.extend(asdict(s) for s in page["stills"])
         numbers.update({f"{page['slug']}.{k}": v for k, v in page["numbers"].items()})
     return {"generator": "gdanim", "manifest_format": FORMAT, "quality": quality,
-            "formats": list(formats),
+            "formats": list(formats), "site_url": site_url,
             "pages": [{"slug": p["slug"], "title": p["title"], "href": p["href"]}
                       for p in pages],
             "animations": animations, "stills": stills, "numbers": numbers,

@@ -31,10 +31,13 @@ from gdanim.chapters import get
 
 
 def build(config: BuildConfig, progress: bool = True, reuse: bool = True,
-          jobs: int | None = None, dry_run: bool = False, shown_as: str | None = None) -> dict:
+          jobs: int | None = None, dry_run: bool = False, shown_as: str | None = None,
+          kit_writer=None) -> dict:
     """Build the site described by `config`; return its manifest. Without `reuse`
     every chapter is computed and every figure rendered again (--fresh). `shown_as`
-    names the output in messages (the slides kit builds in a staging copy)."""
+    names the output in messages (the slides kit builds in a staging copy). A slides
+    kit (config.kind "kit") has its files written by `kit_writer(folder, manifest, out,
+    say)` in place of the pages (the `slides` command passes it)."""
     started = time.perf_counter()
     say = (lambda msg: click.echo(msg, err=True)) if progress else (lambda msg: None)
     warn = lambda msg: click.echo(msg, err=True)  # noqa: E731 (warnings always show)
@@ -62,7 +65,7 @@ def build(config: BuildConfig, progress: bool = True, reuse: bool = True,
                 f"{time.perf_counter() - started:.2f} s)")
             return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         staging = staging or _stage(out, say)
-        result = _execute(plan, staging, jobs, say)
+        result = _execute(plan, staging, jobs, say, kit_writer)
         _swap(plan, staging, say)
     except BaseException:
         if staging is not None:
@@ -96,7 +99,7 @@ def _compute(plan: Plan, say) -> None:
         say(f"  computed  {step.slug} ({step.reason}) in {time.perf_counter() - began:.1f} s")
 
 
-def _execute(plan: Plan, staging: Path, workers: int | None, say) -> dict:
+def _execute(plan: Plan, staging: Path, workers: int | None, say, kit_writer=None) -> dict:
     """Every job of the plan into `staging`, and its manifest; returns the manifest."""
     from gdanim.figures import media
 
@@ -104,7 +107,7 @@ def _execute(plan: Plan, staging: Path, workers: int | None, say) -> dict:
     out = config.out.resolve()
     # Unchanged outputs: the very files of the current site, linked (no copy, no space).
     for job in plan.jobs:
-        if not job.reason and job.kind != "pages":
+        if not job.reason and job.kind not in ("pages", *EXTRAS):
             for output in records[job.id]["outputs"]:
                 _link(out / output, staging / output)
 
@@ -138,19 +141,37 @@ def _execute(plan: Plan, staging: Path, workers: int | None, say) -> dict:
                       "animations": [figures[f"animation {step.slug}/{a.name}"]
                                      for a in chapter.animations],
                       "stills": [figures[f"still {step.slug}/{s.name}"]
-                                 for s in chapter.stills],
+                                 for s in chapter.stills
+                                 if f"still {step.slug}/{s.name}" in figures],  # (a kit has none)
                       "cover": covers.get(step.slug), "context": chapter.context})
 
     written_before_pages = _files(staging)
     pages_job = next(j for j in plan.jobs if j.kind == "pages")
     if pages_job.reason:
         began = time.perf_counter()
-        _write_pages(pages, staging, config.site, out)
+        if config.kind == "kit":
+            made = manifest.make(quality=config.quality.name, formats=config.formats,
+                                 pages=pages, files={}, jobs={}, chapters={})
+            made["explorers"] = [s.slug for s in plan.chapters      # "try it live" slides
+                                 if "explorer" in s.chapter.context]
+            kit_writer(staging, made, out, say)
+        else:
+            _write_pages(pages, staging, config.site, out)
         say(f"  pages     written ({pages_job.reason}) in {time.perf_counter() - began:.1f} s")
     else:
         for output in records["pages"]["outputs"]:
             _link(out / output, staging / output)
     page_outputs = sorted(_files(staging) - written_before_pages)
+    for job in plan.jobs:     # the notebook, handout and offline copy, in that order
+        if job.kind in EXTRAS:
+            if job.reason:
+                began = time.perf_counter()
+                _write_extra(job.kind, pages, staging, config, out)
+                say(f"  {job.kind:<9} written ({job.reason}) in "
+                    f"{time.perf_counter() - began:.1f} s")
+            else:
+                for output in records[job.id]["outputs"]:
+                    _link(out / output, staging / output)
 
     job_records = {}
     for job in plan.jobs:
@@ -162,13 +183,15 @@ def _execute(plan: Plan, staging: Path, workers: int | None, say) -> dict:
         elif job.kind == "cover":
             entry["outputs"] = list(job.outputs)
             entry["record"] = asdict(covers[job.slug])
-        else:
+        elif job.kind == "pages":
             entry["outputs"] = page_outputs
+        else:
+            entry["outputs"] = list(job.outputs)
         job_records[job.id] = entry
     files = manifest.record_files(staging, _files(staging))
     result = manifest.make(
         quality=config.quality.name, formats=config.formats, pages=pages, files=files,
-        jobs=job_records,
+        jobs=job_records, site_url=config.site.site_url,
         chapters={s.slug: {"key": s.key, "parts": s.parts} for s in plan.chapters})
     (staging / "manifest.json").write_text(json.dumps(result, indent=2) + "\n",
                                            encoding="utf-8")
@@ -191,15 +214,34 @@ def _swap(plan: Plan, staging: Path, say) -> None:
 
 def _write_pages(pages: list[dict], staging: Path, site_info=None,
                  out: Path | None = None) -> None:
-    """The pages job: HTML, the publishing extras (with a site URL), the companion
-    notebook and the static files."""
-    from gdanim.outputs import notebook, publish, webpages
+    """The pages job: HTML, the publishing extras (with a site URL) and the static
+    files."""
+    from gdanim.outputs import publish, webpages
 
     for name, html in webpages.render_pages(pages, site_info, root=staging, out=out).items():
         (staging / name).write_text(html, encoding="utf-8")
     publish.write(staging, pages, site_info.site_url if site_info else None)
-    notebook.write(staging, pages)   # site/lesson.ipynb
     webpages.copy_static(staging)
+
+
+EXTRAS = ("notebook", "handout", "offline")
+
+
+def _write_extra(kind: str, pages: list[dict], staging: Path, config: BuildConfig,
+                 out: Path) -> None:
+    """A site extra, written into staging: site/lesson.ipynb with its outputs, the
+    printable handout.pdf, and the offline copy (a zip of every file written so far)."""
+    from gdanim.outputs import handout, notebook, offline
+
+    if kind == "notebook":
+        notebook.write(staging, pages, config.site.repository,
+                       outputs=config.quality.name != "draft")
+    elif kind == "handout":
+        handout.write(staging, pages, config.site)
+    else:
+        from gdanim.outputs.kit_index import KIT
+
+        offline.write(staging, out / KIT)   # with the slides kit, if one is beside the site
 
 
 def _record_from(kind: str, data: dict):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gdanim.build import fingerprint
 
-from gdanim.outputs import kit_index
+from gdanim.outputs import kit_index, provenance
 from gdanim.core.config import BuildConfig
 from gdanim.build.manifest import Previous
 from gdanim.core.values import Chapter
@@ -19,7 +19,9 @@ RENDER_MODULES = ("gdanim.figures.media", "gdanim.figures.encode", "gdanim.figur
 PART_NAMES = {"code": "code", "libraries": "library versions", "quality": "quality",
               "settings": "settings", "chapter": "chapter results", "formats": "formats",
               "source": "source picture", "templates": "templates", "pages": "page list",
-              "figures": "figures"}
+              "figures": "figures", "chapters": "chapters", "lessons": "lesson scripts",
+              "files": "site files", "provenance": "version, commit or date",
+              "slides kit": "slides kit"}
 
 
 @dataclass
@@ -168,14 +170,15 @@ def plan_jobs(plan: Plan) -> None:
                             why(previous, records.get(job_id), parts, site, fresh, outputs)))
             if "poster" in files:
                 pictures.append((jobs[-1], files["poster"]))
-        for still in step.chapter.stills:
+        for still in (step.chapter.stills if config.kind == "site" else ()):
             job_id = f"still {step.slug}/{still.name}"
             outputs = (f"media/{step.slug}/{still.name}.png",)
             parts = {"chapter": step.key, "code": render_code, "libraries": draw_libraries}
             jobs.append(Job(job_id, "still", step.slug, still.name, parts, outputs,
                             why(previous, records.get(job_id), parts, site, fresh, outputs)))
             pictures.append((jobs[-1], outputs[0]))
-        if pictures:   # the index shows each chapter by its first poster, else first still
+        # The index shows each chapter by its first poster, else first still (a kit has no index).
+        if pictures and config.kind == "site":
             source_job, picture = pictures[0]
             job_id = f"cover {step.slug}"
             outputs = (f"media/{step.slug}/cover.png",)
@@ -195,12 +198,50 @@ def plan_jobs(plan: Plan) -> None:
              "pages": [[s.slug, s.key] for s in plan.chapters],
              "figures": [j.key for j in jobs],
              "slides kit": kit_index.kit_key(site),   # the "Use in slides" boxes
+             "provenance": provenance.read().as_key(),   # About page and footer
              # Every build setting but the folder (site URL, title, formats...).
              "settings": fingerprint.digest_of({f.name: getattr(config, f.name)
                                                 for f in fields(config) if f.name != "out"})}
     jobs.append(Job("pages", "pages", None, None, parts, (),
                     why(previous, records.get("pages"), parts, site, fresh)))
+    if config.kind == "site":
+        jobs += extra_jobs(plan, jobs, config, previous, fresh)
     plan.jobs = jobs
+
+
+def extra_jobs(plan: Plan, jobs: list[Job], config: BuildConfig, previous: Previous | None,
+               fresh: bool) -> list[Job]:
+    """The site's extras, each a job of its own so that a template edit does not redo
+    them: the notebook (its cells run for their outputs), the printable handout, and
+    last the offline copy, a zip of every other file (its key: every other job's)."""
+    from gdanim.outputs import handout, notebook, offline
+
+    records = previous.jobs if previous else {}
+    site_parts = {"title": config.site.title, "author": config.site.author,
+                  "repository": config.site.repository}
+    chapters = [[s.slug, s.key, s.title] for s in plan.chapters]
+    wanted = [
+        ("notebook", (notebook.NAME,),
+         {"chapters": chapters, "code": fingerprint.code_key("gdanim.outputs.notebook"),
+          "lessons": fingerprint.tree_key(notebook.LESSONS),
+          "libraries": fingerprint.library_key(fingerprint.COMPUTE_LIBRARIES),
+          "settings": fingerprint.digest_of(site_parts),
+          "quality": config.quality.name != "draft"}),   # outputs saved or not
+        ("handout", (handout.NAME,),
+         {"chapters": chapters, "figures": [j.key for j in jobs if j.kind == "animation"],
+          "code": fingerprint.code_key("gdanim.outputs.handout"),
+          "libraries": fingerprint.library_key(fingerprint.DRAW_LIBRARIES),
+          "settings": fingerprint.digest_of(site_parts, config.site.site_url)}),
+    ]
+    extras = [Job(name, name, None, None, parts, outputs,
+                  why(previous, records.get(name), parts, config.out, fresh, outputs))
+              for name, outputs, parts in wanted]
+    parts = {"files": [j.key for j in jobs + extras],
+             "code": fingerprint.code_key("gdanim.outputs.offline")}
+    outputs = (offline.NAME,)
+    extras.append(Job("offline", "offline", None, None, parts, outputs,
+                      why(previous, records.get("offline"), parts, config.out, fresh, outputs)))
+    return extras
 
 
 def _templates() -> Path:

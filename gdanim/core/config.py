@@ -51,6 +51,7 @@ class SiteInfo:
     title: str = "Gradient descent, step by step"
     author: str = ""
     site_url: str = ""        # the public address, ending in "/"; "": relative links only
+    repository: str = ""      # the source repository's address (About page, Colab link)
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,6 @@ class BuildConfig:
     formats: tuple[str, ...]
     quality: Quality
     site: SiteInfo = SiteInfo()
+    # "site": the pages and their extras; "kit": a slides kit (the animations and the
+    # kit's own files, written by the `slides` command's writer; no stills, no pages).
+    kind: str = "site"

@@ -1,19 +1,39 @@
 """The companion notebook, site/lesson.ipynb: every chapter's lesson script in reading
-order, each after a short note on what it does. Built with nbformat; the code cells are
-the files in gdanim/chapters/lessons/ as they are, so the notebook and the pages never disagree."""
+order, each after a short note on what it does, with the output it prints. Built with
+nbformat; the code cells are the files in gdanim/chapters/lessons/ as they are, so the
+notebook and the pages never disagree.
+
+Ready to run anywhere: its first code cell installs what the scripts import (`%pip`
+works in Jupyter and Colab), and with the repository known (gdanim.toml's
+`repository`) it opens with an "Open in Colab" link.
+
+The saved outputs are the scripts' own: the build runs the code cells, each a whole
+program, one after another in a fresh Python process (the build's interpreter and
+libraries) and saves what each prints (not at the draft quality, for speed). Not through a Jupyter kernel: the result is the
+same text for programs that only print, and the build then needs neither ipykernel nor
+nbclient (the tests execute the notebook with nbclient and compare)."""
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import warnings
 from pathlib import Path
 
 from gdanim.outputs.listings import ListingError, lesson_path
 
 NAME = "lesson.ipynb"
+LESSONS = Path(__file__).resolve().parents[1] / "chapters" / "lessons"
+PACKAGES = ("numpy", "jax", "palmerpenguins", "matplotlib")   # what the lesson scripts import
+INSTALL = f"%pip install --quiet {' '.join(PACKAGES)}"
+IN_REPOSITORY = "lesson.ipynb"    # where "Open in Colab" expects a copy (see the README)
 
 INTRO = """# Gradient descent, step by step: the code
 
 This notebook holds the code of every chapter of the site, in reading order. Each cell is
-a whole program: run the cells from the top (Shift+Enter). You need Python with `numpy`,
-`jax` and `palmerpenguins` installed (`pip install numpy jax palmerpenguins`).
+a whole program: run the cells from the top (Shift+Enter). The first code cell installs
+what they need (`numpy`, `jax` and `palmerpenguins`); in your own Python, run
+`pip install numpy jax palmerpenguins` once instead.
 
 JAX, which appears from chapter 3 on, is a numerical library for Python. `jax.numpy`
 works like NumPy, and `jax.grad(f)` turns a function `f` that returns one number into a
@@ -58,14 +78,36 @@ def has_lesson(slug: str) -> bool:
     return True
 
 
-def build(pages: list[dict]):
+def colab_url(repository: str) -> str:
+    """"Open in Colab" for the notebook's copy in a GitHub repository ("" if the
+    repository is not on GitHub)."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(repository.strip())
+    path = [p for p in parts.path.split("/") if p]
+    if parts.netloc.lower() not in ("github.com", "www.github.com") or len(path) < 2:
+        return ""
+    owner, repo = path[0], path[1].removesuffix(".git")
+    return (f"https://colab.research.google.com/github/{owner}/{repo}/blob/main/"
+            f"{IN_REPOSITORY}")
+
+
+def build(pages: list[dict], repository: str = "", outputs: bool = False):
     """An nbformat v4 notebook for the chapters in `pages` (dicts with slug, title, href,
     context): each built-in chapter's lesson script, and for a chapter made from the
-    teacher's own CSV the code its page shows (context "lesson_code")."""
+    teacher's own CSV the code its page shows (context "lesson_code"). With `outputs`,
+    each code cell is run and what it prints saved under it."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    cells = [new_markdown_cell(INTRO)]
+    intro = INTRO + ("\nUnder each cell is the output it gave when the site was built.\n"
+                     if outputs else "")
+    colab = colab_url(repository) if repository else ""
+    if colab:
+        intro += (f"\n[![Open In Colab](https://colab.research.google.com/assets/"
+                  f"colab-badge.svg)]({colab})\n")
+    cells = [new_markdown_cell(intro), new_code_cell(INSTALL)]
+    programs = []          # (cell, code, must it run)
     for number, page in enumerate(pages, start=1):
         own_code = page.get("context", {}).get("lesson_code")
         if has_lesson(page["slug"]):
@@ -81,10 +123,20 @@ def build(pages: list[dict]):
             f"## {number}. {markdown_text(page['title'])}\n\n{note} The page explains it: "
             f"[{page['href']}]({page['href']})."))
         cells.append(new_code_cell(code))
+        programs.append((cells[-1], code, has_lesson(page["slug"])))
         if has_lesson(page["slug"] + "-sweep"):     # the explorer's sweep, as one cell
+            sweep = lesson_path(page["slug"] + "-sweep").read_text(encoding="utf-8")
             cells.append(new_markdown_cell(SWEEP_NOTE))
-            cells.append(new_code_cell(
-                lesson_path(page["slug"] + "-sweep").read_text(encoding="utf-8")))
+            cells.append(new_code_cell(sweep))
+            programs.append((cells[-1], sweep, True))
+    if outputs:
+        for count, ((cell, _, _), printed) in enumerate(
+                zip(programs, run_cells([(code, must) for _, code, must in programs])),
+                start=1):
+            if printed is not None:
+                cell["execution_count"] = count
+                cell["outputs"] = [nbformat.v4.new_output("stream", name="stdout",
+                                                          text=printed)] if printed else []
     # nbformat gives each new cell a random id; fixed ids keep two builds identical.
     for number, cell in enumerate(cells):
         cell["id"] = f"cell-{number}"
@@ -95,10 +147,60 @@ def build(pages: list[dict]):
     return notebook
 
 
-def write(site: Path, pages: list[dict]) -> Path:
-    """Write the notebook into the site folder; return its path."""
+# Runs each program of the JSON list on stdin with fresh globals, as a script would,
+# and prints a JSON list of what each printed (None: it failed, with the traceback).
+RUNNER = """
+import contextlib, io, json, sys, traceback
+results = []
+for code in json.load(sys.stdin):
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, "<cell>", "exec"), {"__name__": "__main__"})
+        results.append([out.getvalue(), ""])
+    except BaseException:
+        results.append([None, traceback.format_exc()])
+sys.__stdout__.write("\\n@@results@@" + json.dumps(results))
+"""
+
+
+def run_cells(programs: list[tuple[str, bool]], timeout: float = 900) -> list[str | None]:
+    """What each (code, must_run) program prints, run in order in one fresh Python
+    process (one JAX start-up for all). A built-in lesson that fails is an error; a
+    program of the teacher's own (it reads their CSV, from the current folder) that
+    fails is left without output."""
+    from gdanim.core.errors import GdanimError
+
+    if not programs:
+        return []
+    try:
+        with warnings.catch_warnings():   # JAX, if loaded here, frowns on any fork
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = subprocess.run([sys.executable, "-c", RUNNER], capture_output=True,
+                                    text=True, timeout=timeout,
+                                    input=json.dumps([code for code, _ in programs]))
+        _, _, tail = result.stdout.rpartition("\n@@results@@")
+        results = json.loads(tail)
+    except (subprocess.TimeoutExpired, ValueError) as error:
+        raise GdanimError(f"running the notebook's cells failed: {error}") from None
+    printed = []
+    for (code, must), (out, problem) in zip(programs, results):
+        if out is None and must:
+            raise GdanimError(f"a lesson script in the notebook failed:\n{problem}")
+        printed.append(out)
+    return printed
+
+
+def write(site: Path, pages: list[dict], repository: str = "", outputs: bool = True) -> Path:
+    """Write the notebook (with its outputs, unless `outputs` is false: the draft
+    quality leaves them out, as running every lesson takes a while) into the site
+    folder; return its path."""
     import nbformat
 
+    from gdanim.figures.encode import atomic_path
+
     path = Path(site) / NAME
-    nbformat.write(build(pages), str(path))
+    notebook = build(pages, repository, outputs)
+    with atomic_path(path) as tmp:
+        nbformat.write(notebook, str(tmp))
     return path

@@ -92,6 +92,17 @@ def slide_kit(a) -> dict | None:
     return kit_index.kit_entry(root, a.scenario, a.name)
 
 
+def teaching_kit() -> dict | None:
+    """The slides kit's whole-deck files for the index's "Teach with this" (None
+    without a kit beside the site)."""
+    root = _kit_root.get()
+    if root is None:
+        return None
+    from gdanim.outputs import kit_index
+
+    return kit_index.kit_summary(root)
+
+
 def page_media() -> PageMedia:
     """The current page's PageMedia (templates call this; see `render`)."""
     return _page_media.get()
@@ -106,6 +117,16 @@ def environment(site: SiteInfo | None = None) -> jinja2.Environment:
     env.filters.update(fmt=fmt, decimal=text.decimal, duration=text.duration,
                        math=formulas.math, tex=formulas.tex_number)
     site = site or SiteInfo()
+    from gdanim.outputs import handout, notebook, offline, provenance
+
+    made = provenance.read()
+    env.globals.update(
+        provenance=made, site_url=site.site_url, repository=site.repository,
+        colab_url=notebook.colab_url(site.repository) if site.repository else "",
+        bibtex=provenance.bibtex(site.title, site.author, site.site_url, site.repository, made),
+        apa=provenance.apa(site.title, site.author, site.site_url, site.repository, made),
+        lesson_source=provenance.LESSON, teaching_kit=teaching_kit,
+        handout_file=handout.NAME, offline_file=offline.NAME, notebook_file=notebook.NAME)
     env.globals.update(site_title=site.title, site_author=site.author, math=formulas.math,
                        source=listings.source, lesson=listings.lesson,
                        page_media=page_media, file_size=file_size, frame_data=frame_data,

@@ -1,0 +1,206 @@
+"""The printable handout, site/handout.pdf: one page per animation, with its poster,
+three key frames across the run, its description and its numbers (the
+settings of the run, and where it starts and ends).
+
+The page is 210 x 279.4 mm: A4's width and US Letter's height, so it prints on either
+paper without scaling and with every margin at least 8 mm. Drawn with matplotlib's PDF
+backend (no browser needed); the frames come from the site's own MP4 and poster."""
+from __future__ import annotations
+
+import json
+import textwrap
+import warnings
+from pathlib import Path
+
+NAME = "handout.pdf"
+MM = 1 / 25.4
+PAGE = (210 * MM, 279.4 * MM)          # inches: fits A4 (210 x 297) and Letter (215.9 x 279.4)
+MARGIN = 16 * MM
+INK, GREY, LINE = "#1d1f22", "#575c63", "#c9ccd1"
+
+
+def key_frames(count: int, poster: int) -> list[int]:
+    """Three frames across the story, start to end, none of them the poster's."""
+    last = count - 1
+    picks = [i for i in dict.fromkeys([0, last // 3, 2 * last // 3, last]) if i != poster]
+    return sorted(picks[:3])
+
+
+def read_frames(mp4: Path, wanted: list[int]) -> dict[int, "object"]:
+    """The `wanted` frames of an MP4 as RGB arrays, decoded by imageio-ffmpeg."""
+    import imageio_ffmpeg
+    import numpy as np
+
+    with warnings.catch_warnings():   # JAX, if loaded here, frowns on any fork
+        warnings.simplefilter("ignore", RuntimeWarning)
+        reader = imageio_ffmpeg.read_frames(str(mp4))
+        meta = next(reader)
+    width, height = meta["size"]
+    found = {}
+    try:
+        for index, raw in enumerate(reader):
+            if index in wanted:
+                found[index] = np.frombuffer(raw, np.uint8).reshape(height, width, 3)
+            if index >= max(wanted):
+                break
+    finally:
+        reader.close()
+    return found
+
+
+def _number(value) -> str:
+    from gdanim.core import text
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return text.minus(f"{value:.4g}")
+
+
+def _values(values) -> str:
+    if isinstance(values, list):
+        return "[" + ", ".join(_values(v) for v in values) + "]"
+    return _number(values)
+
+
+def settings_lines(params: dict) -> list[str]:
+    """The run's settings, one line each ("learning rate: 1e-05")."""
+    lines = []
+    for key, value in params.items():
+        if key == "optimizers" and isinstance(value, dict):
+            for run in value.values():
+                extra = ", ".join(f"{k.replace('_', ' ')} {_number(v)}" for k, v in run.items()
+                                  if k not in ("name", "mini_batches"))
+                lines.append(f"{run.get('name', '?')}: {extra}")
+        else:
+            lines.append(f"{key.replace('_', ' ')}: {_values(value)}")
+    return lines
+
+
+def frame_line(table: dict, index: int) -> str:
+    """What the player's readout says at frame `index`: epoch, loss, parameters."""
+    frame = table["frames"][index]
+    names = table.get("names", [])
+    loss, params = frame.get("loss"), frame.get("params")
+    if isinstance(loss, list):            # several runs side by side
+        return (f"{table.get('label', 'epoch')} {frame['epoch']}: loss "
+                + " / ".join(_number(v) for v in loss))
+    shown = ""
+    if isinstance(params, list) and names and len(params) == len(names):
+        shown = ", " + ", ".join(f"{n} {_number(v)}" for n, v in zip(names, params))
+    return f"{table.get('label', 'epoch')} {frame['epoch']}: loss {_number(loss)}{shown}"
+
+
+def write(site: Path, pages: list[dict], site_info=None) -> Path | None:
+    """Write handout.pdf into `site` (one page per animation); None without animations."""
+    import matplotlib
+    import matplotlib.patches
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from gdanim.figures.encode import atomic_path
+
+    entries = [(number, page, a) for number, page in enumerate(pages, start=1)
+               for a in page["animations"]]
+    path = site / NAME
+    title = site_info.title if site_info else "Gradient descent, step by step"
+    address = (site_info.site_url if site_info else "") or ""
+    width, height = PAGE
+    usable = width - 2 * MARGIN
+    with matplotlib.rc_context({"font.family": "DejaVu Sans", "pdf.fonttype": 42}), \
+            atomic_path(path) as tmp:
+        with PdfPages(tmp, metadata={"Title": f"{title}: handout", "Creator": "gdanim",
+                                     "CreationDate": None, "ModDate": None}) as pdf:
+            for page_no, (number, page, a) in enumerate(entries, start=1):
+                fig = Figure(figsize=PAGE)
+
+                def put(x, y, words, **style):
+                    fig.text(x / width, y / height, words, color=style.pop("color", INK),
+                             **style)
+
+                def picture(array, left, top, w):
+                    h = w * array.shape[0] / array.shape[1]
+                    ax = fig.add_axes([left / width, (top - h) / height, w / width, h / height])
+                    ax.imshow(array, interpolation="none")
+                    ax.set_axis_off()
+                    fig.add_artist(matplotlib.patches.Rectangle(
+                        (left / width, (top - h) / height), w / width, h / height,
+                        transform=fig.transFigure, fill=False, edgecolor=LINE, linewidth=0.6))
+                    return h
+
+                y = height - MARGIN
+                put(MARGIN, y, f"{title} · chapter {number}: {page['title']}", fontsize=8.5,
+                    color=GREY, va="top")
+                y -= 0.28
+                heading = textwrap.wrap(a.title, 58)
+                put(MARGIN, y, "\n".join(heading), fontsize=15, weight="bold", va="top",
+                    linespacing=1.15)
+                y -= 0.42 + 0.26 * (len(heading) - 1)
+                table = None
+                if "frames" in a.files and (site / a.files["frames"]).is_file():
+                    table = json.loads((site / a.files["frames"]).read_text(encoding="utf-8"))
+                body = "\n".join(textwrap.wrap(a.alt, 100))
+                lines = settings_lines(a.params)
+                if table and table.get("frames"):
+                    lines += [f"start: {frame_line(table, 0)}",
+                              f"end: {frame_line(table, len(table['frames']) - 1)}"]
+                lines.append(f"{a.frames} frames at {a.fps} fps ({a.frames / a.fps:.1f} s)")
+                wrapped = [w for line in lines for w in textwrap.wrap(line, 104,
+                                                                      subsequent_indent="    ")]
+                # The pictures shrink (never the type) when the text needs the room.
+                text_height = (0.22 + 0.17 * (body.count("\n") + 1) + 0.2 + 0.22
+                               + 0.16 * len(wrapped))
+                room = y - MARGIN - 0.3 - text_height - 0.42 - 0.55 - 0.35
+                aspect = a.height / a.width
+                natural = usable * aspect + (usable - 0.28) / 3 * aspect
+                scale = max(0.5, min(1.0, room / natural))
+                if "poster" in a.files and (site / a.files["poster"]).is_file():
+                    import numpy as np
+
+                    with Image.open(site / a.files["poster"]) as im:
+                        poster = np.asarray(im.convert("RGB"))
+                    y -= picture(poster, MARGIN, y, usable * scale) + 0.12
+                    end = (f" ({frame_line(table, a.poster_frame)})"
+                           if table and a.poster_frame < len(table["frames"]) else "")
+                    put(MARGIN, y, f"Above: the poster, frame {a.poster_frame + 1} of "
+                                   f"{a.frames}{end}. Below: three more.", fontsize=8,
+                        color=GREY, va="top", wrap=True)
+                    y -= 0.3
+                if "mp4" in a.files and (site / a.files["mp4"]).is_file():
+                    wanted = key_frames(a.frames, a.poster_frame)
+                    frames = read_frames(site / a.files["mp4"], wanted)
+                    gap = 0.14
+                    w = (usable * scale - gap * (len(wanted) - 1)) / len(wanted)
+                    tallest = 0.0
+                    for i, index in enumerate(wanted):
+                        if index not in frames:
+                            continue
+                        left = MARGIN + i * (w + gap)
+                        h = picture(frames[index], left, y, w)
+                        tallest = max(tallest, h)
+                        label = (frame_line(table, index) if table and index < len(table["frames"])
+                                 else f"frame {index + 1}")
+                        put(left, y - h - 0.06, "\n".join(textwrap.wrap(
+                            f"Frame {index + 1} of {a.frames}: {label}", max(20, int(w * 17)))),
+                            fontsize=7, color=GREY, va="top")
+                    y -= tallest + 0.55
+                put(MARGIN, y, "What it shows", fontsize=10.5, weight="bold", va="top")
+                y -= 0.22
+                put(MARGIN, y, body, fontsize=8.8, va="top", linespacing=1.35)
+                y -= 0.17 * (body.count("\n") + 1) + 0.2
+                put(MARGIN, y, "The numbers", fontsize=10.5, weight="bold", va="top")
+                y -= 0.22
+                put(MARGIN, y, "\n".join(wrapped), fontsize=8.3, va="top", linespacing=1.35,
+                    family="DejaVu Sans Mono")
+                foot = (f"{page['href']}{' · ' + address + page['href'] if address else ''}"
+                        f" · text and figures CC BY 4.0 · page {page_no} of {len(entries)}")
+                put(MARGIN, MARGIN * 0.6, foot, fontsize=7, color=GREY)
+                pdf.savefig(fig)
+            if not entries:          # a site of stills only: say so on a page of its own
+                fig = Figure(figsize=PAGE)
+                fig.text(0.5, 0.5, f"{title}\n\nThis build has no animations.",
+                         ha="center", va="center", fontsize=13, color=INK)
+                pdf.savefig(fig)
+    return path
