@@ -84,7 +84,7 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
                  for r in runs]
         distance_ax.set(yscale="log", ylim=(FLOOR * 0.12, max(d.max() for d in dists) * 2),
                         xlabel=loss_ax.get_xlabel(), ylabel="distance / size of answer",
-                        title="Distance from the least-squares answer")
+                        title="Distance from the answer (log scale)")
         loss_ax.set(xlabel="", title="Loss above the best (log scale)")
         # Arrived: under both dashed lines (1% of the best loss, 1% of the answer's size).
         for ax, line in ((loss_ax, 0.01 * best_loss), (distance_ax, 0.01)):
