@@ -11,7 +11,7 @@ from gdanim.chapters import scenario
 from gdanim.core.config import Quality
 from gdanim.core.values import Animation, Chapter, FrameTable, Still, Trajectory
 
-STARTS = ((-2.0, -2.5), (2.5, -1.0), (-0.5, 2.5), (-1.5, 1.0), (0.001, 0.0005))
+STARTS = ((-2.0, -2.5), (2.5, -1.0), (-1.0, 2.0), (0.8, -1.5), (0.001, 0.0005))
 START_NAMES = ("A", "B", "C", "D", "E")
 RATE = 1.0
 EPOCHS = 600
@@ -172,7 +172,8 @@ def run(quality: Quality) -> Chapter:
                            legend=[f"start {n} ({p[0]:g}, {p[1]:g})"
                                    for n, p in zip(START_NAMES, STARTS)],
                            frames=frames, best_loss=min_loss, labels=("w1", "w2"),
-                           background=partial(landscape, view=VIEW, minima=minima),
+                           background=partial(landscape, view=VIEW, minima=minima,
+                                              starts=dict(zip(START_NAMES, STARTS))),
                            title="Paths on the loss landscape",
                            readout_text=partial(_readout, epochs=EPOCHS)),
         frames=frames, poster_frame=len(frames) - 1, frame_label="epoch",

@@ -20,7 +20,7 @@ gradient = jax.jit(jax.grad(mse))
 
 # Gradient descent from several starts: where you start decides where you end.
 finals = {}
-for start in [(-2.0, -2.5), (2.5, -1.0), (-0.5, 2.5), (-1.5, 1.0), (0.001, 0.0005)]:
+for start in [(-2.0, -2.5), (2.5, -1.0), (-1.0, 2.0), (0.8, -1.5), (0.001, 0.0005)]:
     params = jnp.array(start)
     for epoch in range(600):
         params = params - 1.0 * gradient(params)

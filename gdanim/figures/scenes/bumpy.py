@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from matplotlib.patheffects import withStroke
+
 from gdanim.core.config import Quality
 from gdanim.figures.scenes import BLUE, GREY, INK, SURFACE_CMAP, VERMILION, new_figure
 
@@ -26,13 +28,22 @@ def _losses(w1, w2, x, y):
     return np.mean((w2[..., None] * np.tanh(w1[..., None] * x) - y) ** 2, axis=-1)
 
 
-def landscape(ax, view, minima, saddle=(0.0, 0.0)):
-    """Filled contours of the loss (evenly spaced in loss: the saddle region is a
-    plateau, not a pit), both minima as stars and the saddle as a cross."""
+def landscape(ax, view, minima, saddle=(0.0, 0.0), starts=None):
+    """Filled contours of the loss (spaced evenly in the log of the height above the
+    lowest point, so both the valleys' floors and the saddle show), both minima as
+    stars, the saddle as a cross, and each named start as a lettered dot."""
+    from matplotlib.colors import LogNorm
+
     a, b, loss = _grid(tuple(map(tuple, view)))
-    levels = np.linspace(loss.min(), np.percentile(loss, 98), 18)
-    ax.contourf(a, b, loss, levels=levels, cmap=SURFACE_CMAP, extend="max")
-    ax.contour(a, b, loss, levels=levels, colors="white", linewidths=0.5, alpha=0.4)
+    height = loss - loss.min() + 1e-3
+    levels = np.geomspace(height.min(), height.max(), 18)
+    ax.contourf(a, b, height, levels=levels, norm=LogNorm(), cmap=SURFACE_CMAP)
+    ax.contour(a, b, height, levels=levels, colors="white", linewidths=0.5, alpha=0.4)
+    for name, (w1, w2) in (starts or {}).items():
+        ax.plot(w1, w2, "o", color="white", mec=INK, ms=9, zorder=7)
+        ax.annotate(name, (w1, w2), xytext=(7, 5), textcoords="offset points", color="white",
+                    fontsize=14, weight="bold", zorder=7,
+                    path_effects=[withStroke(linewidth=3, foreground=INK)])
     for m in minima:
         ax.plot(*m, "*", color="white", mec=INK, mew=1.5, ms=20, zorder=6)
     ax.plot(*saddle, "X", color="white", mec=INK, mew=1.5, ms=14, zorder=6)

@@ -90,7 +90,6 @@ def rates_penguin_scene(quality: Quality, runs, frames: FrameTable,
     from gdanim.figures.scenes.surface import contour
 
     def background(ax, run):
-        contour(ax, *view)
         # Each panel fitted to its own run (and the best fit), so a short path is not
         # shrunk to a few pixels; equal scales, because the z-scored bowl is round.
         from gdanim.maths.problems import closed_form
@@ -98,9 +97,8 @@ def rates_penguin_scene(quality: Quality, runs, frames: FrameTable,
         points = np.vstack([np.asarray(run.params, dtype=float).reshape(-1, 2),
                             closed_form()[None]])
         low, high = points.min(0), points.max(0)
-        middle, half = (low + high) / 2, max((high - low).max() / 2 * 1.15, 0.25)
-        ax.set(xlim=(middle[0] - half, middle[0] + half),
-               ylim=(middle[1] - half, middle[1] + half))
+        middle, half = (low + high) / 2, max((high - low).max() / 2 * 1.25, 0.5)
+        contour(ax, (middle[0] - half, middle[0] + half), (middle[1] - half, middle[1] + half))
         ax.set_aspect("equal", adjustable="box")
         ax.set_xlabel("intercept")
         ax.set_ylabel("slope")
