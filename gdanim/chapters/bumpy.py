@@ -149,6 +149,7 @@ def run(quality: Quality) -> Chapter:
                         f"start_{name}_final_loss": float(runs[k].loss[-1])})
     # Exactly at the saddle the gradient is zero: the run never moves (float32 and 64).
     at_saddle = descend64([(0.0, 0.0)], RATE, 5)[0]
+    numbers["others_linger_max"] = max(numbers[f"start_{s}_linger"] for s in START_NAMES[:-1])
     numbers["saddle_run_moves"] = bool(np.abs(at_saddle).max() > 0)
     numbers["paths_hold"] = bool(holds)
 

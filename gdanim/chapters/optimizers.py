@@ -223,14 +223,20 @@ def _doubts(label: str, entries: dict[str, Entry]) -> list[str]:
     for e in entries.values():
         if e.holds:
             continue
-        at = "never" if e.at is None else f"from epoch {e.at:,}"
-        at64 = "never" if e.at64 is None else f"from epoch {e.at64:,}"
-        line = (f"{label}, {e.name} at η {e.rate:.3g}: arrives {at} in float32, "
-                f"{at64} in float64")
+        def when(epoch):
+            return "never" if epoch is None else f"from epoch {epoch:,}"
+
+        if agrees(e.at, e.at64):
+            line = (f"{label}, {e.name} at η {e.rate:.3g} arrives {when(e.at)} in both, but "
+                    f"it is not the best rate in float64")
+        else:
+            line = (f"{label}, {e.name} at η {e.rate:.3g}: arrives {when(e.at)} in float32, "
+                    f"{when(e.at64)} in float64")
         if e.best64 != e.best and e.arrived64[e.best64] != e.arrived64[e.best]:
-            other = _epoch(e.arrived64[e.best64])
-            line += (f"; in float64 its best rate on the grid is {e.rates[e.best64]:.3g} "
-                     f"instead (arriving {'never' if other is None else f'from epoch {other:,}'})")
+            other = e.best64
+            line += (f"; in float64 the best rate on the grid is {e.rates[other]:.3g}, "
+                     f"arriving {when(_epoch(e.arrived64[other]))} (in float32 that rate "
+                     f"arrives {when(_epoch(e.arrived[other]))})")
         out.append(line + ".")
     return out
 
@@ -335,6 +341,7 @@ def run(quality: Quality) -> Chapter:
 
     from gdanim.figures.schedule import frame_epochs
     from gdanim.figures.scenes.race import race_scene
+    from gdanim.maths import recheck
     from gdanim.maths.data import load_penguins
     from gdanim.maths.milestones import divergence_threshold
     from gdanim.maths.problems import (RAW_BILL_UNIT, RAW_MASS_UNIT, condition_number,
@@ -374,9 +381,9 @@ def run(quality: Quality) -> Chapter:
     noise_caption = (
         f"Each at its own best rate from the grid: full batch η {nz.rates[nz.gd]:.3g}, "
         f"mini-batches η {nz.rates[nz.sgd]:.3g}. Within {NOISE_WITHIN:.0%} of the best loss "
-        f"for good: full batch from epoch {gd_at} ({gd_at} gradients on all {rows} birds); "
-        f"mini-batches from step {sgd_at} (epoch {sgd_at / per_epoch:.1f}, {sgd_at} "
-        f"gradients on {BATCH_SIZE} birds each).")
+        f"for good: full batch from epoch {gd_at} ({_count(gd_at, 'gradient')} on all {rows} "
+        f"birds); mini-batches from step {sgd_at} (epoch {sgd_at / per_epoch:.1f}, "
+        f"{_count(sgd_at, 'gradient')} on {BATCH_SIZE} birds each).")
     pick = frame_epochs(sgd_steps, quality.frames, quality.hold)
     noise_positions = [pick // per_epoch, pick]
     runs = [nz.runs["gd"], nz.runs["sgd"]]
@@ -428,7 +435,8 @@ def run(quality: Quality) -> Chapter:
     scale = 1 / np.sqrt(np.diag(H))         # the best any per-axis rescaling can do (2x2)
     mm_design = np.column_stack([np.ones(rows), penguins.bill_mm])
     bowl_curvature = float(np.linalg.eigvalsh(hessian(X)).max())
-    numbers = {"rates": [float(r) for r in RATES], "momentum_beta": BETAS["momentum"], "rate_low": float(RATES[0]),
+    numbers = {"rates": [float(r) for r in RATES], "momentum_beta": BETAS["momentum"],
+               "adam_b2": recheck.ADAM_B2, "rate_low": float(RATES[0]),
                "rate_high": float(RATES[-1]), "rate_count": len(RATES),
                "rates_per_decade": int(round((len(RATES) - 1) / np.log10(RATES[-1] / RATES[0]))),
                "epochs": BOWL_EPOCHS, "batch_size": BATCH_SIZE, "seed": SEED,
@@ -437,6 +445,9 @@ def run(quality: Quality) -> Chapter:
                **noise_numbers,
                "bowl_curvature": bowl_curvature, "bowl_jump_rate": 1 / bowl_curvature,
                "bowl_threshold": divergence_threshold(X),
+               "bowl_start_distance": float(np.linalg.norm(
+                   np.asarray(START) - least_squares(X, y)[0])),
+               "valley_rates_above_cap": int((RATES > divergence_threshold(Xr)).sum()),
                "zscored_condition_number": condition_number(X),
                "valley_epochs": VALLEY_EPOCHS, "valley_best_loss": v_best,
                "valley_best_params": [float(v) for v in least_squares(Xr, yr)[0]],
@@ -463,6 +474,10 @@ def run(quality: Quality) -> Chapter:
                             "valley_ranked": ranked(valley), "caption": caption,
                             "noise_caption": noise_caption, "valley_caption": valley_caption,
                             "doubts": doubts, "tolerance": TOLERANCE, "names": NAMES})
+
+
+def _count(k: int, noun: str) -> str:
+    return f"{k} {noun}{'' if k == 1 else 's'}"
 
 
 def _noise_readout(step: int, per_epoch: int, epochs: int) -> str:
