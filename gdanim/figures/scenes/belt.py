@@ -162,7 +162,8 @@ def descent_scene(quality: Quality, grid, grid_losses, frames: FrameTable,
     curve.plot(epochs[1:], all_loss[1:], color=GREY, lw=1.5, ls=(0, (3, 3)))
     curve.set(xscale="log", yscale="log", xlim=(1, len(all_loss) - 1),
               ylim=(all_loss.min() * 0.6, all_loss.max() * 1.6),
-              xlabel="epoch", ylabel="MSE", title="Loss by epoch")
+              xlabel="epoch (log scale)", ylabel="MSE (log scale)",
+              title="Loss by epoch (both axes log)")
     trail, = valley.plot([], [], "o", color=ORANGE, ms=7, alpha=0.7)
     tangent, = valley.plot([], [], color=BLUE, lw=3.5, solid_capstyle="round")
     point, = valley.plot([], [], "o", color=VERMILION, ms=15, mec="white", mew=2)
