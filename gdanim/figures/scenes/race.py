@@ -83,9 +83,9 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
         dists = [np.maximum(np.linalg.norm(r.params - best_params, axis=-1) / scale, FLOOR)
                  for r in runs]
         distance_ax.set(yscale="log", ylim=(FLOOR * 0.12, max(d.max() for d in dists) * 2),
-                        xlabel=loss_ax.get_xlabel(), ylabel="distance / size of answer",
-                        title="Distance from the answer (log scale)")
-        loss_ax.set(xlabel="", title="Loss above the best (log scale)")
+                        xlabel=loss_ax.get_xlabel(), ylabel="distance (log)",
+                        title="Distance from the answer")
+        loss_ax.set(xlabel="", ylabel="above the best (log)", title="Loss above the best")
         # Arrived: under both dashed lines (1% of the best loss, 1% of the answer's size).
         for ax, line in ((loss_ax, 0.01 * best_loss), (distance_ax, 0.01)):
             ax.axhline(line, color=GREY, lw=1.2, ls="--")
