@@ -213,3 +213,34 @@ def test_valley_facts(chapter_run):
     for e in chapter_run.context["ranked"]:
         line = chapter.finish_line(e, n["epochs"])
         assert line in chapter_run.context["caption"]
+
+
+def test_noise_reuses_the_races_sweep_without_changing_it(chapter_run):
+    """The full-batch side of the noise question is read off the round-bowl race's sweep
+    (one compile fewer); it is the same as sweeping again."""
+    reused, fresh = chapter.noise(chapter_run.context["bowl"]), chapter.noise()
+    assert reused.gd == fresh.gd and reused.gd_within == fresh.gd_within
+    np.testing.assert_array_equal(reused.runs["gd"].loss, fresh.runs["gd"].loss)
+
+
+def test_the_pages_other_claims_about_runs_hold_in_float64(chapter_run):
+    """RMSProp still steps about η at the end (it hovers) while Adam's steps have died
+    away; in the valley plain descent's loss arrives (the same epoch in float64) long
+    before its parameters; momentum's best rate is above plain descent's cap."""
+    n = chapter_run.numbers
+    penguins = load_penguins()
+    X, y = penguins.design, penguins.y
+    last = {}
+    for key in ("rmsprop", "adam"):
+        p, _ = recheck.run(recheck.linear_gradient(X, y), recheck.linear_loss(X, y), START,
+                           [n[f"bowl_{key}_rate"]], n["epochs"], key, BETAS[key])
+        last[key] = float(np.linalg.norm(p[0, -1] - p[0, -2]))
+    assert 0.5 < last["rmsprop"] / n["bowl_rmsprop_rate"] < 2
+    assert last["adam"] < 1e-6 * n["bowl_adam_rate"]
+    assert agrees(n["valley_gd_loss_arrived"], n["valley_gd_loss_arrived64"])
+    assert n["valley_gd_arrived64"] is None and n["valley_gd_final_distance64"] > 0.01
+    assert n["valley_momentum_rate"] > n["valley_threshold"]
+    assert n["valley_gd_rate"] < n["valley_threshold"]
+    # "RMSProp is the touchy one": it arrives at the fewest rates of the grid.
+    counts = {k: n[f"bowl_{k}_rates_arriving"] for k in OPTIMIZERS}
+    assert min(counts, key=counts.get) == "rmsprop"

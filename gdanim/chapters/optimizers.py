@@ -82,6 +82,8 @@ class Entry:
     run64_params: np.ndarray
     best_params: np.ndarray
     best_loss: float
+    sweep_params: np.ndarray | None = None   # (R, epochs + 1, P) every rate, float32
+    sweep_loss: np.ndarray | None = None     # (R, epochs + 1)
 
     @property
     def name(self) -> str:
@@ -140,7 +142,7 @@ def tuned_race(loss_fn, X, y, epochs: int, rates=RATES, start=START) -> dict[str
         entries[key] = Entry(key, np.asarray(rates, float), s.arrived_at[:, 0],
                              s.diverged_at[:, 0], arrived64, i,
                              best_index(arrived64, distance64), run, l64[i], params64[i],
-                             best_params, best_loss)
+                             best_params, best_loss, s.params[:, 0], s.loss[:, 0])
     return entries
 
 
@@ -191,8 +193,13 @@ def noise(bowl: dict[str, Entry] | None = None, epochs: int = NOISE_EPOCHS,
     sgd_params, sgd_loss = minibatch_sweep(lambda p, rows: linear_mse(p, Xj[rows], yj[rows]),
                                            penguin_loss(), start=START, rates=rates,
                                            batches=order)
-    full = sweep(penguin_loss(), [START], rates, epochs, keep=np.arange(epochs + 1))
-    gd_params, gd_loss = full.params[:, 0], full.loss[:, 0]
+    if bowl is not None and np.array_equal(bowl["gd"].rates, rates) and \
+            bowl["gd"].sweep_loss.shape[1] > epochs:     # the race's sweep holds these runs
+        gd_params = bowl["gd"].sweep_params[:, : epochs + 1]
+        gd_loss = bowl["gd"].sweep_loss[:, : epochs + 1]
+    else:
+        full = sweep(penguin_loss(), [START], rates, epochs, keep=np.arange(epochs + 1))
+        gd_params, gd_loss = full.params[:, 0], full.loss[:, 0]
     grad64, loss64 = recheck.linear_gradient(X, y), recheck.linear_loss(X, y)
     _, sgd_loss64 = recheck.run(grad64, loss64, START, rates, 0, "gd", batches=order)
     _, gd_loss64 = recheck.run(grad64, loss64, START, rates, epochs, "gd")
@@ -358,7 +365,7 @@ def run(quality: Quality) -> Chapter:
     v_best = least_squares(Xr, yr)[1]
 
     # 1. Noise, each at its own best rate.
-    nz = noise()
+    nz = noise(bowl)
     per_epoch = nz.per_epoch
     sgd_steps = NOISE_EPOCHS * per_epoch
     gd_at, sgd_at = nz.gd_within[nz.gd], nz.sgd_within[nz.sgd]
