@@ -156,7 +156,7 @@ def run(quality: Quality) -> Chapter:
     pick = frame_epochs(EPOCHS, quality.frames, quality.hold)
     frames = FrameTable(epoch=pick, loss=np.stack([r.loss[pick] for r in runs], 1),
                         params=np.stack([r.params[pick] for r in runs], 1))
-    where = {"+": "the minimum at positive weights", "-": "the mirror-image minimum",
+    where = {"+": "the positive minimum", "-": "the mirror-image minimum",
              "saddle": "the saddle", "between": "neither minimum (not within 1%)"}
     summary = "; ".join(f"{n} ({p[0]:g}, {p[1]:g}) ends at {where[numbers[f'start_{n}_lands']]}"
                         for n, p in zip(START_NAMES, STARTS))
