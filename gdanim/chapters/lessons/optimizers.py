@@ -59,8 +59,8 @@ gd_loss, momentum_loss, rmsprop_loss, adam_loss = [
 print("valley, loss after 3000 epochs:", gd_loss, momentum_loss, rmsprop_loss, adam_loss)
 
 # Noise: full batch (rate rates[16]) against mini-batches of 32 (rate rates[13]).
-best_loss = np.mean((np.asarray(bowl_X) @ np.linalg.lstsq(np.asarray(bowl_X), np.asarray(bowl_y),
-                                                         rcond=None)[0] - np.asarray(bowl_y)) ** 2)
+answer = np.linalg.lstsq(np.asarray(bowl_X), np.asarray(bowl_y), rcond=None)[0]
+best_loss = np.mean((np.asarray(bowl_X) @ answer - np.asarray(bowl_y)) ** 2)
 rng = np.random.default_rng(0)
 order = np.concatenate([rng.permutation(len(bill))[:320] for _ in range(16)]).reshape(-1, 32)
 
