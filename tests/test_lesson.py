@@ -51,6 +51,19 @@ def check_namespace(slug: str, namespace: dict, numbers: dict) -> None:
                                    err_msg=f"{slug}: {variable}")
     if slug == "learning-rates":
         check_learning_rates(namespace["final_losses"], numbers)
+    if slug == "optimizers":
+        check_arrivals(namespace, numbers)
+
+
+def check_arrivals(namespace: dict, numbers: dict) -> None:
+    """The lesson's loop finds every arrival epoch in the page's tables, within the
+    tolerance the page states (its float32 rounds in another order than the scan)."""
+    from gdanim.chapters.optimizers import OPTIMIZERS, agrees
+
+    for race in ("bowl", "valley"):
+        for key, got in zip(OPTIMIZERS, namespace[f"{race}_arrived"]):
+            want = numbers[f"optimizers.{race}_{key}_arrived"]
+            assert agrees(want, got), f"{race} {key}: page {want}, lesson {got}"
 
 
 def check_learning_rates(final_losses: dict, numbers: dict) -> None:
