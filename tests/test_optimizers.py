@@ -55,8 +55,6 @@ def chapter_run():
 def test_float64_recheck_follows_optax_and_numpy(key):
     """recheck.run (float64) is the same optimizer as optax's (float32) and as the
     textbook step above, for a few steps."""
-    import optax
-
     from gdanim.maths.sweeps import make_optimizer
 
     penguins = load_penguins()

@@ -4,7 +4,6 @@ import html
 import re
 
 import numpy as np
-import pytest
 
 from gdanim.core.config import QUALITIES
 
