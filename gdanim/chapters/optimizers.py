@@ -94,11 +94,6 @@ class Entry:
         return float(self.rates[self.best])
 
     @property
-    def settings(self) -> str:
-        beta = BETAS[self.key]
-        return f"η {self.rate:.3g}" + ("" if beta is None else f", β {beta:g}")
-
-    @property
     def at(self) -> int | None:
         return _epoch(self.arrived[self.best])
 
