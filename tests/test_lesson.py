@@ -27,7 +27,15 @@ CHECKS = {
     "optimizers": {"condition_number": "valley_condition_number",
                    "gd_loss": "valley_gd_final_loss",
                    "momentum_loss": "valley_momentum_final_loss",
-                   "adam_loss": "valley_adam_final_loss"},
+                   "rmsprop_loss": "valley_rmsprop_final_loss",
+                   "adam_loss": "valley_adam_final_loss",
+                   "bowl_losses": ("bowl_gd_final_loss", "bowl_momentum_final_loss",
+                                   "bowl_rmsprop_final_loss", "bowl_adam_final_loss"),
+                   "full_batch_within": "noise_gd_epochs",
+                   "mini_batch_within": "noise_sgd_steps"},
+    "bumpy": {"minus_minimum": ("start_A_final",), "plus_minimum": ("start_B_final",),
+              "constant_median": "schedule_constant_late_median_loss",
+              "decaying_median": "schedule_decaying_late_median_loss"},
 }
 # float32 arithmetic in a different order (eager loop vs compiled scan): relative 1e-4,
 # and absolute 1e-6 for values that are zero up to rounding.
@@ -37,12 +45,25 @@ RTOL, ATOL = 1e-4, 1e-6
 def check_namespace(slug: str, namespace: dict, numbers: dict) -> None:
     for variable, keys in CHECKS[slug].items():
         keys = keys if isinstance(keys, tuple) else (keys,)
-        expected = [numbers[f"{slug}.{k}"] for k in keys]
+        expected = np.ravel([numbers[f"{slug}.{k}"] for k in keys])
         got = np.ravel(np.asarray(namespace[variable], dtype=float))
         np.testing.assert_allclose(got, expected, rtol=RTOL, atol=ATOL,
                                    err_msg=f"{slug}: {variable}")
     if slug == "learning-rates":
         check_learning_rates(namespace["final_losses"], numbers)
+    if slug == "optimizers":
+        check_arrivals(namespace, numbers)
+
+
+def check_arrivals(namespace: dict, numbers: dict) -> None:
+    """The lesson's loop finds every arrival epoch in the page's tables, within the
+    tolerance the page states (its float32 rounds in another order than the scan)."""
+    from gdanim.chapters.optimizers import OPTIMIZERS, agrees
+
+    for race in ("bowl", "valley"):
+        for key, got in zip(OPTIMIZERS, namespace[f"{race}_arrived"]):
+            want = numbers[f"optimizers.{race}_{key}_arrived"]
+            assert agrees(want, got), f"{race} {key}: page {want}, lesson {got}"
 
 
 def check_learning_rates(final_losses: dict, numbers: dict) -> None:

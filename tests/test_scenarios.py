@@ -14,7 +14,7 @@ def numbers():
 
 def test_chapters_in_reading_order():
     assert list(SCENARIOS) == ["guess-and-check", "grid-search", "slopes", "descent-1d",
-                               "penguins-2d", "learning-rates", "optimizers"]
+                               "penguins-2d", "learning-rates", "optimizers", "bumpy"]
 
 
 def test_unknown_scenario_names_the_choices():

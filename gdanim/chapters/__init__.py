@@ -111,6 +111,6 @@ BUILT_IN: dict[str, Scenario]   # set below, after the chapters registered thems
 
 # Import order is reading order.
 from gdanim.chapters import (guess_and_check, grid_search, slopes, descent_1d,  # noqa: E402,F401
-                              penguins_2d, learning_rates, optimizers)
+                              penguins_2d, learning_rates, optimizers, bumpy)
 
 BUILT_IN = dict(SCENARIOS)

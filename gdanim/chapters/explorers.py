@@ -305,17 +305,20 @@ OPTIMIZER_CHOICES = {
 
 
 def optimizer_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, start,
-                       epochs: int, view, labels: tuple[str, str],
+                       epochs: int, view, labels: tuple[str, str], rates=None,
+                       own_rate: float = 0.05,
                        choices=OPTIMIZER_CHOICES) -> tuple[tuple[Still, ...], dict]:
-    """Every optimizer (and β) over one log grid of learning rates, from the chapter's
-    start: a sweep each, all on the same grid so the comparison is fair."""
+    """Every optimizer (and β) over one log grid of learning rates (`rates`, default a
+    grid around the threshold), from the chapter's start: a sweep each, all on the same
+    grid so the comparison is fair. The explorer opens on `own_rate`."""
     from gdanim.figures.scenes.explorer import contour_figure, scatter_figure
     from gdanim.maths.milestones import divergence_threshold
     from gdanim.maths.sweeps import sweep
 
     design = np.asarray(design, dtype=float)
     threshold = divergence_threshold(design)
-    rates = rate_grid(0.05, threshold, low=threshold / 1000)
+    rates = rate_grid(own_rate, threshold, low=threshold / 1000) if rates is None \
+        else np.asarray(rates, dtype=float)
     best = np.linalg.lstsq(design, y, rcond=None)[0]
     best_loss = float(loss(np.asarray(best, dtype=np.float32)))
     (b0, b1), (m0, m1) = view
@@ -327,7 +330,7 @@ def optimizer_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, s
             for name, (_, betas) in choices.items() for beta in betas]
     first = runs[0][2]
     stills, data = explorer(
-        first, kind="2d", own_rate=0.05, own_start=start, threshold=threshold,
+        first, kind="2d", own_rate=own_rate, own_start=start, threshold=threshold,
         param_names=("intercept", "slope"), landscape=Panel("landscape", (b0, b1), (m0, m1)),
         data=Panel("data", _padded(x, 0.08), _padded(y, 0.08)),
         landscape_figure=partial(contour_figure, intercepts=intercepts, slopes=slopes,

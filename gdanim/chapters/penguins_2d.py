@@ -122,7 +122,7 @@ def chapter_numbers(r: Results) -> dict:
         "check_bill_z": float(X[CHECK_ROW, 1]),
         "check_prediction": float(X[CHECK_ROW] @ np.asarray(CHECK_PARAMS)),
         "start": list(START), "start_loss": float(r.trajectory.loss[0]),
-        "start_grams": start_grams,
+        "start_grams": start_grams, "lightest_grams": float(p.mass_g.min()),
         "learning_rate": r.learning_rate, "epochs": r.epochs,
         "final_intercept": float(final[0]), "final_slope": float(final[1]),
         "final_loss": float(r.trajectory.loss[-1]),

@@ -138,3 +138,33 @@ def judge(params: np.ndarray, loss: np.ndarray, best=None, best_loss: float | No
                        np.where(oscillating, "oscillates",
                                 np.where(arrived >= 0, "converges", "creeps")))
     return verdict, diverged, arrived, distance
+
+
+def minibatch_sweep(batch_loss: Callable, full_loss: Callable, start, rates,
+                    batches: np.ndarray, optimizer: str = "gd",
+                    beta: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Mini-batch runs at every rate in one compiled call: one step of `optimizer` per
+    row of `batches` (row indices), with `batch_loss(params, rows)`'s gradient; every
+    rate sees the same batches. Returns (params (R, steps + 1, P), loss on all the data
+    (R, steps + 1)), float32, exactly `train.descend_minibatch` at each rate."""
+    import jax
+    import jax.numpy as jnp
+    import optax
+
+    batch_grad = jax.grad(batch_loss)
+    start = jnp.asarray(start, dtype=jnp.float32)
+
+    def one(rate):
+        opt = make_optimizer(optimizer, rate, beta)
+
+        def step(carry, rows):
+            params, state = carry
+            updates, state = opt.update(batch_grad(params, rows), state, params)
+            return (optax.apply_updates(params, updates), state), (params, full_loss(params))
+
+        (last, _), (ps, ls) = jax.lax.scan(step, (start, opt.init(start)),
+                                           jnp.asarray(batches))
+        return jnp.concatenate([ps, last[None]]), jnp.append(ls, full_loss(last))
+
+    params, loss = jax.jit(jax.vmap(one))(jnp.asarray(rates, dtype=jnp.float32))
+    return np.asarray(params), np.asarray(loss)

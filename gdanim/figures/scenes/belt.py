@@ -100,7 +100,7 @@ def slopes_figure(quality: Quality, grid, losses, points: list[tuple[float, floa
     ax.plot(grid, losses, color=DATA, lw=2.5)
     ax.set(xlim=(grid.min(), grid.max()), ylim=(0, losses.max() * 1.05),
            xlabel="multiplier (cm per inch)", ylabel="mean squared error",
-           title="The loss is a valley: the slope says which way is down")
+           title="The loss is a valley: the gradient says which way is down")
     for (m, loss, slope), colour in zip(points, [ORANGE, BLUE]):
         xs, ys = _tangent(m, loss, slope, 0.55)
         ax.plot(xs, ys, color=colour, lw=3.5, solid_capstyle="round")
@@ -111,7 +111,7 @@ def slopes_figure(quality: Quality, grid, losses, points: list[tuple[float, floa
                                 "color": colour, "lw": 3})
         # Labels sit in the empty space inside the valley, with a leader to their point.
         right_side = slope > 0
-        ax.annotate(f"at {m:g} the slope is {fmt_signed(slope)}\nso step {'left' if right_side else 'right'}",
+        ax.annotate(f"at {m:g} the gradient is {fmt_signed(slope)}\nso step {'left' if right_side else 'right'}",
                     xy=(m, loss), xytext=(2.75 if right_side else 2.35, 0.55 * losses.max()),
                     ha="left" if right_side else "right", va="center", fontsize=16,
                     color=colour, weight="bold",
@@ -128,7 +128,7 @@ def tangent_sweep_scene(quality: Quality, grid, losses, slopes, frames: FrameTab
     ax.plot(grid, losses, color=DATA, lw=2.5)
     ax.set(xlim=(grid.min(), grid.max()), ylim=(0, losses.max() * 1.05),
            xlabel="multiplier (cm per inch)", ylabel="mean squared error",
-           title="The slope of the loss at each multiplier")
+           title="The gradient of the loss at each multiplier")
     tangent, = ax.plot([], [], color=BLUE, lw=4, solid_capstyle="round")
     point, = ax.plot([], [], "o", color=BLUE, ms=14, mec="white", mew=2)
     text = readout(fig)
@@ -139,7 +139,7 @@ def tangent_sweep_scene(quality: Quality, grid, losses, slopes, frames: FrameTab
         tangent.set_data(*_tangent(grid[k], losses[k], slopes[k], 0.6))
         point.set_data([grid[k]], [losses[k]])
         text.set_text(f"multiplier {grid[k]:.3f}   MSE {losses[k]:9,.1f}   "
-                      f"slope {slopes[k]:+10,.1f}")
+                      f"gradient {slopes[k]:+10,.1f}")
 
     return Scene(fig, [tangent, point, text], update, len(frames))
 
@@ -162,7 +162,8 @@ def descent_scene(quality: Quality, grid, grid_losses, frames: FrameTable,
     curve.plot(epochs[1:], all_loss[1:], color=GREY, lw=1.5, ls=(0, (3, 3)))
     curve.set(xscale="log", yscale="log", xlim=(1, len(all_loss) - 1),
               ylim=(all_loss.min() * 0.6, all_loss.max() * 1.6),
-              xlabel="epoch", ylabel="MSE", title="Loss by epoch")
+              xlabel="epoch (log scale)", ylabel="MSE (log scale)",
+              title="Loss by epoch (both axes log)")
     trail, = valley.plot([], [], "o", color=ORANGE, ms=7, alpha=0.7)
     tangent, = valley.plot([], [], color=BLUE, lw=3.5, solid_capstyle="round")
     point, = valley.plot([], [], "o", color=VERMILION, ms=15, mec="white", mew=2)

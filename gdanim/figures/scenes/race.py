@@ -38,12 +38,14 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
                surface_width: float = 1.1, start_label=((0, -24), "center"),
                entries=None, batch_size: int | None = None, background=None, xy=None,
                equal: bool = True, title: str = "Paths on the loss surface",
-               x_label: str | None = None) -> Scene:
+               x_label: str | None = None, best_params=None) -> Scene:
     """Frame i shows run k at row positions[k][i] (default: the frame's epoch for every
     run); run k takes steps_per_epoch[k] steps per epoch (default 1). Runs are named by
     `keys` and `legend`, or by `entries` (objects with key, short and settings).
     `background(ax)` draws the landscape instead of the contour of `problem` over `view`;
-    `xy(run)` gives a run's plotted (xs, ys) per row instead of intercept and slope."""
+    `xy(run)` gives a run's plotted (xs, ys) per row instead of intercept and slope.
+    With `best_params` a third panel, under the loss, shows each run's distance from
+    them (relative, log scale): a run has arrived only when both are small."""
     if entries is not None:
         keys = keys or [e.key for e in entries]
         legend = legend or [f"{e.short}\n{e.settings}" for e in entries]
@@ -51,7 +53,14 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
     last = len(runs[0].loss) - 1
     readout_text = readout_text or (lambda step: _step_readout(step, last, batch_size))
     fig = new_figure(quality)
-    surface_ax, loss_ax = fig.subplots(1, 2, width_ratios=[surface_width, 1])
+    if best_params is None:
+        surface_ax, loss_ax = fig.subplots(1, 2, width_ratios=[surface_width, 1])
+        distance_ax = None
+    else:
+        spec = fig.add_gridspec(2, 2, width_ratios=[surface_width, 1])
+        surface_ax = fig.add_subplot(spec[:, 0])
+        loss_ax = fig.add_subplot(spec[0, 1])
+        distance_ax = fig.add_subplot(spec[1, 1], sharex=loss_ax)
     if background is None:
         contour(surface_ax, *view, problem=problem)
     else:
@@ -68,6 +77,20 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
                 xlabel=x_label or "epoch (passes over the data)",
                 ylabel="loss above the best possible",
                 title=f"Loss by {'epoch' if by_epoch else x_label} (log scale)")
+    if distance_ax is not None:
+        best_params = np.asarray(best_params, dtype=float)
+        scale = np.linalg.norm(best_params)
+        dists = [np.maximum(np.linalg.norm(r.params - best_params, axis=-1) / scale, FLOOR)
+                 for r in runs]
+        distance_ax.set(yscale="log", ylim=(FLOOR * 0.12, max(d.max() for d in dists) * 2),
+                        xlabel=loss_ax.get_xlabel(), ylabel="distance (log)",
+                        title="Distance from the answer")
+        loss_ax.set(xlabel="", ylabel="above the best (log)", title="Loss above the best")
+        # Arrived: under both dashed lines (1% of the best loss, 1% of the answer's size).
+        for ax, line in ((loss_ax, 0.01 * best_loss), (distance_ax, 0.01)):
+            ax.axhline(line, color=GREY, lw=1.2, ls="--")
+            ax.text(0.99, line * 1.15, "1%", transform=ax.get_yaxis_transform(),
+                    ha="right", va="bottom", fontsize=12, color="#444444")
     if min(g.min() for g in gaps) <= FLOOR:
         loss_ax.axhline(FLOOR, color=GREY, lw=1.2, ls=":")
         # Curves stop at the floor, so the band below it is free for the label.
@@ -79,7 +102,7 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
     surface_ax.annotate("start", (points[0][0][0], points[0][1][0]), xytext=offset,
                         textcoords="offset points", ha=align, va="center", color="white",
                         weight="bold", path_effects=[withStroke(linewidth=3, foreground=INK)])
-    moving, paths, heads, curves = [], [], [], []
+    moving, paths, heads, curves, fars = [], [], [], [], []
     for k, (key, name) in enumerate(zip(keys, legend)):
         colour, style, marker = LOOKS[key]
         width = WIDTHS[k % len(WIDTHS)] if len(runs) > 2 else (6.0, 3.0)[k]
@@ -94,6 +117,11 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
                               marker=marker, markevery=[-1], ms=11, label=name, zorder=3 + k)
         paths.append(path), heads.append(head), curves.append(curve)
         moving += [path, head, curve]
+        if distance_ax is not None:
+            far, = distance_ax.plot([], [], color=colour, ls=style, lw=max(width * 0.7, 2.2),
+                                    marker=marker, markevery=[-1], ms=11, zorder=3 + k)
+            fars.append(far)
+            moving.append(far)
     fig.legend(handles=curves, loc="outside lower center", ncol=len(runs), fontsize=13,
                handlelength=2.8, columnspacing=1.4)
     text = readout(fig)
@@ -107,6 +135,8 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
             paths[k].set_data(px[: row + 1], py[: row + 1])
             heads[k].set_data([px[row]], [py[row]])
             curves[k].set_data(xs[k][: row + 1], gaps[k][: row + 1])
+            if fars:
+                fars[k].set_data(xs[k][: row + 1], dists[k][: row + 1])
         text.set_text(readout_text(int(frames.epoch[i])))
 
     return Scene(fig, moving, update, len(frames))

@@ -90,8 +90,15 @@ def rates_penguin_scene(quality: Quality, runs, frames: FrameTable,
     from gdanim.figures.scenes.surface import contour
 
     def background(ax, run):
-        contour(ax, *view)
-        # Equal scales on both axes: the z-scored bowl is round, and must look it.
+        # Each panel fitted to its own run (and the best fit), so a short path is not
+        # shrunk to a few pixels; equal scales, because the z-scored bowl is round.
+        from gdanim.maths.problems import closed_form
+
+        points = np.vstack([np.asarray(run.params, dtype=float).reshape(-1, 2),
+                            closed_form()[None]])
+        low, high = points.min(0), points.max(0)
+        middle, half = (low + high) / 2, max((high - low).max() / 2 * 1.25, 0.5)
+        contour(ax, (middle[0] - half, middle[0] + half), (middle[1] - half, middle[1] + half))
         ax.set_aspect("equal", adjustable="box")
         ax.set_xlabel("intercept")
         ax.set_ylabel("slope")
@@ -99,4 +106,4 @@ def rates_penguin_scene(quality: Quality, runs, frames: FrameTable,
     def xy(params, loss):
         return params[:, 0], params[:, 1]
 
-    return _panels(quality, runs, background, xy, frames, threshold, share=True)
+    return _panels(quality, runs, background, xy, frames, threshold, share=False)
