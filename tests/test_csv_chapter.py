@@ -243,6 +243,7 @@ def test_a_title_with_html_shows_as_text_in_the_notebook():
     assert text == f"1. {title}"
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")     # the overflow is the point
 @pytest.mark.parametrize("scale", [1e300, 1e-300, 1e200])
 def test_the_chapter_never_crashes_with_a_traceback_even_past_the_checks(tmp_path, scale):
     """settings refuses such values before the build (tests/test_faults_data.py); were
