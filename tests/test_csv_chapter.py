@@ -241,3 +241,20 @@ def test_a_title_with_html_shows_as_text_in_the_notebook():
     assert "<em>" not in rendered and "<a " not in rendered and "<code>" not in rendered
     text = html.unescape(rendered.removeprefix("<h2>").split("</h2>")[0])
     assert text == f"1. {title}"
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")     # the overflow is the point
+@pytest.mark.parametrize("scale", [1e300, 1e-300, 1e200])
+def test_the_chapter_never_crashes_with_a_traceback_even_past_the_checks(tmp_path, scale):
+    """settings refuses such values before the build (tests/test_faults_data.py); were
+    one to slip through, the chapter stops with a plain message, not a traceback or a
+    page of inf and nan."""
+    from gdanim.core.errors import GdanimError
+
+    x = np.array([1, 2, 3, 4, 5.5]) * scale
+    y = 3 * x + scale * np.array([0.1, -0.2, 0.3, 0, 0.1])
+    data = columns("x,y\n" + "".join(f"{a!r},{b!r}\n" for a, b in zip(x.tolist(), y.tolist())),
+                   tmp_path)
+    spec = CsvSpec("big", "Big", "d.csv", "x", "y", "x", "y", epochs=20)
+    with pytest.raises(GdanimError, match="big: the fit on d.csv could not be computed"):
+        run(DRAFT, spec, data)

@@ -463,3 +463,24 @@ def test_a_hostile_title_and_summary_show_as_text_everywhere(tmp_path):
     rendered = MarkdownIt("commonmark").render(heading)
     assert "<script" not in rendered and "<a " not in rendered and "<em>" not in rendered
     assert title in html.unescape(rendered)
+
+
+def test_values_past_the_checks_fail_the_build_plainly(good_site, tmp_path, monkeypatch):
+    """Were the checks of number_problems ever too lax, the build would still end in
+    one plain message (exit 1) and keep the previous site."""
+    import gdanim.maths.csv_columns as csv_columns
+
+    monkeypatch.setattr(csv_columns, "number_problems", lambda *args: [])
+    site = tmp_path / "site"
+    shutil.copytree(good_site, site)
+    course = tmp_path / "course"
+    course.mkdir()
+    files(chapter(epochs="20"), data__csv=csv_of(XS * 1e300, YS * 1e300))(course)
+    before = snapshot(site)
+    result = run_cli("build", "--config", str(course / "gdanim.toml"), "--out", str(site),
+                     "--quality", "draft", "--formats", "poster", "--jobs", "1")
+    assert result.exit_code == 1, result.output
+    assert "study: the fit on data.csv could not be computed" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["course", "site"]

@@ -486,10 +486,20 @@ def _tidy(value: float) -> str:
     return "0" if float(text) == 0 else text
 
 
+# Numbers that are finite for any data the fit can compute with (a diverging run is
+# frozen, so even its losses stay finite).
+MUST_BE_FINITE = ("x_mean", "x_std", "y_mean", "y_std", "x_scale", "y_scale", "threshold",
+                  "learning_rate", "start_loss", "final_loss", "lstsq_loss",
+                  "lstsq_slope_original", "lstsq_intercept_original", "correlation")
+
+
 def run(quality: Quality, spec: CsvSpec, columns) -> Chapter:
     try:
         results = compute(spec, columns)
         numbers = chapter_numbers(results)
+        broken = [k for k in MUST_BE_FINITE if not np.isfinite(numbers[k])]
+        if broken:
+            raise ArithmeticError(f"{', '.join(broken)} came out infinite or not a number")
     except (ArithmeticError, np.linalg.LinAlgError) as error:
         # gdanim.maths.csv_columns.number_problems refuses the values known to break
         # the maths before the build starts; this is the net under it.
