@@ -371,7 +371,7 @@ def snippets(s: Slide) -> list[dict]:
              f'aria-label="{label}"></video>')
     reveal = (f'<section data-background-video="{mp4}" data-background-video-loop '
               f'data-background-video-muted data-background-size="contain" '
-              f'data-background-color="#ffffff">\n  <!-- {escape(s.entry["title"])} -->\n'
+              f'data-background-color="#ffffff">\n  <!-- {escape(s.entry["title"]).replace("--", "–")} -->\n'
               f'</section>')
     quarto = quarto_video(s)
     out = [{"id": "html", "label": "HTML <video> tag", "code": video},
@@ -384,7 +384,10 @@ def snippets(s: Slide) -> list[dict]:
 
 
 def quarto_video(s: Slide) -> str:
-    title = s.entry["title"].replace('"', "'")
+    # A shortcode's attribute ends at a double quote and the shortcode at >}}: a
+    # teacher's title must not carry either (nor a line break).
+    title = " ".join(s.entry["title"].split())
+    title = title.replace('"', "'").replace("<", "‹").replace(">", "›").replace("}", ")")
     return (f'{{{{< video {s.file("mp4")} title="{title}" width="100%" '
             f'aspect-ratio="16x9" >}}}}')
 
@@ -750,10 +753,19 @@ def quarto_deck(kit: Path, slides: list[Slide], title: str = TITLE, author: str 
                  "background-video-muted=\"true\"", 'background-size="contain"',
                  'background-color="#ffffff"']
         lines += [f"## {{{' '.join(attrs)}}}", "", "::: {.notes}",
-                  talking_points(kit, s).text(), ":::", ""]
+                  _markdown_lines(talking_points(kit, s).text()), ":::", ""]
     lines += ["## Credits", ""]
     lines += [f"- **{head}.** {body}" for head, body in CREDITS]
     return "\n".join(lines) + "\n"
+
+
+def _markdown_lines(text: str) -> str:
+    """Notes as Markdown text: a teacher's titles and captions shown as written, never
+    read as HTML or Markdown (each line escaped; "- " list items kept)."""
+    from gdanim.outputs.notebook import markdown_text
+
+    return "\n".join("- " + markdown_text(line[2:]) if line.startswith("- ") else
+                     markdown_text(line) for line in text.split("\n"))
 
 
 # --- the presenter view ----------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 from gdanim.maths.data import BELT_CM, BELT_INCHES, load_penguins
 
 PAGES = ("descent-1d.html", "learning-rates.html", "penguins-2d.html")
-ALL_PAGES = PAGES + ("optimizers.html",)
+ALL_PAGES = PAGES + ("optimizers.html", "bumpy.html")
 DATA = re.compile(r'<script type="application/json" class="explorer-data">(.*?)</script>', re.S)
 
 
@@ -198,3 +198,38 @@ def test_the_optimizer_explorer_runs_each_optimizer_as_optax_does(built_site):
     fastest = d["variants"][q["right"]]
     best = min(a[0] for v in d["variants"] for a in v["arrived_at"] if a[0] >= 0)
     assert min(a[0] for a in fastest["arrived_at"] if a[0] >= 0) == best
+
+
+def test_the_bumpy_explorer_runs_the_network_and_judges_by_the_nearer_minimum(built_site):
+    """y = w2 tanh(w1 x): each shipped run is the float32 descent from its start; the
+    start on the saddle never moves; each run is judged against the minimum it ends in."""
+    from gdanim.maths import bumpy
+
+    d = explorer_data(built_site, "bumpy.html")
+    x, y = (v.astype(np.float32) for v in bumpy.data())
+    minimum = np.asarray(bumpy.minimum(), dtype=float)
+    epochs = np.asarray(d["epochs"])
+    i = d["own"]["rate"]
+    rate = np.float32(d["rates"][i])
+    for j, start in enumerate(d["starts"]):
+        w = np.asarray(start, np.float32)
+        path = [w]
+        for _ in range(40):
+            t = np.tanh(w[0] * x)
+            r = w[1] * t - y
+            grad = np.array([np.mean(2 * r * w[1] * x * (1 - t * t)), np.mean(2 * r * t)],
+                            dtype=np.float32)
+            w = w - rate * grad
+            path.append(w)
+        shipped = np.array(d["path"][i][j], dtype=float)
+        early = epochs <= 40
+        np.testing.assert_allclose(shipped[early], np.array(path)[epochs[early]], rtol=2e-3,
+                                   atol=2e-4, err_msg=str(start))
+        end = shipped[-1]
+        if start == [0.0, 0.0]:
+            assert (shipped == 0).all() and d["verdict"][i][j] == "creeps"
+        elif d["verdict"][i][j] == "converges":
+            nearer = minimum if np.linalg.norm(end - minimum) < np.linalg.norm(end + minimum) \
+                else -minimum
+            assert np.linalg.norm(end - nearer) / np.linalg.norm(nearer) < 0.01
+            assert "nearest minimum" in d["says"][i][j]

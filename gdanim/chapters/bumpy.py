@@ -221,8 +221,11 @@ def run(quality: Quality) -> Chapter:
          f"settles (typically {numbers['schedule_decaying_late_median']:.1e})."),
         partial(schedule_figure, steps_per_epoch=per_epoch, constant=sched["constant"].loss,
                 decaying=sched["decaying"].loss, best_loss=min_loss, labels=labels))
-    return Chapter(numbers=numbers, animations=(anim,), stills=(still,),
-                   context={"caption": caption, "where": where})
+    from gdanim.chapters.explorers import bumpy_explorer
+
+    explore_stills, explore = bumpy_explorer(RATE, EPOCHS, VIEW, STARTS)
+    return Chapter(numbers=numbers, animations=(anim,), stills=(still,) + explore_stills,
+                   context={"caption": caption, "where": where, "explorer": explore})
 
 
 def _readout(step: int, epochs: int) -> str:

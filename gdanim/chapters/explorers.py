@@ -73,7 +73,7 @@ def loss_axis(sweep, best_loss: float, epochs: int) -> Panel:
 def explorer(sweep, *, kind: str, own_rate: float, own_start, threshold: float,
              param_names: tuple[str, ...], landscape: Panel, data: Panel,
              landscape_figure: Callable, data_figure: Callable, best, best_loss: float,
-             model: str) -> tuple[tuple[Still, ...], dict]:
+             model: str, answer: str = "the answer") -> tuple[tuple[Still, ...], dict]:
     """The explorer's pictures (three Stills) and its page data, from a finished sweep.
     `model` is how the fitted line is drawn: "origin" (y = m·x) or "line" (b + m·x)."""
     from gdanim.figures.scenes.explorer import loss_figure
@@ -93,7 +93,9 @@ def explorer(sweep, *, kind: str, own_rate: float, own_start, threshold: float,
               f"logarithmic) on which the explorer draws the chosen run's loss, starting "
               f"from {alt_start}.",
               partial(loss_figure, panel=loss_panel, rect=RECT, ticks=LOSS_TICKS,
-                      best_loss=best_loss)),
+                      best_loss=best_loss,
+                      best_label="least-squares loss" if answer == "the answer"
+                      else "the minimum's loss")),
     )
     rates = [float(f"{r:.7g}") for r in sweep.rates]
     starts = [[float(v) for v in s] for s in sweep.starts]
@@ -104,7 +106,7 @@ def explorer(sweep, *, kind: str, own_rate: float, own_start, threshold: float,
         "epochs": [int(e) for e in sweep.epochs],
         "own": {"rate": _index(rates, own_rate), "start": _nearest(starts, own_start)},
         "threshold": threshold, "threshold_index": _index(rates, threshold),
-        "best": [float(v) for v in np.atleast_1d(best)], "best_loss": best_loss,
+        "best": np.asarray(best, dtype=float).tolist(), "best_loss": best_loss,
         "panels": {"landscape": landscape.mapping(), "data": data.mapping(),
                    "loss": loss_panel.mapping()},
         # [rate][start][epoch] -> parameters / loss, float32 values written so that
@@ -114,18 +116,19 @@ def explorer(sweep, *, kind: str, own_rate: float, own_start, threshold: float,
         "arrived_at": sweep.arrived_at.tolist(),
         "distance": [[_finite(d) for d in row] for row in sweep.distance.tolist()],
     }
-    data_out["says"] = [[verdict_text(sweep, i, j, epochs) for j in range(len(starts))]
+    data_out["answer"] = answer
+    data_out["says"] = [[verdict_text(sweep, i, j, epochs, answer) for j in range(len(starts))]
                         for i in range(len(rates))]
     data_out["questions"] = questions(data_out)
     return stills, data_out
 
 
-def verdict_text(sweep, i: int, j: int, epochs: int) -> str:
+def verdict_text(sweep, i: int, j: int, epochs: int, answer: str = "the answer") -> str:
     """What the build says about run (rate i, start j), in words."""
     verdict = str(sweep.verdict[i, j])
     arrived, diverged = int(sweep.arrived_at[i, j]), int(sweep.diverged_at[i, j])
     distance = float(sweep.distance[i, j])
-    there = f"within 1% of the answer from epoch {arrived:,}" if arrived >= 0 else ""
+    there = f"within 1% of {answer} from epoch {arrived:,}" if arrived >= 0 else ""
     if verdict == "diverges":
         return f"diverges at epoch {diverged:,}: from there on its loss only grows"
     if verdict == "oscillates":
@@ -135,7 +138,7 @@ def verdict_text(sweep, i: int, j: int, epochs: int) -> str:
     if verdict == "converges":
         return f"converges: {there}"
     return (f"creeps: after {epochs:,} epochs it is still "
-            f"{_percent(distance)} away from the answer")
+            f"{_percent(distance)} away from {answer}")
 
 
 def _percent(distance: float) -> str:
@@ -171,7 +174,7 @@ def questions(d: dict) -> list[dict]:
     result.append({
         "id": "smallest-rate",
         "text": f"With the smallest rate here, η = {_rate(d['rates'][slow])}, is the "
-                f"guess within 1% of the answer after {epochs:,} epochs?",
+                f"guess within 1% of {d['answer']} after {epochs:,} epochs?",
         "choices": ["Yes", "No"], "right": 0 if arrived >= 0 else 1,
         "answer": f"At η = {_rate(d['rates'][slow])} the run {d['says'][slow][own]}.",
         "set": {"rate": slow, "start": own, "epoch": len(d["epochs"]) - 1}})
@@ -179,9 +182,10 @@ def questions(d: dict) -> list[dict]:
 
 
 def _rate(value: float) -> str:
+    """A learning rate as the explorer prints it: three significant figures, no exponent."""
     from gdanim.core.text import decimal
 
-    return decimal(value)
+    return decimal(float(f"{value:.3g}"))
 
 
 def _index(values: list[float], value: float) -> int:
@@ -390,3 +394,39 @@ def _variant_name(v: dict) -> str:
         return v["label"]
     symbol = {"momentum": "β", "rmsprop": "decay", "adam": "β1"}[v["optimizer"]]
     return f"{v['label']}, {symbol} = {v['beta']:g}"
+
+
+def bumpy_explorer(rate: float, epochs: int, view, starts) -> tuple[tuple[Still, ...], dict]:
+    """The bumpy chapter's explorer: y = w2 · tanh(w1 · x) on the z-scored penguins, from
+    the chapter's starts, the saddle and a grid of others, at each learning rate; each
+    run is judged against the minimum it ends nearest to."""
+    from gdanim.figures.scenes.explorer import contour_figure, scatter_figure
+    from gdanim.maths import bumpy
+    from gdanim.maths.sweeps import sweep
+
+    x, y = bumpy.data()
+    minimum = np.asarray(bumpy.minimum(), dtype=float)
+    minima = np.stack([minimum, -minimum])
+    threshold = 2 / float(np.linalg.eigvalsh(bumpy.hessian(minimum)).max())
+    rates = rate_grid(rate, threshold, low=threshold / 1000)
+    (a0, a1), (b0, b1) = view
+    grid = [(w1, w2) for w2 in np.linspace(b0, b1, 4)[1:-1] for w1 in np.linspace(a0, a1, 4)[1:-1]]
+    all_starts = list(dict.fromkeys([tuple(map(float, s)) for s in starts] + [(0.0, 0.0)] +
+                                    [tuple(map(float, s)) for s in grid]))
+    runs = sweep(bumpy.jax_loss(), np.array(all_starts), rates, epochs, best=minima)
+    w1s, w2s = np.linspace(a0, a1, 121), np.linspace(b0, b1, 121)
+    surface = np.mean((w2s[:, None, None] * np.tanh(w1s[None, :, None] * x) - y) ** 2, axis=-1)
+    best_loss = float(bumpy.loss(minimum, x, y))
+    stills, data = explorer(
+        runs, kind="2d", own_rate=rate, own_start=starts[0], threshold=threshold,
+        param_names=("w1", "w2"), landscape=Panel("landscape", (a0, a1), (b0, b1)),
+        data=Panel("data", _padded(x, 0.08), _padded(y, 0.08)),
+        landscape_figure=partial(contour_figure, intercepts=w1s, slopes=w2s, surface=surface,
+                                 best=minimum, xlabel="w1", ylabel="w2",
+                                 title="Loss over w1 and w2"),
+        data_figure=partial(scatter_figure, x=x, y=y, xlabel="bill length (z-score)",
+                            ylabel="body mass (z-score)",
+                            title="The data and the network's curve"),
+        best=minima, best_loss=best_loss, model="tanh", answer="the nearest minimum")
+    return stills, data
+

@@ -91,8 +91,13 @@ def sweep(loss_fn: Callable, starts, rates, epochs: int, optimizer: str = "gd",
     run = jax.jit(jax.vmap(jax.vmap(one, in_axes=(None, 0)), in_axes=(0, None)))
     params, loss = run(jnp.asarray(rates), jnp.asarray(starts))
     params, loss = np.asarray(params), np.asarray(loss)     # (R, S, E+1, P), (R, S, E+1)
-    best_loss = None if best is None else float(loss_fn(jnp.asarray(best, dtype=jnp.float32)))
-    verdict, diverged, arrived, distance = judge(params, loss, best, best_loss, within)
+    if best is not None and np.ndim(best) == 2:     # several answers (minima): the nearest
+        verdict, diverged, arrived, distance = nearest_answer(
+            params, loss, best, [float(loss_fn(jnp.asarray(b, dtype=jnp.float32))) for b in best],
+            within)
+    else:
+        best_loss = None if best is None else float(loss_fn(jnp.asarray(best, dtype=jnp.float32)))
+        verdict, diverged, arrived, distance = judge(params, loss, best, best_loss, within)
     return Sweep(optimizer, beta, rates, starts, keep, params[:, :, keep], loss[:, :, keep],
                  verdict, diverged, arrived, distance)
 
@@ -168,3 +173,13 @@ def minibatch_sweep(batch_loss: Callable, full_loss: Callable, start, rates,
 
     params, loss = jax.jit(jax.vmap(one))(jnp.asarray(rates, dtype=jnp.float32))
     return np.asarray(params), np.asarray(loss)
+
+
+def nearest_answer(params, loss, answers, answer_losses, within: float = 0.01):
+    """`judge` for a landscape with several answers (a non-convex loss's minima): each
+    run is judged against the answer it ends nearest to."""
+    judged = [judge(params, loss, b, bl, within) for b, bl in zip(answers, answer_losses)]
+    distances = np.stack([j[3] for j in judged])                   # (answers, ...)
+    pick = np.argmin(np.where(np.isfinite(distances), distances, np.inf), axis=0)
+    return tuple(np.choose(pick, [j[k] for j in judged]) for k in range(4))
+

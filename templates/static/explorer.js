@@ -427,7 +427,14 @@
     dot(pts[k], land.map, 7 * unit, PATH_COLOUR, land.g);
     // The data: the current fitted line.
     var dataP = P.data, cur = run[k];
-    if (cur) {
+    if (cur && d.model === "tanh") {          // y = w2 tanh(w1 x): a curve
+      var xr = d.panels.data.xlim, curve = [];
+      for (var c = 0; c <= 80; c++) {
+        var xv = xr[0] + (xr[1] - xr[0]) * c / 80;
+        curve.push([xv, cur[1] * Math.tanh(cur[0] * xv)]);
+      }
+      polyline(curve, dataP.map, {stroke: LINE_COLOUR, "stroke-width": 3 * unit}, dataP.g);
+    } else if (cur) {
       var xl = d.panels.data.xlim, b = d.model === "line" ? cur[0] : 0;
       var m = d.model === "line" ? cur[1] : cur[0];
       polyline([[xl[0], b + m * xl[0]], [xl[1], b + m * xl[1]]], dataP.map,

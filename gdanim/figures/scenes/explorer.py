@@ -49,7 +49,8 @@ def contour_figure(quality: Quality, panel, rect, intercepts, slopes, surface, b
     levels = np.geomspace(surface.min(), surface.max(), 14)
     ax.contourf(a, b, surface, levels=levels, norm=LogNorm(), cmap=SURFACE_CMAP)
     ax.contour(a, b, surface, levels=levels, colors="white", linewidths=0.5, alpha=0.4)
-    ax.plot(*best, "*", color="white", mec=INK, mew=1.2, ms=18, zorder=6)
+    for point in np.atleast_2d(best):        # a star at each answer (a bumpy loss has two)
+        ax.plot(*point, "*", color="white", mec=INK, mew=1.2, ms=18, zorder=6)
     ax.grid(False)
     ax.set(xlabel=xlabel, ylabel=ylabel)
     return fig
@@ -67,7 +68,7 @@ def scatter_figure(quality: Quality, panel, rect, x, y, xlabel: str, ylabel: str
 
 
 def loss_figure(quality: Quality, panel, rect, ticks=(0, 1, 10, 100, 1000),
-                best_loss: float | None = None):
+                best_loss: float | None = None, best_label: str = "least-squares loss"):
     """Empty loss-by-epoch axes: epoch + 1 on a log scale, labelled with the epoch, and
     the least-squares loss as a dotted line."""
     fig, ax = _figure(quality, panel, rect, "Loss by epoch")
@@ -77,7 +78,7 @@ def loss_figure(quality: Quality, panel, rect, ticks=(0, 1, 10, 100, 1000),
     ax.xaxis.set_minor_locator(NullLocator())
     if best_loss:
         ax.axhline(best_loss, color=BLUE, lw=1.3, ls=":")
-        ax.annotate("least-squares loss", (panel.xlim[1], best_loss), xytext=(-4, 4),
+        ax.annotate(best_label, (panel.xlim[1], best_loss), xytext=(-4, 4),
                     textcoords="offset points", ha="right", va="bottom", color=BLUE,
                     fontsize=12)
     ax.set(xlabel="epoch (log scale)", ylabel="loss (log scale)")
