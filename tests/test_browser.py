@@ -46,42 +46,8 @@ def site_url(built_site):
     server.server_close()
 
 
-# --- one browser for the session ------------------------------------------------
-
-@pytest.fixture(scope="session")
-def browser():
-    problem = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        problem = "the playwright package is not installed"
-    if problem is None and not os.access(CHROMIUM, os.X_OK):
-        problem = f"no Chromium at {CHROMIUM} (set GDANIM_CHROMIUM, or apt-get install chromium)"
-    if problem:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"browser tests cannot run: {problem}; CI must not skip them")
-        pytest.skip(problem)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def open_context(browser):
-    """open_context(**options) -> a fresh browser context, closed after the test."""
-    contexts = []
-
-    def make(viewport=DESKTOP, reduced_motion="reduce", **options):
-        context = browser.new_context(viewport=viewport, reduced_motion=reduced_motion,
-                                      **options)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
+# The browser and open_context fixtures live in tests/conftest.py (one browser for the
+# whole session, shared by every test file that drives Chromium).
 
 
 class Visit:

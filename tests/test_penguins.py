@@ -168,7 +168,8 @@ def test_frame_table_has_two_params_per_frame(built_site, manifest):
 
 def test_stills_are_written_with_alt_text(built_site, manifest, numbers):
     stills = {s["name"]: s for s in manifest["stills"] if s["scenario"] == SLUG}
-    assert set(stills) == {"surface", "fit"}
+    # The chapter's two figures, and the explorer's three pictures.
+    assert set(stills) == {"surface", "fit", "explore-landscape", "explore-data", "explore-loss"}
     for still in stills.values():
         assert (built_site / still["file"]).stat().st_size > 0
     assert f"{numbers['lstsq_slope']:.3f}" in stills["surface"]["alt"]

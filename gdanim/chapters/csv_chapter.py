@@ -525,5 +525,5 @@ def csv_explorer(r: Results):
     p = r.problem
     view = tuple(zip(r.low, r.high)) if p.design.shape[1] == 2 else (r.low[0], r.high[0])
     units = "rescaled" if r.spec.standardize else "own units"
-    return line_explorer(p.loss(), p.x[r.sample], p.y[r.sample], p.design, r.rate, r.start,
-                         r.spec.epochs, view, (f"{r.spec.x} ({units})", f"{r.spec.y} ({units})"))
+    return line_explorer(p.loss(), p.x, p.y, p.design, r.rate, r.start, r.spec.epochs, view,
+                         (f"{r.spec.x} ({units})", f"{r.spec.y} ({units})"), sample=r.sample)

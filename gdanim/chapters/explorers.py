@@ -244,9 +244,10 @@ def belt_explorer(rate: float, start: float, epochs: int,
 
 def line_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, rate: float,
                   start, epochs: int, view, labels: tuple[str, str],
-                  param_names=("intercept", "slope")) -> tuple[tuple[Still, ...], dict]:
+                  param_names=("intercept", "slope"), sample=None) -> tuple[tuple[Still, ...], dict]:
     """Gradient descent on y = intercept + slope·x (or slope·x when `design` has one
-    column) from a grid of starts over `view` at each learning rate."""
+    column) from a grid of starts over `view` at each learning rate. `sample`: the rows
+    drawn on the scatter (default all); every computation uses every row."""
     from gdanim.figures.scenes.explorer import contour_figure, curve_figure, scatter_figure
     from gdanim.maths.milestones import divergence_threshold
     from gdanim.maths.sweeps import sweep
@@ -258,6 +259,7 @@ def line_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, rate: 
     best_loss = float(loss(np.asarray(best, dtype=np.float32)))
     start = np.atleast_1d(np.asarray(start, dtype=float))
     pad = 0.08
+    shown = slice(None) if sample is None else np.asarray(sample)
     data = Panel("data", _padded(x, pad), _padded(y, pad))
     if design.shape[1] == 2:
         (b0, b1), (m0, m1) = view
@@ -267,8 +269,7 @@ def line_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, rate: 
         starts = np.array(sorted(set(grid_starts) | {tuple(start)}), dtype=float)
         intercepts, slopes = np.linspace(b0, b1, 121), np.linspace(m0, m1, 121)
         bb, mm = np.meshgrid(intercepts, slopes)
-        residual = (bb[..., None] + mm[..., None] * x - y)
-        surface = np.mean(residual ** 2, axis=-1)
+        surface = _mse_surface(bb, mm, x, y)
         landscape = Panel("landscape", (b0, b1), (m0, m1))
         figure = partial(contour_figure, intercepts=intercepts, slopes=slopes,
                          surface=surface, best=best, xlabel="intercept", ylabel="slope")
@@ -277,7 +278,7 @@ def line_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, rate: 
         m0, m1 = view
         starts = np.array(sorted(set(np.linspace(m0, m1, 5)[1:-1]) | {float(start[0])}))[:, None]
         grid = np.linspace(m0, m1, 241)
-        losses = np.mean((grid[:, None] * x - y) ** 2, axis=-1)
+        losses = _mse_surface(0.0, grid, x, y)
         landscape = Panel("landscape", (m0, m1), (best_loss * 0.5, float(losses.max()) * 2),
                           yscale="log")
         figure = partial(curve_figure, grid=grid, losses=losses, best=best, xlabel="slope",
@@ -288,8 +289,17 @@ def line_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, rate: 
         runs, kind="2d" if model == "line" else "1d", own_rate=rate, own_start=start,
         threshold=threshold, param_names=tuple(param_names[-design.shape[1]:]),
         landscape=landscape, data=data, landscape_figure=figure,
-        data_figure=partial(scatter_figure, x=x, y=y, xlabel=labels[0], ylabel=labels[1]),
+        data_figure=partial(scatter_figure, x=x[shown], y=y[shown], xlabel=labels[0],
+                            ylabel=labels[1]),
         best=best, best_loss=best_loss, model=model)
+
+
+def _mse_surface(b, m, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Mean squared error of y ≈ b + m·x at every (b, m) pair given (arrays), from the
+    columns' sums: a quadratic in b and m, so any number of rows costs the same."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    return (b ** 2 + 2 * b * m * x.mean() + m ** 2 * np.mean(x * x) - 2 * b * y.mean()
+            - 2 * m * np.mean(x * y) + np.mean(y * y))
 
 
 def _padded(values: np.ndarray, pad: float) -> tuple[float, float]:
@@ -328,7 +338,7 @@ def optimizer_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, s
     (b0, b1), (m0, m1) = view
     intercepts, slopes = np.linspace(b0, b1, 121), np.linspace(m0, m1, 121)
     bb, mm = np.meshgrid(intercepts, slopes)
-    surface = np.mean((bb[..., None] + mm[..., None] * x - y) ** 2, axis=-1)
+    surface = _mse_surface(bb, mm, x, y)
     runs = [(name, beta, sweep(loss, [start], rates, epochs, optimizer=name, beta=beta,
                                best=best))
             for name, (_, betas) in choices.items() for beta in betas]
