@@ -7,7 +7,8 @@ benchmarks/EXPLORERS.md:
 - explorer data per page, gzipped (budget 150 KB), and the site's transfer size (pages,
   scripts, styles, posters and pictures: everything but the videos and GIFs);
 - Lighthouse 12.2.3 (npm, with Debian's Chromium), mobile preset, on a chapter with an
-  explorer: accessibility (target 100) and performance (target at least 95).
+  explorer, served with gzip as GitHub Pages serves it: accessibility (target 100) and
+  performance (target at least 95).
 
     python benchmarks/explorers.py            # web quality (a few minutes on 2 idle cores)
     python benchmarks/explorers.py --quick    # draft quality, a check that it all runs
@@ -40,6 +41,11 @@ SWEEPS = {
                     "p = load_penguins()\n"
                     "f(penguin_loss(), p.x, p.y, p.design, 0.01, (-2.0, 0.0), 1000,"
                     " ((-2.6, 2.6), (-2.0, 3.2)), ('x', 'y'))"),
+    "optimizers": ("from gdanim.chapters.optimizers import round_bowl_explorer as f\n"
+                   "f(0.464)"),
+    "bumpy": ("from gdanim.chapters.explorers import bumpy_explorer as f\n"
+              "from gdanim.chapters.bumpy import EPOCHS, RATE, STARTS, VIEW\n"
+              "f(RATE, EPOCHS, VIEW, STARTS)"),
 }
 
 
@@ -64,7 +70,8 @@ def sweep_seconds(code: str) -> float:
 def transfer_sizes(site: Path) -> tuple[dict, int]:
     per_page, total = {}, 0
     for path in sorted(site.rglob("*")):
-        if not path.is_file() or path.suffix in (".mp4", ".gif", ".json", ".mov", ".ipynb"):
+        if not path.is_file() or path.suffix in (".mp4", ".gif", ".json", ".mov", ".ipynb",
+                                                 ".zip", ".pdf", ".tex"):   # downloads
             continue
         raw = path.read_bytes()
         size = len(gzip.compress(raw, 6)) if path.suffix in (".html", ".js", ".css", ".svg") \
@@ -77,14 +84,42 @@ def transfer_sizes(site: Path) -> tuple[dict, int]:
     return per_page, total
 
 
+def gzip_server(site: Path):
+    """The site under /gdanim/, text files gzipped as GitHub Pages sends them."""
+    import http.server
+    import io
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(site), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+        def send_head(self):
+            self.path = self.path.replace("/gdanim/", "/", 1)
+            path = self.translate_path(self.path.split("?")[0].split("#")[0])
+            if os.path.isfile(path) and path.endswith((".html", ".js", ".css", ".svg")) \
+                    and "gzip" in self.headers.get("Accept-Encoding", ""):
+                with open(path, "rb") as f:
+                    data = gzip.compress(f.read())
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(path))
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                return io.BytesIO(data)
+            return super().send_head()
+
+    return http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+
 def lighthouse(site: Path, page: str) -> dict | None:
     """Lighthouse's mobile scores for `page`, served locally; None if it cannot run."""
     npx = shutil.which("npx")
     if not npx:
         return None
-    from gdanim.serve import open_server
-
-    server = open_server(site, "/gdanim/", port=0)
+    server = gzip_server(site)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_address[1]}/gdanim/{page}"

@@ -108,8 +108,12 @@ def judge(params: np.ndarray, loss: np.ndarray, best=None, best_loss: float | No
     from (-1: never), the epoch it arrived from (-1: never), the final distance from
     `best` (relative). With `best`, arrived means loss within `within` of `best_loss`
     and parameters within `within` of `best`, to the end of the run."""
-    params = np.asarray(params, dtype=float)
-    loss = np.asarray(loss, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):     # diverged runs overflow
+        return _judge(np.asarray(params, dtype=float), np.asarray(loss, dtype=float), best,
+                      best_loss, within)
+
+
+def _judge(params, loss, best, best_loss, within):
     shape = loss.shape[:-1]
     finite = np.isfinite(loss) & np.isfinite(params).all(axis=-1)
     start = loss[..., :1]
