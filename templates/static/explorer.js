@@ -336,7 +336,6 @@
     this.epochOut.textContent = epoch.toLocaleString("en-US");
     this.epoch.setAttribute("aria-valuetext", "epoch " + epoch.toLocaleString("en-US"));
     var start = d.starts[s.start];
-    var self = this;
     this.startInputs.forEach(function (input, i) {
       if (document.activeElement !== input) input.value = +start[i].toPrecision(6);
     });
@@ -356,7 +355,7 @@
     // While playing the readout is busy: screen readers announce it when play stops.
     this.readout.setAttribute("aria-busy", playing && k < d.epochs.length - 1 ? "true" : "false");
     this.readout.textContent = text;
-    self.section.setAttribute("data-epoch", epoch);
+    this.section.setAttribute("data-epoch", epoch);
   };
 
   // The optimizer and β menus show the variant on show; β lists that optimizer's.
@@ -392,6 +391,7 @@
         return;
       }
       var x = map.x(pt[0]), y = map.y(pt[1]);
+      if (isNaN(x) || isNaN(y)) return;
       // Keep far-off points finite for the browser; the clip path hides them.
       x = Math.max(-1e5, Math.min(1e5, x)); y = Math.max(-1e5, Math.min(1e5, y));
       current.push(x.toFixed(1) + "," + y.toFixed(1));
@@ -414,7 +414,7 @@
   Explorer.prototype.draw = function (run, loss, k) {
     var d = this.data, P = this.panels;
     for (var name in P) { var g = P[name].g; while (g.firstChild) g.removeChild(g.firstChild); }
-    var unit = P.landscape.width / 640;          // pictures are 640 px wide at web quality
+    var unit = P.landscape.width / 600;          // pictures are 600 px wide at web quality
     // The landscape: the path so far and the current point.
     var land = P.landscape, pts = [];
     for (var i = 0; i <= k; i++) {
