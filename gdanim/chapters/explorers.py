@@ -8,7 +8,7 @@ explorer prints is one of the sweep's, as the build computed it (float32)."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Callable
 
@@ -73,13 +73,14 @@ def loss_axis(sweep, best_loss: float, epochs: int) -> Panel:
 def explorer(sweep, *, kind: str, own_rate: float, own_start, threshold: float,
              param_names: tuple[str, ...], landscape: Panel, data: Panel,
              landscape_figure: Callable, data_figure: Callable, best, best_loss: float,
-             model: str, answer: str = "the answer") -> tuple[tuple[Still, ...], dict]:
+             model: str, answer: str = "the answer",
+             loss_runs=None) -> tuple[tuple[Still, ...], dict]:
     """The explorer's pictures (three Stills) and its page data, from a finished sweep.
     `model` is how the fitted line is drawn: "origin" (y = m·x) or "line" (b + m·x)."""
     from gdanim.figures.scenes.explorer import loss_figure
 
     epochs = int(sweep.epochs[-1])
-    loss_panel = loss_axis(sweep, best_loss, epochs)
+    loss_panel = loss_axis(loss_runs or sweep, best_loss, epochs)   # every run drawn fits
     alt_start = ", ".join(f"{v:g}" for v in np.atleast_1d(own_start))
     stills = (
         Still("explore-landscape",
@@ -343,6 +344,9 @@ def optimizer_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, s
                                best=best))
             for name, (_, betas) in choices.items() for beta in betas]
     first = runs[0][2]
+    every = replace(first,                   # the loss axis fits every optimizer's runs
+                    loss=np.concatenate([s.loss for _, _, s in runs], axis=1),
+                    verdict=np.concatenate([s.verdict for _, _, s in runs], axis=1))
     stills, data = explorer(
         first, kind="2d", own_rate=own_rate, own_start=start, threshold=threshold,
         param_names=("intercept", "slope"), landscape=Panel("landscape", (b0, b1), (m0, m1)),
@@ -351,15 +355,7 @@ def optimizer_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, s
                                  surface=surface, best=best, xlabel="intercept",
                                  ylabel="slope"),
         data_figure=partial(scatter_figure, x=x, y=y, xlabel=labels[0], ylabel=labels[1]),
-        best=best, best_loss=best_loss, model="line")
-    all_loss = np.concatenate([s.loss for _, _, s in runs], axis=1)
-    verdicts = np.concatenate([s.verdict for _, _, s in runs], axis=1)
-    merged = type(first)(**{**first.__dict__, "loss": all_loss, "verdict": verdicts})
-    loss_panel = loss_axis(merged, best_loss, epochs)
-    data["panels"]["loss"] = loss_panel.mapping()
-    stills = stills[:2] + (Still(stills[2].name, stills[2].alt,
-                                 partial(stills[2].make_figure.func, panel=loss_panel,
-                                         rect=RECT, ticks=LOSS_TICKS, best_loss=best_loss)),)
+        best=best, best_loss=best_loss, model="line", loss_runs=every)
     data["optimizers"] = [[name, label] for name, (label, _) in choices.items()]
     data["variants"] = []
     for name, beta, s in runs:
