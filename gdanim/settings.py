@@ -10,15 +10,15 @@ and every CSV, and raises one ConfigError listing every problem as
 to build, as ordinary Scenario objects, ready for `gdanim.chapters.installed`."""
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gdanim.core.config import SiteInfo
 from gdanim.options import ConfigError
+from gdanim.settings_checks import (TEXT_LIMITS, Problems, check, did_you_mean,
+                                     shown, type_name, url_problem)
 
 CONFIG_NAME = "gdanim.toml"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -34,14 +34,6 @@ MAX_CONFIG_BYTES = 128 * 1024      # a long course's file is a few KiB
 MAX_LINE_CHARS = 2000               # tomllib's time grows with a line's dotted keys
 MAX_CSV_CHAPTERS = 40
 MAX_PROSE_BYTES = 1024 * 1024
-# The longest each text may be (characters); and the texts that may hold line breaks.
-TEXT_LIMITS = {"title": 200, "author": 200, "site_url": 2000, "slug": 60, "csv": 1000,
-               "prose": 1000, "x": 200, "y": 200, "x_label": 100, "y_label": 100,
-               "summary": 500, "source": 5000}
-MULTILINE = {"source"}
-# Line and paragraph separators, and the bidirectional overrides that make text show
-# in another order than it reads ("Trojan Source").
-INVISIBLE = "\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 @dataclass
@@ -52,89 +44,9 @@ class Settings:
     path: Path | None = None             # the file read, if any
 
 
-def _did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-class _Problems(list):
-    """Problems of one file, each written `file: 'key': problem`."""
-
-    def __init__(self, name: str):
-        super().__init__()
-        self.name = name
-
-    def add(self, key: str, problem: str) -> None:
-        self.append(f"{self.name}: {_shown(key, 120)}: {problem}")
-
-    def unknown_keys(self, table: dict, known, where: str) -> None:
-        for key in table:
-            if key not in known:
-                self.add(f"{where}{key}", f"unknown key{_did_you_mean(key, known)}; "
-                                          f"known keys: {', '.join(known)}")
-
-
-def _type_name(value) -> str:
-    return {str: "text", bool: "true/false", int: "a whole number", float: "a number",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
-
-
-def _check(problems: _Problems, key: str, value, kind: str) -> bool:
-    """Is `value` of `kind` (text, bool, number, int, list of text)? Adds a problem if not."""
-    ok = {"text": isinstance(value, str) and value.strip() != "",
-          "bool": isinstance(value, bool),
-          "number": isinstance(value, (int, float)) and not isinstance(value, bool),
-          "int": isinstance(value, int) and not isinstance(value, bool),
-          "list of text": isinstance(value, list) and all(isinstance(v, str) for v in value),
-          }[kind]
-    if not ok:
-        want = {"text": "non-empty text in quotes", "bool": "true or false",
-                "number": "a number", "int": "a whole number",
-                "list of text": 'a list of names, like ["a", "b"]'}[kind]
-        problems.add(key, f"must be {want}, not {_type_name(value)} {_shown(value)}")
-        return False
-    if kind == "text":
-        return _text_ok(problems, key, value)
-    return ok
-
-
-def _shown(value, limit: int = 60) -> str:
-    """A value as a message shows it: repr (control characters escaped), shortened."""
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def _text_ok(problems: _Problems, key: str, value: str) -> bool:
-    """No control characters (line breaks only where Markdown is expected), and not
-    longer than TEXT_LIMITS allows: these texts reach pages, file names and terminals."""
-    field = key.rsplit(".", 1)[-1]
-    allowed = "\n\t\r" if field in MULTILINE else ""
-    bad = next((c for c in value if (ord(c) < 32 or 127 <= ord(c) < 160 or c in INVISIBLE)
-                and c not in allowed), None)
-    if bad is not None:
-        problems.add(key, f"holds a control character (U+{ord(bad):04X}"
-                          + (", a line break" if bad in "\n\r\u2028\u2029" else "")
-                          + f") at position {value.index(bad) + 1}; remove it")
-        return False
-    limit = TEXT_LIMITS.get(field)
-    if limit and len(value) > limit:
-        problems.add(key, f"is {len(value):,} characters long; at most {limit:,}")
-        return False
-    return True
-
-
-def url_problem(url: str) -> str | None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"{url!r} is not an http(s) address like 'https://you.github.io/course/'"
-    if parts.query or parts.fragment:
-        return f"{url!r} has a query or fragment ('?' or '#'); give the site's base address"
-    return None
-
-
-def _site(problems: _Problems, table, builtin: list[str]) -> tuple[SiteInfo, list | None]:
+def _site(problems: Problems, table, builtin: list[str]) -> tuple[SiteInfo, list | None]:
     if not isinstance(table, dict):
-        problems.add("site", f"must be a table ([site]), not {_type_name(table)}")
+        problems.add("site", f"must be a table ([site]), not {type_name(table)}")
         return SiteInfo(), None
     problems.unknown_keys(table, SITE_KEYS, "site.")
     info = SiteInfo()
@@ -142,21 +54,21 @@ def _site(problems: _Problems, table, builtin: list[str]) -> tuple[SiteInfo, lis
     author = table.get("author", "")
     url = table.get("site_url", "")
     if "title" in table:
-        _check(problems, "site.title", title, "text")
+        check(problems, "site.title", title, "text")
     if "author" in table:
-        _check(problems, "site.author", author, "text")
-    if "site_url" in table and _check(problems, "site.site_url", url, "text"):
+        check(problems, "site.author", author, "text")
+    if "site_url" in table and check(problems, "site.site_url", url, "text"):
         if url_problem(url):
             problems.add("site.site_url", url_problem(url))
     repository = table.get("repository", "")
-    if "repository" in table and _check(problems, "site.repository", repository, "text"):
+    if "repository" in table and check(problems, "site.repository", repository, "text"):
         if url_problem(repository):
             problems.add("site.repository", url_problem(repository).replace(
                 "'https://you.github.io/course/'", "'https://github.com/you/course'"))
         else:
             repository = repository.rstrip("/")
     chapters = table.get("chapters")
-    if chapters is not None and not _check(problems, "site.chapters", chapters, "list of text"):
+    if chapters is not None and not check(problems, "site.chapters", chapters, "list of text"):
         chapters = None
     if chapters is not None and not chapters:
         problems.add("site.chapters", "is empty; list at least one chapter")
@@ -167,24 +79,24 @@ def _site(problems: _Problems, table, builtin: list[str]) -> tuple[SiteInfo, lis
                     not url_problem(repository) else ""), chapters
 
 
-def _builtin_settings(problems: _Problems, table) -> dict[str, dict]:
+def _builtin_settings(problems: Problems, table) -> dict[str, dict]:
     """[chapters.<slug>] tables, checked against each chapter's declared settings."""
     from gdanim.chapters import BUILT_IN
 
     values: dict[str, dict] = {}
     if not isinstance(table, dict):
         problems.add("chapters", f"must be tables like [chapters.descent-1d], not "
-                                 f"{_type_name(table)}")
+                                 f"{type_name(table)}")
         return values
     tunable = [slug for slug, s in BUILT_IN.items() if s.options]
     for slug, entries in table.items():
         if slug not in BUILT_IN:
-            problems.add(f"chapters.{slug}", f"unknown chapter{_did_you_mean(slug, BUILT_IN)}; "
+            problems.add(f"chapters.{slug}", f"unknown chapter{did_you_mean(slug, BUILT_IN)}; "
                                              f"chapters with settings: {', '.join(tunable)} "
                                              f"(a CSV chapter's settings go in its [[chapter]])")
             continue
         if not isinstance(entries, dict):
-            problems.add(f"chapters.{slug}", f"must be a table, not {_type_name(entries)}")
+            problems.add(f"chapters.{slug}", f"must be a table, not {type_name(entries)}")
             continue
         known = {s.name: s for s in BUILT_IN[slug].options}
         if not known and entries:
@@ -202,7 +114,7 @@ def _builtin_settings(problems: _Problems, table) -> dict[str, dict]:
     return values
 
 
-def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, notes):
+def _csv_chapter(problems: Problems, index: int, table, base: Path, builtin, notes):
     """One [[chapter]] table -> a Scenario, or None after adding its problems."""
     from gdanim.chapters.csv_chapter import (OPTIMIZERS, CsvSpec, learning_rate_notes,
                                               make_scenario)
@@ -211,7 +123,7 @@ def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, no
 
     where = f"chapter[{index}]"
     if not isinstance(table, dict):
-        problems.add(where, f"must be a table ([[chapter]]), not {_type_name(table)}")
+        problems.add(where, f"must be a table ([[chapter]]), not {type_name(table)}")
         return None
     slug = table.get("slug")
     if isinstance(slug, str) and len(slug) <= TEXT_LIMITS["slug"] and slug.isprintable():
@@ -222,12 +134,12 @@ def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, no
         if key not in table:
             problems.add(f"{where}.{key}", "missing; every [[chapter]] needs "
                                            f"{', '.join(REQUIRED_CHAPTER_KEYS)}")
-    clean = {key: _check(problems, f"{where}.{key}", table[key], "text")
+    clean = {key: check(problems, f"{where}.{key}", table[key], "text")
              for key in ("slug", "title", "csv", "x", "y", "x_label", "y_label", "prose",
                          "summary", "source") if key in table}
     for key in ("standardize", "intercept"):
         if key in table:
-            _check(problems, f"{where}.{key}", table[key], "bool")
+            check(problems, f"{where}.{key}", table[key], "bool")
     if isinstance(table.get("x"), str) and table.get("x") == table.get("y"):
         problems.add(f"{where}.y", f"is the same column as x ({table['x']!r}); choose the "
                                    f"column to predict")
@@ -239,31 +151,31 @@ def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, no
             problems.add(f"{where}.slug", f"{slug!r} is taken by a built-in page; choose "
                                           f"another")
     optimizers = table.get("optimizers", ["gd"])
-    if "optimizers" in table and _check(problems, f"{where}.optimizers", optimizers,
+    if "optimizers" in table and check(problems, f"{where}.optimizers", optimizers,
                                         "list of text"):
         if not optimizers:
             problems.add(f"{where}.optimizers", f"is empty; choose from {', '.join(OPTIMIZERS)}")
         for name in optimizers:
             if name not in OPTIMIZERS:
                 problems.add(f"{where}.optimizers", f"unknown optimizer {name!r}"
-                             f"{_did_you_mean(name, OPTIMIZERS)} (choose from: "
+                             f"{did_you_mean(name, OPTIMIZERS)} (choose from: "
                              f"{', '.join(OPTIMIZERS)})")
         if len(set(optimizers)) != len(optimizers):
             problems.add(f"{where}.optimizers", "lists an optimizer twice")
     rate = table.get("learning_rate")
-    if rate is not None and _check(problems, f"{where}.learning_rate", rate, "number"):
+    if rate is not None and check(problems, f"{where}.learning_rate", rate, "number"):
         if not 0 < rate <= 1e6:
             problems.add(f"{where}.learning_rate", f"{rate!r} is out of range (greater than "
                                                    f"0, at most 1e6)")
     epochs = table.get("epochs", 200)
-    if "epochs" in table and _check(problems, f"{where}.epochs", epochs, "int"):
+    if "epochs" in table and check(problems, f"{where}.epochs", epochs, "int"):
         if not 10 <= epochs <= MAX_EPOCHS:
             problems.add(f"{where}.epochs", f"{epochs!r} is out of range (from 10 to "
                                             f"{MAX_EPOCHS})")
     prose_text = ""
     prose_path = _inside(problems, f"{where}.prose", table, base) if clean.get("prose") else None
     if prose_path is not None:
-        data, problem = read_file(prose_path, table["prose"], _shown(f"{where}.prose", 120),
+        data, problem = read_file(prose_path, table["prose"], shown(f"{where}.prose", 120),
                                   MAX_PROSE_BYTES)
         if problem:
             problems.append(f"{problems.name}: {problem}")
@@ -306,15 +218,15 @@ def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, no
     scenario = make_scenario(spec, columns)
     notes.extend(f"{slug}: {note}" for note in learning_rate_notes(spec, columns))
     if columns.dropped_rows:
-        shown = ", ".join(map(str, columns.dropped_rows[:5]))
+        lines = ", ".join(map(str, columns.dropped_rows[:5]))
         more = " ..." if len(columns.dropped_rows) > 5 else ""
         notes.append(f"{slug}: dropped {len(columns.dropped_rows)} of {columns.rows_read} rows "
                      f"of {spec.csv_name} with an empty {spec.x!r} or {spec.y!r} cell "
-                     f"(lines {shown}{more})")
+                     f"(lines {lines}{more})")
     return scenario
 
 
-def _inside(problems: _Problems, key: str, table: dict, base: Path) -> Path | None:
+def _inside(problems: Problems, key: str, table: dict, base: Path) -> Path | None:
     """The file a chapter's key names, if it lies in gdanim.toml's folder or below it
     (symbolic links followed). Its content is published on the site, so a shared config
     must not reach other files on the machine."""
@@ -349,7 +261,7 @@ def load(path: str | None = None) -> Settings:
     if config is None:
         return Settings(SiteInfo(), list(BUILT_IN.values()))
     name = str(config) if path is not None else CONFIG_NAME
-    problems = _Problems(name)
+    problems = Problems(name)
     from gdanim.maths.csv_columns import read_file
 
     if not config.exists():
@@ -405,7 +317,7 @@ def load(path: str | None = None) -> Settings:
         for slug in order:
             if slug not in known:
                 problems.add("site.chapters", f"unknown chapter {slug!r}"
-                             f"{_did_you_mean(slug, known)} (choose from: {', '.join(known)})")
+                             f"{did_you_mean(slug, known)} (choose from: {', '.join(known)})")
         twice = sorted({s for s in order if order.count(s) > 1})
         if twice:
             problems.add("site.chapters", f"lists {', '.join(map(repr, twice))} twice")
