@@ -115,6 +115,8 @@ def _execute(plan: Plan, staging: Path, workers: int | None, say, kit_writer=Non
     tasks = [execute.Task(j.id, j.kind, j.slug, j.name, keys[j.slug], str(staging),
                           config.quality.name, config.formats, j.key)
              for j in plan.stale_jobs if j.kind in ("animation", "still")]
+    if not results_cache.shared():   # the results are in this process's memory only
+        workers = 1
     if tasks:
         workers = workers or execute.default_jobs()
         say(f"rendering {len(tasks)} figure(s) with {min(workers, len(tasks))} worker(s)")
