@@ -2,6 +2,7 @@
 reported together, as `'key': problem` lines (click exits with code 2)."""
 from __future__ import annotations
 
+import re
 import urllib.parse
 from dataclasses import replace
 from pathlib import Path
@@ -32,10 +33,9 @@ def check_out(out: Path) -> str | None:
     try:
         if manifest.read(out) is not None:
             return None
-    except manifest.ManifestProblem as damaged:
-        return (f"{damaged}; gdanim cannot tell which files there are its own. If the "
-                f"folder holds only a site gdanim built, delete it and build again; "
-                f"otherwise choose another folder")
+    except manifest.ManifestProblem as damaged:   # as if there were none: a warning
+        click.echo(f"warning: {damaged}, so gdanim cannot tell which files there are its "
+                   f"own; treated as a folder without a manifest", err=True)
     others = [e.name for e in out.iterdir() if not e.name.startswith(".") and e.name != "CNAME"]
     if not others or others == ["slides"] and (out / "slides" / "kit.json").is_file():
         return None  # (a folder holding only a slides kit gets the site beside it)
@@ -44,18 +44,47 @@ def check_out(out: Path) -> str | None:
             f"new or empty folder")
 
 
+# What an address may hold as it is (RFC 3986's unreserved and reserved characters, and
+# percent escapes), less the quote: anything else is markup or a typing slip.
+URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]*")
+HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?")
+
+
+def address_problem(url: str) -> str | None:
+    """Why `url` is not a plain http(s) address (scheme, host name, path), or None.
+    Addresses reach pages, feeds and notebooks: one that carries markup is refused."""
+    example = "for example https://you.github.io/gdanim/"
+    bad = next((c for c in url if not URL_CHARACTERS.fullmatch(c)), None)
+    if bad is not None:
+        return (f"{url!r} holds {bad!r}, which an address cannot carry as it is; give "
+                f"the address as the browser shows it, {example}")
+    if re.search(r"%(?![0-9A-Fa-f]{2})", url):
+        return f"{url!r} has a '%' that starts no escape (like %20); {example}"
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+        return f"{url!r} is not an http or https address; {example}"
+    if "://" not in url:
+        return f"{url!r} has no scheme; give the full address, {example}"
+    try:
+        host = parts.hostname if parts.port is None or parts.port >= 0 else None
+    except ValueError:
+        return f"{url!r} has a port that is not a number; {example}"
+    if not host or not HOST.fullmatch(host) or parts.username or parts.password:
+        return (f"{url!r} has no host name, or one with more than letters, digits, dots "
+                f"and hyphens; {example}")
+    return None
+
+
 def check_site_url(url: str) -> tuple[str | None, str | None]:
     """(the URL ending in "/", None) for a usable public address of the site, or
     (None, why not). Pages' base_url has no trailing slash; links need one."""
-    parts = urllib.parse.urlsplit(url.strip())
+    url = url.strip()
     example = "for example https://you.github.io/gdanim/"
-    if "://" not in url:
-        return None, f"{url!r} has no scheme; give the full address, {example}"
-    if parts.scheme not in ("http", "https"):
-        return None, f"{url!r} is not an http or https address; {example}"
-    if not parts.hostname:
-        return None, f"{url!r} has no host name; {example}"
-    if parts.query or parts.fragment or url.strip().endswith(("?", "#")):
+    problem = address_problem(url)
+    if problem:
+        return None, problem
+    parts = urllib.parse.urlsplit(url)
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
         return None, f"{url!r} has a query or fragment (?... or #...); {example}"
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", "")), None

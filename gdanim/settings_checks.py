@@ -87,9 +87,11 @@ def text_ok(problems: Problems, key: str, value: str) -> bool:
 
 
 def url_problem(url: str) -> str | None:
+    from gdanim.options import address_problem
+
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"{url!r} is not an http(s) address like 'https://you.github.io/course/'"
     if parts.query or parts.fragment:
         return f"{url!r} has a query or fragment ('?' or '#'); give the site's base address"
-    return None
+    return address_problem(url)   # markup, a bad escape, a host that is not a name

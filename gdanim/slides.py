@@ -85,6 +85,7 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
             raise ConfigError(problems)
         for note in chosen.notes:
             say(f"note: {note}")
+        site_config = site_to_relink(out, chosen.site)   # checked before anything is written
         if clean_stale(kit):
             say("removed a slides kit left half-made by an interrupted run")
         made = _missing_ancestors(kit.parent)
@@ -110,7 +111,8 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
             raise
         say(f"wrote the slides kit to {kit}/ ({len(manifest['animations'])} animations: "
             f"{DECK}, index.html, slides.qmd)")
-        relink_site(out, progress, jobs, chosen.site)
+        if site_config is not None:
+            relink_site(site_config, progress, jobs)
     return kit
 
 
@@ -222,35 +224,64 @@ def _missing_ancestors(folder: Path) -> list[Path]:
 
 
 
-def relink_site(out: Path, progress: bool, jobs: int | None, site) -> bool:
-    """If `out` holds a site gdanim built, build it again with the settings it was built
-    with (its manifest's chapters, quality, formats and address): only its pages change,
-    now linking the kit. Returns whether it did. Call with the chapters installed."""
+def site_to_relink(out: Path, site):
+    """The settings the site in `out` was built with (its manifest's chapters, quality,
+    formats and address), checked like new ones: a ConfigError naming manifest.json for
+    a bad value. None if `out` holds no site gdanim built, or one whose manifest is
+    damaged (a warning) or names chapters these settings do not define (a note). Call
+    with the chapters installed, before writing anything."""
     import click
 
-    from gdanim.build.pipeline import build
+    from gdanim.build import manifest
     from gdanim.chapters import SCENARIOS
-    from gdanim.options import parse_build_config
+    from gdanim.options import ConfigError, parse_build_config
 
+    path = out / "manifest.json"
     try:
-        built = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.read(out) is None:
+            return None
+        built = json.loads(path.read_text(encoding="utf-8"))
         slugs = tuple(p["slug"] for p in built["pages"])
-        quality, formats = built["quality"], ",".join(built["formats"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    if built.get("generator") != "gdanim":
-        return False
+        quality, formats, url = built["quality"], built["formats"], built.get("site_url")
+        if not (all(isinstance(s, str) for s in slugs) and isinstance(quality, str)
+                and isinstance(formats, list) and all(isinstance(f, str) for f in formats)
+                and isinstance(url, (str, type(None)))):
+            raise TypeError("a value of the wrong kind")
+    except manifest.ManifestProblem as damaged:
+        click.echo(f"warning: {damaged}; the site there is not linked to the kit (build it "
+                   f"again to link it)", err=True)
+        return None
+    except (KeyError, TypeError) as error:
+        click.echo(f"warning: {path} is damaged ({error}); the site there is not linked to "
+                   f"the kit (build it again to link it)", err=True)
+        return None
     unknown = [slug for slug in slugs if slug not in SCENARIOS]
     if unknown:
         click.echo(f"note: the site in {out}/ has chapters these settings do not define "
                    f"({', '.join(unknown)}); build it again to link the slides kit", err=True)
-        return False
-    config = parse_build_config(str(out), slugs, formats, quality, list(SCENARIOS),
-                                built.get("site_url"), site)
+        return None
+    try:
+        return parse_build_config(str(out), slugs, ",".join(formats), quality,
+                                  list(SCENARIOS), url, site)
+    except ConfigError as error:
+        named = {"'site-url'": "'site_url'", "'only'": "'pages'"}
+        raise ConfigError([
+            f"{path}: {named.get(line.split(':')[0], line.split(':')[0])}:"
+            f"{line.split(':', 1)[1]} (read back from the site's last build; build the "
+            f"site again, or correct the file)" if not line.startswith("'out'") else line
+            for line in error.problems]) from None
+
+
+def relink_site(config, progress: bool, jobs: int | None) -> None:
+    """Build the site `config` describes again (see site_to_relink): only its pages
+    change, now linking the kit. Call with the chapters installed."""
+    import click
+
+    from gdanim.build.pipeline import build
+
     if progress:
-        click.echo(f"linking the kit from the site in {out}/", err=True)
+        click.echo(f"linking the kit from the site in {config.out}/", err=True)
     build(config, progress=progress, reuse=True, jobs=jobs)
-    return True
 
 
 # --- the kit -------------------------------------------------------------------------

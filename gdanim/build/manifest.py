@@ -58,6 +58,11 @@ def read(site: Path) -> Previous | None:
     except json.JSONDecodeError as error:
         raise ManifestProblem(f"{path} is not valid JSON ({error.msg} at line "
                               f"{error.lineno}, column {error.colno})")
+    except RecursionError:
+        raise ManifestProblem(f"{path} is not a manifest: its lists or tables nest "
+                              f"thousands of levels deep")
+    except OSError as error:
+        raise ManifestProblem(f"{path} cannot be read ({error.strerror or error})")
     if not isinstance(data, dict) or data.get("generator") != "gdanim":
         return None
     if "files" not in data:      # a site from before file lists: all but hidden files
@@ -80,9 +85,12 @@ def read(site: Path) -> Previous | None:
             and isinstance(j.get("outputs"), list) for j in jobs.values()):
         problems.append("'build.jobs' entries need a key and a list of outputs")
         jobs = {}
-    if not isinstance(chapters, dict):
-        problems.append("'build.chapters' is not a table")
+    if not isinstance(chapters, dict) or not all(isinstance(c, dict)
+                                                 for c in chapters.values()):
+        problems.append("'build.chapters' is not a table of tables")
         chapters = {}
+    if any(not isinstance(j.get("parts", {}), dict) for j in jobs.values()):
+        problems.append("'build.jobs' entries' parts are not tables")
     if problems:
         raise ManifestProblem(f"{path} is damaged: " + "; ".join(problems[:3]))
     return Previous(files=files, jobs=jobs, chapters=chapters)
