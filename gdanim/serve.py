@@ -23,6 +23,7 @@ from pathlib import Path
 import click
 
 from gdanim.core.errors import GdanimError
+from gdanim.core.resources import is_generated
 from gdanim.host import (EVENTS, NO_SITE_YET, PORT_TRIES, TYPES, LiveState,  # noqa: F401
                          PortInUse, SiteHandler, byte_range, check_base_path, inject,
                          open_free_server, open_server, too_long)
@@ -70,21 +71,33 @@ def describe(error: BaseException) -> str:
 
 
 def _build_in_child(request: Request, answer) -> None:
-    """Run in a fresh interpreter: build, then send None or the error's description."""
-    import jinja2
+    """Run in a fresh interpreter: build, then send None or the error's description.
+    It starts with the stop signals ignored (see rebuild) until it can unwind the
+    build cleanly."""
+    from gdanim.core import stopping
 
+    result = "interrupted"
     try:
-        from gdanim.build.pipeline import build
+        stopping.install()
+        import jinja2
 
-        with request.config() as (config, _):
-            build(config, progress=True, reuse=True)
-        result = None
-    except KeyboardInterrupt:
+        try:
+            from gdanim.build.pipeline import build
+
+            with request.config() as (config, _):
+                build(config, progress=True, reuse=True)
+            result = None
+        except (KeyboardInterrupt, stopping.Terminated):
+            raise
+        except BaseException as error:  # reported to the server, which keeps running
+            if not isinstance(error, (GdanimError, click.ClickException,
+                                      jinja2.TemplateError)):
+                traceback.print_exc()  # a bug, not an edit: the whole story, in the terminal
+            result = describe(error)
+    except (KeyboardInterrupt, stopping.Terminated):
         result = "interrupted"
-    except BaseException as error:  # reported to the server, which keeps running
-        if not isinstance(error, (GdanimError, click.ClickException, jinja2.TemplateError)):
-            traceback.print_exc()  # a bug, not an edit: the whole story, in the terminal
-        result = describe(error)
+    finally:   # from here on a signal waits: the process is ending anyway
+        signal.pthread_sigmask(signal.SIG_BLOCK, stopping.SIGNALS)
     try:
         answer.send(result)
     except BaseException:  # the server stopped first (Ctrl-C): nobody to tell
@@ -94,19 +107,24 @@ def _build_in_child(request: Request, answer) -> None:
 def rebuild(request: Request, live: LiveState, say) -> bool:
     """Build in a child process; on success the open pages reload, on failure they
     show the error and the server keeps the last good site."""
+    from gdanim.core import stopping
+
     live.update(building=True)
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_build_in_child, args=(request, send), name="gdanim-build")
     started = time.perf_counter()
-    child.start()
-    send.close()
     try:
-        error = receive.recv()
-    except EOFError:
-        error = f"the build stopped without a word (exit code {child.exitcode})"
+        with stopping.deferred(block=stopping.SIGNALS):   # (here, a signal waits)
+            _start_ignoring_stops(child)
+        send.close()
+        try:
+            error = receive.recv()
+        except EOFError:
+            error = f"the build stopped without a word (exit code {child.exitcode})"
     except BaseException:  # Ctrl-C: stop the build too, and let it clean up
-        stop_child(child)
+        if child.pid is not None:
+            stop_child(child)
         raise
     child.join(30)
     stop_child(child)
@@ -117,6 +135,21 @@ def rebuild(request: Request, live: LiveState, say) -> bool:
     live.update(building=False, error=error)
     say(click.style("The build failed; still serving the last good site.\n", fg="red") + error)
     return False
+
+
+def _start_ignoring_stops(child) -> None:
+    """Start `child` with the stop signals ignored (a disposition a new process keeps,
+    where a blocked mask is not): a Ctrl-C while it imports (the terminal sends it to
+    both) would print a traceback. It handles them once it can clean up; until then
+    stop_child tells it again."""
+    from gdanim.core import stopping
+
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in stopping.SIGNALS}
+    try:
+        child.start()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def stop_child(child) -> None:
@@ -148,9 +181,12 @@ def watched_paths(out: Path, config_file: Path | None) -> list[Path]:
 
 
 def serve(request: Request, base: str, port: int) -> None:
-    """Build, serve on 127.0.0.1:`port` under `base`, rebuild on changes; Ctrl-C stops.
-    Bad options or settings raise ConfigError before anything starts."""
+    """Build, serve on 127.0.0.1:`port` under `base`, rebuild on changes; Ctrl-C stops
+    (exit 130; SIGTERM and SIGHUP: 143 and 129), with one line. Bad options or settings
+    raise ConfigError before anything starts."""
     import watchfiles
+
+    from gdanim.core import stopping
 
     say = lambda message: click.echo(message, err=True)  # noqa: E731
     with request.config() as (config, config_file):
@@ -161,20 +197,32 @@ def serve(request: Request, base: str, port: int) -> None:
     url = f"http://127.0.0.1:{server.server_address[1]}{base}"
     say(f"Serving {out} at {url}  (Ctrl-C stops)")
     default = watchfiles.DefaultFilter()
+
+    def wanted(change, path: str) -> bool:   # never the site, its staging, another site
+        for folder in (Path(path), *Path(path).parents):
+            if folder in paths:
+                break
+            if folder == out or is_generated(folder):
+                return False
+        return default(change, path)
+
+    stopped = None
     try:
-        rebuild(request, live, say)
         paths = watched_paths(out, config_file)
+        rebuild(request, live, say)
         say("Watching for changes in " + ", ".join(map(str, paths)))
         for changes in watchfiles.watch(
-                *paths, watch_filter=lambda change, path: default(change, path)
-                and out not in Path(path).parents, raise_interrupt=True):
+                *paths, watch_filter=wanted, raise_interrupt=True):
             names = sorted({Path(path).name for _, path in changes})
             say(f"Changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}")
             rebuild(request, live, say)
-    except KeyboardInterrupt:
-        pass
+    except (KeyboardInterrupt, stopping.Terminated):
+        stopped = stopping.received() or signal.SIGINT   # (watchfiles makes each a Ctrl-C)
     finally:
+        # Closing down is not cut short: a second Ctrl-C waits, and the process ends.
+        signal.pthread_sigmask(signal.SIG_BLOCK, stopping.SIGNALS)
         live.close()
         server.shutdown()
         server.server_close()
         say("Stopped.")
+    raise click.exceptions.Exit(128 + stopped)

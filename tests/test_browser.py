@@ -446,7 +446,7 @@ def test_serve_reloads_the_page_after_an_edit_and_survives_a_broken_one(
         preview.wait_for(r"^Built in", after=seen)
     finally:
         code = preview.stop()
-    assert code == 0, "".join(preview.lines)
+    assert code == 130, "".join(preview.lines)   # Ctrl-C, as for every command
     assert "Stopped." in "".join(preview.lines)
     # The reload script only ever lived in responses; the preview folder is a plain site.
     files = [p for p in preview.out.rglob("*") if p.is_file()]

@@ -281,3 +281,92 @@ def test_an_address_with_markup_is_refused(site, tmp_path, monkeypatch, how, add
     assert "site_url'" in output or "'site-url'" in output, output
     assert "cannot carry" in output or "starts no escape" in output, output
     assert tree(tmp_path) == before
+
+
+# --- the preview server, stopped at any moment -----------------------------------------
+
+# `serve` with a stop signal sent to its whole process group (as Ctrl-C in a terminal
+# does) at a chosen moment: the driver patches one step to send it, once.
+SERVE_DRIVER = """
+import os, signal
+from pathlib import Path
+
+def stop():
+    marker = Path(os.environ["MARKER"])
+    if not marker.exists():
+        marker.write_text("sent")
+        os.killpg(0, int(os.environ["SIGNUM"]))
+
+stage = os.environ["STAGE"]
+if __name__ == "__mp_main__" and stage == "build-importing":
+    stop()                           # the build process is importing, not yet building
+elif __name__ == "__mp_main__" and stage == "building":
+    from gdanim.build import execute
+    real_run = execute.run
+    def run(*args):
+        stop()                       # the staging folder is made, the figures not yet
+        return real_run(*args)
+    execute.run = run
+elif __name__ == "__main__":
+    if stage == "starting":          # options read, the server not yet open
+        import gdanim.serve as serve
+        real_open = serve.open_free_server
+        def open_free_server(*args):
+            stop()
+            return real_open(*args)
+        serve.open_free_server = open_free_server
+    from gdanim.cli import main
+    main()
+"""
+
+
+@pytest.mark.parametrize("stage", ["starting", "build-importing", "building", "watching"])
+@pytest.mark.parametrize("signum", [2, 15, 1], ids=["SIGINT", "SIGTERM", "SIGHUP"])
+def test_serve_stopped_at_any_moment_says_one_line(tmp_path, stage, signum):
+    import signal
+    import time
+
+    driver = tmp_path / "driver.py"
+    driver.write_text(SERVE_DRIVER)
+    env = {**os.environ, "STAGE": stage, "SIGNUM": str(signum),
+           "MARKER": str(tmp_path / "marker"), "PYTHONUNBUFFERED": "1",
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, str(driver), "serve", "--port", "0", "--only",
+                             "guess-and-check", "--out", str(tmp_path / "preview")],
+                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        if stage == "watching":
+            lines = []
+            deadline = time.monotonic() + 240
+            while time.monotonic() < deadline:
+                line = proc.stderr.readline()
+                lines.append(line)
+                if not line or line.startswith("Watching"):
+                    break
+            os.killpg(proc.pid, signum)
+            stderr = "".join(lines) + proc.communicate(timeout=120)[1]
+        else:
+            stderr = proc.communicate(timeout=240)[1]
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError(f"serve hung after signal {signum} at {stage}: "
+                             f"{proc.communicate()[1]}")
+    assert proc.returncode == 128 + signum, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    said = [line for line in stderr.splitlines() if line.strip()]
+    assert said[-1] == "Stopped." or said[-1].startswith(("Interrupted:", "Stopped by")), stderr
+    if stage in ("building", "watching"):
+        assert said[-1] == "Stopped." and not said[-2].startswith(("Interrupted", "Stopped"))
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left in (["driver.py", "marker"], ["driver.py", "marker", "preview"],
+                     ["driver.py"], ["driver.py", "preview"]), left
+    deadline = time.monotonic() + 10           # the build process is gone too
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"processes of the stopped serve are still running ({stage})")

@@ -10,9 +10,12 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+
+from gdanim.core.resources import is_generated
 
 PACKAGE = Path(__file__).resolve().parents[1]   # gdanim/
 COMPUTE_LIBRARIES = ("numpy", "jax", "jaxlib", "optax", "pandas", "palmerpenguins")
@@ -102,10 +105,14 @@ def library_key(names: tuple[str, ...]) -> str:
 
 
 def tree_key(folder: Path) -> str:
-    """Hash of every file under `folder` (names and bytes)."""
+    """Hash of every file under `folder` (names and bytes), leaving out any folder a
+    build writes (a site built inside the templates is not a template)."""
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not is_generated(Path(root, d))]
+        found += [Path(root, name) for name in names if os.path.isfile(os.path.join(root, name))]
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()
-                       and "__pycache__" not in p.parts):
+    for path in sorted(found):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -18,7 +18,7 @@ from gdanim.outputs import formulas, listings, publish
 
 from gdanim.core import text
 from gdanim.core.config import SiteInfo
-from gdanim.core.resources import templates_dir
+from gdanim.core.resources import is_generated, templates_dir
 
 TEMPLATES = templates_dir()
 STATIC = TEMPLATES / "static"
@@ -192,6 +192,7 @@ def data_uri(svg: Path) -> str:
 def copy_static(site: Path) -> None:
     """static/ as written, with the code listings' colours appended to style.css
     (one stylesheet, one request)."""
-    shutil.copytree(STATIC, site / "static")
+    shutil.copytree(STATIC, site / "static", ignore=lambda folder, names: [
+        name for name in names if is_generated(Path(folder, name))])   # a site built there
     with open(site / "static" / "style.css", "a", encoding="utf-8") as css:
         css.write("\n" + listings.stylesheet())
