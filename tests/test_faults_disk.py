@@ -370,3 +370,65 @@ def test_serve_stopped_at_any_moment_says_one_line(tmp_path, stage, signum):
         time.sleep(0.2)
     else:
         pytest.fail(f"processes of the stopped serve are still running ({stage})")
+
+
+# --- the output is never an input ------------------------------------------------------
+
+@pytest.mark.parametrize("inside", ["site", "static/site", "chapters/site"])
+def test_a_site_built_inside_the_templates_is_not_an_input(tmp_path, inside):
+    """Built into templates/...: the next build has nothing to do, and the static files
+    do not carry the site (today: every build rewrites the pages)."""
+    from gdanim.outputs import webpages
+
+    templates = tmp_path / "templates"
+    shutil.copytree(webpages.TEMPLATES, templates)
+    out = templates / inside
+    for _ in range(2):
+        first = gdanim("build", "--out", str(out), "--quality", "draft", "--only",
+                       "guess-and-check", cache=tmp_path / "cache",
+                       GDANIM_TEMPLATES=str(templates))
+        assert first.returncode == 0, first.stderr
+    assert "is up to date (nothing changed" in first.stderr, first.stderr
+    shipped = {p.relative_to(webpages.TEMPLATES / "static").as_posix()
+               for p in (webpages.TEMPLATES / "static").rglob("*")}
+    copied = {p.relative_to(out / "static").as_posix() for p in (out / "static").rglob("*")}
+    assert copied == shipped
+    assert not [p for p in templates.rglob("*") if "-staging-" in p.name]
+
+
+def test_serve_into_the_templates_rebuilds_once_per_edit(tmp_path):
+    """The preview's own writes (its staging folder, the swap) are not edits."""
+    import signal
+    import threading
+    import time
+
+    from gdanim.outputs import webpages
+
+    templates = tmp_path / "templates"
+    shutil.copytree(webpages.TEMPLATES, templates)
+    env = {**os.environ, "GDANIM_TEMPLATES": str(templates), "PYTHONUNBUFFERED": "1",
+           "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "gdanim", "serve", "--port", "0",
+                             "--only", "guess-and-check", "--out", str(templates / "preview")],
+                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True).start()
+
+    def wait_for(text: str, count: int) -> None:
+        deadline = time.monotonic() + 240
+        while sum(text in line for line in list(lines)) < count:
+            assert time.monotonic() < deadline and proc.poll() is None, "".join(lines)
+            time.sleep(0.2)
+
+    try:
+        wait_for("Watching for changes", 1)
+        page = templates / "chapters" / "guess-and-check.html"
+        page.write_text(page.read_text() + "\n{# an edit #}\n")
+        wait_for("Built in", 2)
+        time.sleep(6)          # (watchfiles reports what it saw within a few 100 ms)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    said = "".join(lines)
+    assert said.count("Changed:") == 1 and said.count("Built in") == 2, said
