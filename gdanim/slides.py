@@ -66,8 +66,8 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
     import click
 
     from gdanim import settings
-    from gdanim.build import outdir
-    from gdanim.build.pipeline import build
+    from gdanim.engine import outdir
+    from gdanim.engine.pipeline import build
     from gdanim.options import ConfigError, parse_build_config
     from gdanim.chapters import SCENARIOS, installed
 
@@ -172,7 +172,7 @@ def clean_stale(kit: Path) -> list[Path]:
     own staging folder beside that ("..slides-staging-..."), an old kit moved aside."""
     import re
 
-    from gdanim.build.outdir import _alive
+    from gdanim.engine.outdir import _alive
 
     pattern = re.compile(rf"^\.\.?{re.escape(kit.name)}-(staging|old)-(\d+)-")
     removed = []
@@ -228,7 +228,7 @@ def relink_site(out: Path, progress: bool, jobs: int | None, site) -> bool:
     now linking the kit. Returns whether it did. Call with the chapters installed."""
     import click
 
-    from gdanim.build.pipeline import build
+    from gdanim.engine.pipeline import build
     from gdanim.chapters import SCENARIOS
     from gdanim.options import parse_build_config
 
