@@ -301,7 +301,7 @@ stage = os.environ["STAGE"]
 if __name__ == "__mp_main__" and stage == "build-importing":
     stop()                           # the build process is importing, not yet building
 elif __name__ == "__mp_main__" and stage == "building":
-    from gdanim.build import execute
+    from gdanim.engine import execute
     real_run = execute.run
     def run(*args):
         stop()                       # the staging folder is made, the figures not yet
