@@ -108,15 +108,6 @@ def site_to_relink(out: Path, site):
     import click
 
     from gdanim.engine import manifest
-=======
-def relink_site(out: Path, progress: bool, jobs: int | None, site) -> bool:
-    """If `out` holds a site gdanim built, build it again with the settings it was built
-    with (its manifest's chapters, quality, formats and address): only its pages change,
-    now linking the kit. Returns whether it did. Call with the chapters installed."""
-    import click
-
-    from gdanim.engine.pipeline import build
->>>>>>> main
     from gdanim.chapters import SCENARIOS
     from gdanim.options import ConfigError, parse_build_config
 
