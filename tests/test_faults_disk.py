@@ -432,3 +432,27 @@ def test_serve_into_the_templates_rebuilds_once_per_edit(tmp_path):
         proc.wait(timeout=60)
     said = "".join(lines)
     assert said.count("Changed:") == 1 and said.count("Built in") == 2, said
+
+
+# --- labels are text --------------------------------------------------------------------
+
+def test_a_label_matplotlib_would_read_as_broken_maths_is_drawn_as_text(tmp_path):
+    """x_label with `$...$` that mathtext cannot parse (today: ParseFatalException):
+    the figures draw it, dollar signs and all; the page shows it as written."""
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "data.csv").write_text("hours,score\n" + "".join(
+        f"{i},{2 * i + (i % 3) * 0.5}\n" for i in range(1, 30)))
+    label = r"wait $\notacommand{x}$ and $\frac{1}{$"
+    (course / "gdanim.toml").write_text(
+        '[[chapter]]\nslug = "study"\ntitle = "Study"\ncsv = "data.csv"\nx = "hours $"\n'
+        'y = "score"\n'.replace('x = "hours $"', 'x = "hours"')
+        + f"x_label = {json.dumps(label)}\n", encoding="utf-8")
+    result = gdanim("build", "--out", str(tmp_path / "site"), "--quality", "draft",
+                    "--formats", "poster", "--only", "study", "--jobs", "1",
+                    cache=tmp_path / "cache", cwd=course)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "ParseFatal" not in result.stderr
+    page = (tmp_path / "site" / "study.html").read_text(encoding="utf-8")
+    assert r"wait $\notacommand{x}$" in page                      # as written, escaped HTML-wise
+    assert list((tmp_path / "site" / "media" / "study").glob("*.png"))

@@ -25,3 +25,10 @@ def duration(seconds: float) -> str:
     if seconds < 60:
         return f"{seconds:.1f} s"
     return f"{int(seconds // 60)} min {round(seconds % 60)} s"
+
+
+def for_matplotlib(text: str) -> str:
+    """A teacher's text (a label, a column name) as matplotlib should draw it: as text,
+    never as maths. Matplotlib reads what lies between two `$` as mathtext (and stops
+    on a formula it cannot parse), so each `$` is escaped and drawn as a dollar sign."""
+    return text.replace("$", r"\$")

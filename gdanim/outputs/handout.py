@@ -118,7 +118,7 @@ def write(site: Path, pages: list[dict], site_info=None) -> Path | None:
 
                 def put(x, y, words, **style):
                     fig.text(x / width, y / height, words, color=style.pop("color", INK),
-                             **style)
+                             parse_math=False, **style)   # a teacher's `$` is a dollar
 
                 def picture(array, left, top, w):
                     h = w * array.shape[0] / array.shape[1]
@@ -201,6 +201,6 @@ def write(site: Path, pages: list[dict], site_info=None) -> Path | None:
             if not entries:          # a site of stills only: say so on a page of its own
                 fig = Figure(figsize=PAGE)
                 fig.text(0.5, 0.5, f"{title}\n\nThis build has no animations.",
-                         ha="center", va="center", fontsize=13, color=INK)
+                         ha="center", va="center", fontsize=13, color=INK, parse_math=False)
                 pdf.savefig(fig)
     return path

@@ -11,6 +11,7 @@ from functools import partial
 
 import numpy as np
 
+from gdanim.core.text import for_matplotlib
 from gdanim.core.config import Quality
 from gdanim.chapters import Scenario
 from gdanim.core.values import Animation, Chapter, FrameTable, Still
@@ -296,7 +297,8 @@ def panels(r: Results):
     size = 40 if len(x) <= 400 else 14
     alpha = 0.6 if len(x) <= 400 else 0.3
     low = 0.0 if not spec.intercept else None   # a line through zero: show zero
-    own = DataPanel(x, y, spec.x_label, spec.y_label,
+    x_label, y_label = for_matplotlib(spec.x_label), for_matplotlib(spec.y_label)
+    own = DataPanel(x, y, x_label, y_label,
                     padded(np.append(x, 0.0) if low is not None else x),
                     padded(np.append(y, 0.0) if low is not None else y),
                     p.to_original, size, alpha)
@@ -304,7 +306,7 @@ def panels(r: Results):
         return own, None
     unit = "z-score" if spec.intercept else "÷ its root mean square"
     fx, fy = p.x[r.sample], p.y[r.sample]
-    fit = DataPanel(fx, fy, f"{spec.x_label}, {unit}", f"{spec.y_label}, {unit}",
+    fit = DataPanel(fx, fy, f"{x_label}, {unit}", f"{y_label}, {unit}",
                     padded(np.append(fx, 0.0)), padded(np.append(fy, 0.0)),
                     intercept_and_slope if spec.intercept else through_origin,
                     size, alpha)
@@ -461,11 +463,12 @@ def stills(r: Results) -> tuple[Still, Still]:
                          f"(across): {r.columns.rows:,} rows, {spec.x_label} from "
                          f"{r.columns.x.min():.4g} to {r.columns.x.max():.4g}, correlation "
                          f"{np.corrcoef(r.columns.x, r.columns.y)[0, 1]:.2f}.{sample}",
-                 partial(data_figure, panel=own, title=title))
+                 partial(data_figure, panel=own, title=for_matplotlib(title)))
     final = r.params[-1]
     b, m = p.to_original(final)
-    equation = (f"{spec.y_label} =\n{b:.4g} + {m:.4g} × {spec.x_label}" if spec.intercept
-                else f"{spec.y_label} =\n{m:.4g} × {spec.x_label}")
+    x_label, y_label = for_matplotlib(spec.x_label), for_matplotlib(spec.y_label)
+    equation = (f"{y_label} =\n{b:.4g} + {m:.4g} × {x_label}" if spec.intercept
+                else f"{y_label} =\n{m:.4g} × {x_label}")
     views = [(own, "In your units", equation)]
     if fit is not None:
         fb, fm = fit.line(final)
@@ -526,4 +529,5 @@ def csv_explorer(r: Results):
     view = tuple(zip(r.low, r.high)) if p.design.shape[1] == 2 else (r.low[0], r.high[0])
     units = "rescaled" if r.spec.standardize else "own units"
     return line_explorer(p.loss(), p.x, p.y, p.design, r.rate, r.start, r.spec.epochs, view,
-                         (f"{r.spec.x} ({units})", f"{r.spec.y} ({units})"), sample=r.sample)
+                         (for_matplotlib(f"{r.spec.x} ({units})"),
+                          for_matplotlib(f"{r.spec.y} ({units})")), sample=r.sample)
