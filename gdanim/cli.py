@@ -8,6 +8,8 @@ left as it was, whenever the signal comes (gdanim/core/stopping.py)."""
 from __future__ import annotations
 
 import errno
+import os
+import shutil
 import signal
 import sys
 import threading
@@ -72,6 +74,13 @@ def describe(error: Exception) -> str | None:
 
     if isinstance(error, GdanimError):
         return str(error)
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list):
+        # copytree gathers each file's failure as text: the first one, with its file
+        source, target, why = error.args[0][0]
+        code = next((c for c in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES)
+                     if f"[Errno {c}]" in why), None)
+        if code is not None:
+            error = OSError(code, os.strerror(code), target)
     if isinstance(error, OSError) and error.errno in (
             errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG,
             errno.EDQUOT, errno.EIO, errno.ENOTDIR, errno.EXDEV, errno.EBUSY):

@@ -456,3 +456,33 @@ def test_a_label_matplotlib_would_read_as_broken_maths_is_drawn_as_text(tmp_path
     page = (tmp_path / "site" / "study.html").read_text(encoding="utf-8")
     assert r"wait $\notacommand{x}$" in page                      # as written, escaped HTML-wise
     assert list((tmp_path / "site" / "media" / "study").glob("*.png"))
+
+
+# --- a full disk, named -----------------------------------------------------------------
+
+def test_a_full_disk_is_named(mount):
+    """Out of space while writing the site: the message says which disk (its mount
+    point and what is left), and nothing is left on it."""
+    small = mount("3m", fill=3 * 1024 * 1024 - 200 * 1024)
+    result = subprocess.run([sys.executable, "-m", "gdanim", "build", "--out",
+                             str(small / "site"), "--quality", "draft", "--jobs", "1",
+                             *CHAPTERS], cwd=ROOT, capture_output=True, text=True,
+                            timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 1, result.stderr
+    assert "the disk is full while" in result.stderr, result.stderr
+    assert f"free some space on the disk holding {small} (" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in small.iterdir()) == ["filler"]
+
+
+def test_a_copy_that_fills_the_disk_is_a_plain_message(tmp_path):
+    """shutil.copytree gathers each file's failure into one shutil.Error, as text (the
+    static files, today a traceback): the first one is told plainly, with its file."""
+    from gdanim.cli import describe
+
+    target = str(tmp_path / "static" / "style.css")
+    error = shutil.Error([("templates/static/style.css", target,
+                           f"[Errno 28] No space left on device: '{target}'")])
+    said = describe(error)
+    assert said is not None and f"the disk holding " in said and "is full" in said, said
+    assert target in said

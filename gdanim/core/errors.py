@@ -2,6 +2,27 @@
 unless --debug) and exits 1; anything else is a bug and keeps its traceback."""
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 
 class GdanimError(Exception):
     """A problem with the user's input, files or tools, with what to do about it."""
+
+
+def disk_of(name) -> str:
+    """' holding <mount point> (<n> MB free)' for the disk a path is on, or ''."""
+    if not name:
+        return ""
+    path = Path(os.fsdecode(name)).absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    mount = path
+    while not os.path.ismount(mount) and mount != mount.parent:
+        mount = mount.parent
+    try:
+        free = shutil.disk_usage(path).free
+    except OSError:
+        return f" holding {mount}"
+    return f" holding {mount} ({free / 1e6:.1f} MB free)"

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from gdanim.core import stopping
-from gdanim.core.errors import GdanimError
+from gdanim.core.errors import GdanimError, disk_of
 
 NAME_MAX, PATH_MAX = 255, 4096
 SYSTEM_FOLDERS = ("/proc", "/sys", "/dev")
@@ -185,9 +185,12 @@ def _swap(staging: Path, out: Path, ours: set[str]) -> list[str]:
 
 def describe_os_error(error: OSError, doing: str) -> str:
     """One plain sentence for an OSError met while `doing` something."""
-    where = f" ({error.filename})" if error.filename else ""
-    if error.errno == errno.ENOSPC:
-        return f"the disk is full while {doing}{where}; free some space and build again"
+    name = getattr(error, "filename2", None) or error.filename
+    where = f" ({name})" if name else ""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        disk = disk_of(name)
+        return (f"the disk is full while {doing}{where}; free some space on the disk{disk} "
+                f"and build again")
     if error.errno == errno.EROFS:
         return f"the file system is read-only while {doing}{where}; choose another --out"
     if error.errno in (errno.EACCES, errno.EPERM):
@@ -195,3 +198,4 @@ def describe_os_error(error: OSError, doing: str) -> str:
     if error.errno == errno.ENAMETOOLONG:
         return f"a file name is too long while {doing}{where}; use a shorter --out path"
     return f"{error.strerror or error} while {doing}{where}"
+

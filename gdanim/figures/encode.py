@@ -24,7 +24,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from gdanim.core.errors import GdanimError
+from gdanim.core.errors import GdanimError, disk_of
 
 
 class FfmpegError(GdanimError):
@@ -97,6 +97,7 @@ class Ffmpeg:
     def __init__(self, args: list[str], what: str, feed: bool = False,
                  loglevel: str = "error"):
         self.what = what
+        self.args = args
         self.exe = ffmpeg_exe()
         self.limit = timeout()
         self.hung = False
@@ -211,8 +212,9 @@ class Ffmpeg:
                 f"stopped. If the machine is only very busy, allow it more time with "
                 f"{TIMEOUT_ENV}=600 (seconds); otherwise {_fix()}{words}")
         if "No space left on device" in said:
-            return FfmpegError(f"the disk is full while {self.what}; free some space and "
-                               f"build again")
+            output = next((a for a in reversed(self.args) if os.sep in a), None)
+            return FfmpegError(f"the disk is full while {self.what}; free some space on "
+                               f"the disk{disk_of(output)} and build again")
         if re.search(r"Unknown encoder 'libx264'|Encoder \S*libx264\S* not found", said):
             return FfmpegError(
                 f"the ffmpeg at {self.exe} has no H.264 encoder (libx264), which MP4 "
