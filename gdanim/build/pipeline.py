@@ -241,7 +241,8 @@ def _write_extra(kind: str, pages: list[dict], staging: Path, config: BuildConfi
     else:
         from gdanim.outputs.kit_index import KIT
 
-        offline.write(staging, out / KIT)   # with the slides kit, if one is beside the site
+        # with the slides kit, if one is beside the site; its pages link only what it holds
+        offline.write(staging, out / KIT, pages, config.site)
 
 
 def _record_from(kind: str, data: dict):

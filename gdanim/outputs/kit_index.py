@@ -38,15 +38,16 @@ def kit_entry(site: Path, scenario: str, name: str) -> dict | None:
     entry = dict(entry)
     entry["downloads"] = [dict(d, href=f"{KIT}/{d['path']}") for d in entry["downloads"]]
     entry["presenter"] = f"{KIT}/index.html#{scenario}-{name}"
-    whole = entries.get("beamer_zip")
-    entry["beamer_zip"] = dict(whole, href=f"{KIT}/{whole['path']}") if whole else None
+    chapter = entries.get("beamer_zips", {}).get(scenario)
+    entry["beamer_zip"] = dict(chapter, href=f"{KIT}/{chapter['path']}") if chapter else None
     return entry
 
 
 def kit_summary(site: Path) -> dict | None:
-    """What the index's "Teach with this" links from the kit: the presenter view, the
-    decks and the Beamer zip, each with its href (relative to the site root) and size;
-    None without a kit."""
+    """What the index's "Teach with this" links from the kit: the presenter view and
+    the decks, each with its href (relative to the site root) and size, and the Beamer
+    zips, one per chapter (a list of dicts with the chapter's title too); None without
+    a kit."""
     from gdanim.core import text
 
     try:
@@ -55,9 +56,15 @@ def kit_summary(site: Path) -> dict | None:
         return None
     found = {}
     for key, name in (("presenter", "index.html"), ("deck", "gdanim.pptx"),
-                      ("quarto", "slides.qmd"), ("beamer", "beamer.zip")):
+                      ("quarto", "slides.qmd")):
         path = site / KIT / name
         found[key] = ({"href": f"{KIT}/{name}", "size": text.file_size(path.stat().st_size)}
                       if path.is_file() else None)
+    titles = {key.split("/")[0]: a.get("chapter", "")
+              for key, a in entries.get("animations", {}).items()}
+    found["beamer"] = [dict(z, slug=slug, title=titles.get(slug) or slug,
+                            href=f"{KIT}/{z['path']}")
+                       for slug, z in entries.get("beamer_zips", {}).items()
+                       if (site / KIT / z["path"]).is_file()]
     found["animations"] = len(entries.get("animations", {}))
     return found
