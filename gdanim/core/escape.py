@@ -1,0 +1,68 @@
+"""A teacher's text (a title, a caption, an axis label) placed in a file that another
+tool reads as markup, shown as written: one escaping helper per format.
+
+- `jupyter_markdown`: a notebook's Markdown cell (Jupyter, Colab).
+- `pandoc_markdown` and `quarto_yaml`: the Quarto deck's text and its front matter.
+- `latex_text`: a Beamer frame.
+
+Each also makes a run of white space (a line break too) one space, so the text stays on
+its line (a heading, a title, a list item)."""
+from __future__ import annotations
+
+import html
+import json
+import re
+import string
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def jupyter_markdown(text: str) -> str:
+    """`text` as literal Markdown in a notebook: HTML escaped (&, <, > as entities),
+    Markdown's own marks backslash-escaped, and each dollar sign in a code span.
+    Jupyter hands `$...$` to MathJax before Markdown sees it, and MathJax then reads the
+    page as written, where neither a backslash (JupyterLab issue #8645) nor an entity
+    keeps a dollar sign from starting maths; MathJax never reads code, in any viewer."""
+    text = html.escape(one_line(text), quote=False)
+    text = re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", text)
+    return re.sub(r"\$+", lambda run: f"`{run.group()}`", text)
+
+
+_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+
+
+def pandoc_markdown(text: str) -> str:
+    """`text` as literal text in Pandoc's Markdown (Quarto's): every ASCII punctuation
+    mark backslash-escaped, which Pandoc reads as that very mark ($ no maths, @ no
+    citation, * no emphasis, < no HTML), and which leaves no shortcode for Quarto to
+    expand: `{{<` only ever appears as `\\{\\{\\<`."""
+    return _PUNCTUATION.sub(r"\\\1", one_line(text))
+
+
+def quarto_yaml(text: str) -> str:
+    """A value for the Quarto deck's front matter (`title: ...`): Pandoc reads YAML
+    strings as Markdown, so the text is escaped for it and then written as a quoted
+    string (JSON's, which is YAML's too)."""
+    return json.dumps(pandoc_markdown(text), ensure_ascii=False)
+
+
+_LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+          "#": r"\#", "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}",
+          "~": r"\textasciitilde{}", "<": r"\textless{}", ">": r"\textgreater{}",
+          "|": r"\textbar{}",
+          # marks the numbers and the pages use, which pdflatex's UTF-8 input lacks
+          "\u2212": r"\textminus{}", "\u00d7": r"\texttimes{}", "\u2192": r"\textrightarrow{}",
+          "\u2248": r"\ensuremath{\approx}", "\u2264": r"\ensuremath{\leq}",
+          "\u2265": r"\ensuremath{\geq}", "\u2070": r"\textsuperscript{0}",
+          "\u00b9": r"\textsuperscript{1}", "\u00b2": r"\textsuperscript{2}",
+          "\u00b3": r"\textsuperscript{3}", "\u207b": r"\textsuperscript{\textminus}",
+          **{chr(0x2074 + i): rf"\textsuperscript{{{4 + i}}}" for i in range(6)}}
+
+
+def latex_text(text: str) -> str:
+    """`text` as literal text in LaTeX (a Beamer frame title): its ten special
+    characters, and < > | (which the default font encoding shows as other marks), as
+    the commands that print them."""
+    return "".join(_LATEX.get(c, c) for c in one_line(text))
