@@ -11,12 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gdanim.build import fingerprint
+from gdanim.engine import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "toy_chapter"
 # Lowest first. A module may import its own folder and any folder below it.
-LAYERS = ("core", "maths", "figures", "chapters", "outputs", "build")
+LAYERS = ("core", "maths", "figures", "chapters", "outputs", "engine")
 COMMANDS = len(LAYERS)          # gdanim/*.py: cli, serve, settings, starter, slides, options
 
 
@@ -63,8 +63,8 @@ def test_no_lower_folder_imports_a_higher_one():
 
 def test_the_layer_check_catches_an_upward_import():
     graph = {"gdanim.maths.train": {"gdanim.figures.media", "gdanim.core.values"},
-             "gdanim.build.plan": {"gdanim.outputs.kit_index"},
-             "gdanim.cli": {"gdanim.build.pipeline"}}
+             "gdanim.engine.plan": {"gdanim.outputs.kit_index"},
+             "gdanim.cli": {"gdanim.engine.pipeline"}}
     assert upward_imports(graph) == ["gdanim.maths.train -> gdanim.figures.media"]
 
 

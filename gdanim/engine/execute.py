@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from gdanim.core import stopping
 from gdanim.core.config import QUALITIES
-from gdanim.build.plan import Job
+from gdanim.engine.plan import Job
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ PARENTS_SIGNALS = {signal.SIGINT, signal.SIGHUP}
 
 def run_task(task: Task) -> Done:
     """Render one figure into the staging folder (in a worker, or inline)."""
-    from gdanim.build import results_cache
+    from gdanim.engine import results_cache
     from gdanim.figures import media
 
     started = time.perf_counter()

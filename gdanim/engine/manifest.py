@@ -12,7 +12,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from gdanim.build.fingerprint import file_digest
+from gdanim.engine.fingerprint import file_digest
 
 FORMAT = 2   # the manifest's own layout version
 

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import click
 
-from gdanim.build import results_cache, execute, manifest, outdir
+from gdanim.engine import results_cache, execute, manifest, outdir
 from gdanim.core.config import BuildConfig
 from gdanim.core.errors import GdanimError
-from gdanim.build.plan import Plan, plan_chapters, plan_jobs, describe
+from gdanim.engine.plan import Plan, plan_chapters, plan_jobs, describe
 from gdanim.chapters import get
 
 

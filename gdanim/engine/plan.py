@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from gdanim.build import fingerprint
+from gdanim.engine import fingerprint
 
 from gdanim.outputs import kit_index, provenance
 from gdanim.core.config import BuildConfig
-from gdanim.build.manifest import Previous
+from gdanim.engine.manifest import Previous
 from gdanim.core.values import Chapter
 
 RENDER_MODULES = ("gdanim.figures.media", "gdanim.figures.encode", "gdanim.figures.render")
