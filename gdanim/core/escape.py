@@ -30,15 +30,24 @@ def jupyter_markdown(text: str) -> str:
     return re.sub(r"\$+", lambda run: f"`{run.group()}`", text)
 
 
-_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+# Marks Pandoc's Markdown (Quarto's) reads inside a line: code, emphasis, links and
+# spans, raw HTML and entities, headings, maths, citations, sub- and superscripts,
+# tables, shortcodes ({{< >}}), and the backslash itself.
+_INLINE = re.compile(r"([\\`*_{}\[\]<>#$@~^|&!])")
 
 
 def pandoc_markdown(text: str) -> str:
-    """`text` as literal text in Pandoc's Markdown (Quarto's): every ASCII punctuation
-    mark backslash-escaped, which Pandoc reads as that very mark ($ no maths, @ no
-    citation, * no emphasis, < no HTML), and which leaves no shortcode for Quarto to
-    expand: `{{<` only ever appears as `\\{\\{\\<`."""
-    return _PUNCTUATION.sub(r"\\\1", one_line(text))
+    """`text` as literal text in Pandoc's Markdown (Quarto's): each mark Pandoc would
+    read backslash-escaped, which Pandoc reads as that very mark ($ no maths, @ no
+    citation, * no emphasis, < no HTML, a leading "1." or "-" no list), and which leaves
+    no shortcode for Quarto to expand: `{{<` only ever appears as `\\{\\{\\<`. Other
+    punctuation stays as it is, so that the file reads as plain text."""
+    text = _INLINE.sub(r"\\\1", one_line(text))
+    if re.match(r"\d+[.)]", text):                     # "1." or "1)": an ordered list
+        return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+    if text and text[0] in string.punctuation and text[0] != "\\":
+        return "\\" + text
+    return text
 
 
 def quarto_yaml(text: str) -> str:

@@ -38,9 +38,16 @@ def kit_entry(site: Path, scenario: str, name: str) -> dict | None:
     entry = dict(entry)
     entry["downloads"] = [dict(d, href=f"{KIT}/{d['path']}") for d in entry["downloads"]]
     entry["presenter"] = f"{KIT}/index.html#{scenario}-{name}"
-    chapter = entries.get("beamer_zips", {}).get(scenario)
-    entry["beamer_zip"] = dict(chapter, href=f"{KIT}/{chapter['path']}") if chapter else None
+    entry["beamer_zips"] = _parts(entries.get("beamer_zips", {}).get(scenario, []), "part")
     return entry
+
+
+def _parts(zips: list[dict], word: str) -> list[dict]:
+    """A chapter's Beamer zips with their hrefs, and a label for each when there are
+    several ("part 1 of 2")."""
+    return [dict(z, href=f"{KIT}/{z['path']}",
+                 label=f"{word} {i} of {len(zips)}" if len(zips) > 1 else "")
+            for i, z in enumerate(zips, start=1)]
 
 
 def kit_summary(site: Path) -> dict | None:
@@ -62,9 +69,9 @@ def kit_summary(site: Path) -> dict | None:
                       if path.is_file() else None)
     titles = {key.split("/")[0]: a.get("chapter", "")
               for key, a in entries.get("animations", {}).items()}
-    found["beamer"] = [dict(z, slug=slug, title=titles.get(slug) or slug,
-                            href=f"{KIT}/{z['path']}")
-                       for slug, z in entries.get("beamer_zips", {}).items()
-                       if (site / KIT / z["path"]).is_file()]
+    found["beamer"] = [{"slug": slug, "title": titles.get(slug) or slug,
+                        "zips": _parts(zips, "part")}
+                       for slug, zips in entries.get("beamer_zips", {}).items()
+                       if all((site / KIT / z["path"]).is_file() for z in zips)]
     found["animations"] = len(entries.get("animations", {}))
     return found

@@ -6,7 +6,7 @@ The zip holds the files the build wrote before it (pages, media, handout, notebo
 static files); not manifest.json (written after it, for the next build) and not itself.
 With a slides kit beside the site it holds the kit too (the presenter view, the decks,
 the 1080p files the "Use in slides" boxes link), but not its Beamer frames, which only
-a LaTeX user needs and which outweigh all the rest (take beamer.zip for those).
+a LaTeX user needs and which outweigh all the rest (they are in the kit's Beamer zips).
 Every link in it resolves inside it (file://): its pages are rendered again for it
 (webpages.render_pages with `in_copy`), so they link only the files it holds and say
 in words where the rest is (the zip itself, the Beamer zips and frames: on the site).
@@ -14,6 +14,7 @@ It is byte-identical from one build to the next: names sorted, one fixed date, f
 permissions; media (already compressed) stored, text deflated."""
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -22,6 +23,7 @@ FOLDER = "gdanim-site"          # everything sits in one folder inside the zip
 LEFT_OUT = {NAME, "manifest.json"}
 STORED = (".mp4", ".gif", ".png", ".jpg", ".webp", ".zip", ".pptx")
 DATE = (1980, 1, 1, 0, 0, 0)    # the earliest date a zip can hold: no clock in the file
+BEAMER_ZIP = re.compile(r"^beamer(-[a-z0-9-]+)?\.zip$")   # the kit's (kit/beamer.py)
 
 
 def members(site: Path) -> list[str]:
@@ -32,7 +34,7 @@ def members(site: Path) -> list[str]:
 
 def kit_members(kit: Path) -> list[str]:
     """The kit's files (as its manifest lists them) for the offline copy: all but the
-    Beamer frames and their zip."""
+    Beamer frames and their zips."""
     import json
 
     try:
@@ -43,7 +45,7 @@ def kit_members(kit: Path) -> list[str]:
     frames = tuple(a["files"]["beamer_frames"].rstrip("/") + "/" for a in animations
                    if "beamer_frames" in a.get("files", {}))
     return sorted(name for name in files if not name.startswith(frames)
-                  and name != "beamer.zip" and (kit / name).is_file())
+                  and not BEAMER_ZIP.match(name) and (kit / name).is_file())
 
 
 def write(site: Path, kit: Path | None = None, pages: list[dict] | None = None,

@@ -200,7 +200,10 @@ def data_uri(svg: Path) -> str:
 
 def copy_static(site: Path) -> None:
     """static/ as written, with the code listings' colours appended to style.css
-    (one stylesheet, one request)."""
-    shutil.copytree(STATIC, site / "static")
+    (one stylesheet, one request). File by file, so that a failure (a full disk) is
+    the OSError itself, which the commands report plainly, not shutil's bundle of them."""
+    (site / "static").mkdir()
+    for source in sorted(STATIC.iterdir()):
+        shutil.copyfile(source, site / "static" / source.name)
     with open(site / "static" / "style.css", "a", encoding="utf-8") as css:
         css.write("\n" + listings.stylesheet())
