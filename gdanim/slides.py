@@ -94,7 +94,13 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
 
 def _disk_full(error: OSError, kit: Path) -> GdanimError:
     """A full disk, said plainly: which file, and that nothing was left half-written."""
-    where = f" ({error.filename})" if error.filename else ""
+    # (shutil's copies name the source first, the file being written second)
+    written = getattr(error, "filename2", None) or error.filename
+    if written:      # said as the file the kit will have, not its staging copy
+        parts = Path(written).parts
+        staged = [i for i, part in enumerate(parts) if "-staging-" in part]
+        written = kit.joinpath(*parts[staged[-1] + 1:]) if staged else written
+    where = f" ({written})" if written else ""
     before = ("the previous kit is unchanged" if kit.is_dir() else
               "nothing was left behind")
     return GdanimError(f"the disk is full while making the slides kit in {kit}{where}; "

@@ -198,12 +198,14 @@ def data_uri(svg: Path) -> str:
     return "data:image/svg+xml," + urllib.parse.quote(svg.read_text(encoding="utf-8"))
 
 
-def copy_static(site: Path) -> None:
-    """static/ as written, with the code listings' colours appended to style.css
-    (one stylesheet, one request). File by file, so that a failure (a full disk) is
-    the OSError itself, which the commands report plainly, not shutil's bundle of them."""
+def copy_static(site: Path, only: tuple[str, ...] | None = None) -> None:
+    """static/ as written (or the files named in `only`), with the code listings'
+    colours appended to style.css (one stylesheet, one request). File by file, so that
+    a failure (a full disk) is the OSError itself, which the commands report plainly,
+    not shutil's bundle of them."""
     (site / "static").mkdir()
     for source in sorted(STATIC.iterdir()):
-        shutil.copyfile(source, site / "static" / source.name)
+        if only is None or source.name in only:
+            shutil.copyfile(source, site / "static" / source.name)
     with open(site / "static" / "style.css", "a", encoding="utf-8") as css:
         css.write("\n" + listings.stylesheet())

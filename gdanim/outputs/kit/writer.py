@@ -42,7 +42,7 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
                 sizes.get("GIF") == text.file_size((kit / s.file("gif")).stat().st_size):
             gif_notes[s.id] = before["gif_note"]
     if not (kit / "static").is_dir():
-        webpages.copy_static(kit)        # the player and the site's styles
+        webpages.copy_static(kit, STATIC)        # the player and the site's styles
     for name in ("presenter.js", "presenter.css"):
         shutil.copyfile(_templates() / "slides" / name, kit / "static" / name)
     for extra in (kit / "static").iterdir():     # the rest of the site's (the explorer)
