@@ -2,7 +2,8 @@
 tool reads as markup, shown as written: one escaping helper per format.
 
 - `jupyter_markdown`: a notebook's Markdown cell (Jupyter, Colab).
-- `pandoc_markdown` and `quarto_yaml`: the Quarto deck's text and its front matter.
+- `pandoc_markdown` and `quarto_yaml`: the Quarto deck's text and its front matter;
+  `shortcode_value`: a value in a Quarto shortcode.
 - `latex_text`: a Beamer frame.
 
 Each also makes a run of white space (a line break too) one space, so the text stays on
@@ -43,6 +44,7 @@ def pandoc_markdown(text: str) -> str:
     no shortcode for Quarto to expand: `{{<` only ever appears as `\\{\\{\\<`. Other
     punctuation stays as it is, so that the file reads as plain text."""
     text = _INLINE.sub(r"\\\1", one_line(text))
+    text = re.sub(r"-(?=-)|(?<=-)-", r"\\-", text)      # "--" is no dash
     if re.match(r"\d+[.)]", text):                     # "1." or "1)": an ordered list
         return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
     if text and text[0] in string.punctuation and text[0] != "\\":
@@ -57,21 +59,34 @@ def quarto_yaml(text: str) -> str:
     return json.dumps(pandoc_markdown(text), ensure_ascii=False)
 
 
+def shortcode_value(text: str) -> str:
+    """`text` as a quoted value in a Quarto shortcode (`title="..."`): the value ends at
+    a double quote and the shortcode at `>}}`, and a shortcode has no escapes, so those
+    marks become their typographic look-alikes (' ‹ › ))."""
+    return (one_line(text).replace('"', "'").replace("<", "\u2039").replace(">", "\u203a")
+            .replace("}", ")"))
+
+
 _LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
           "#": r"\#", "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}",
           "~": r"\textasciitilde{}", "<": r"\textless{}", ">": r"\textgreater{}",
           "|": r"\textbar{}",
           # marks the numbers and the pages use, which pdflatex's UTF-8 input lacks
-          "\u2212": r"\textminus{}", "\u00d7": r"\texttimes{}", "\u2192": r"\textrightarrow{}",
-          "\u2248": r"\ensuremath{\approx}", "\u2264": r"\ensuremath{\leq}",
-          "\u2265": r"\ensuremath{\geq}", "\u2070": r"\textsuperscript{0}",
-          "\u00b9": r"\textsuperscript{1}", "\u00b2": r"\textsuperscript{2}",
-          "\u00b3": r"\textsuperscript{3}", "\u207b": r"\textsuperscript{\textminus}",
-          **{chr(0x2074 + i): rf"\textsuperscript{{{4 + i}}}" for i in range(6)}}
+          # (in maths, whose fonts also give a PDF's text the right characters)
+          "\u2212": r"\ensuremath{-}", "\u00d7": r"\ensuremath{\times}",
+          "\u2192": r"\ensuremath{\rightarrow}", "\u2248": r"\ensuremath{\approx}",
+          "\u2264": r"\ensuremath{\leq}", "\u2265": r"\ensuremath{\geq}",
+          "\u207b": r"\ensuremath{^{-}}", "\u2070": r"\ensuremath{^{0}}",
+          "\u00b9": r"\ensuremath{^{1}}", "\u00b2": r"\ensuremath{^{2}}",
+          "\u00b3": r"\ensuremath{^{3}}",
+          **{chr(0x2074 + i): rf"\ensuremath{{^{{{4 + i}}}}}" for i in range(6)}}
 
 
 def latex_text(text: str) -> str:
     """`text` as literal text in LaTeX (a Beamer frame title): its ten special
     characters, and < > | (which the default font encoding shows as other marks), as
-    the commands that print them."""
-    return "".join(_LATEX.get(c, c) for c in one_line(text))
+    the commands that print them; "--" stays two hyphens, not a dash. (A backquote
+    prints as an opening quote, as LaTeX sets quotes.)"""
+    text = one_line(text)
+    return "".join(_LATEX.get(c, c) + ("{}" if c == "-" and text[i + 1:i + 2] == "-" else "")
+                   for i, c in enumerate(text))
