@@ -317,11 +317,75 @@ def test_beamer_snippets_name_frame_files_that_exist_padded_as_animate_expects(
         assert all(f.is_file() for f in files)
         assert sorted(p.name for p in snippet.parent.glob("*.png")) == sorted(
             f.name for f in files)
-        # the kit's copy of the snippet (shown on the site) is the file's
+        # the snippet shown on the site is a frame that inputs the file, as the README's
         entry = json.loads((kit / "kit.json").read_text())["animations"][
             f"{a['scenario']}/{a['name']}"]
         code = next(s["code"] for s in entry["snippets"] if s["id"] == "beamer")
-        assert code == snippet.read_text()
+        assert code.startswith("\\begin{frame}{") and code.endswith("\\end{frame}\n")
+        assert f"\\input{{{a['files']['beamer']}}}" in code
+
+
+def test_readme_names_the_frame_files_as_they_are(kit, kit_manifest):
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    sweep = next(a for a in kit_manifest["animations"] if a["scenario"] == "grid-search")
+    folder = kit / sweep["files"]["beamer_frames"]
+    named = re.findall(r"`(sweep-\d+\.png)`", readme)
+    assert len(named) >= 2 and all((folder / name).is_file() for name in named), named
+    pattern = re.search(r"`<name>-(\d+)\.png`", readme).group(1)
+    assert (folder / f"sweep-{pattern}.png").is_file()
+
+
+def pandoc_json(path: Path) -> dict:
+    """`path` as Pandoc (Quarto's reader) reads it: its JSON syntax tree."""
+    pandoc = shutil.which("pandoc")
+    if not pandoc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("pandoc is needed (see .ci/run)")
+        pytest.skip("pandoc not installed")
+    return json.loads(subprocess.run([pandoc, "-f", "markdown", "-t", "json", str(path)],
+                                     capture_output=True, text=True, check=True).stdout)
+
+
+def test_quarto_notes_are_lists_where_pandoc_reads_them(kit, kit_manifest):
+    """Pandoc, Quarto's reader: in each slide's notes, "Key numbers:" and "Point at:"
+    are each followed by a list, not run into one paragraph with it."""
+    read = pandoc_json(kit / "slides.qmd")
+    notes = [b["c"][1] for b in read["blocks"]
+             if b["t"] == "Div" and "notes" in b["c"][0][1]]
+    assert len(notes) == len(kit_manifest["animations"])
+    for blocks in notes:
+        kinds = [(b["t"], _plain(b)) for b in blocks]
+        for label in ("Key numbers:", "Point at:"):
+            at = [i for i, (kind, words) in enumerate(kinds) if words == label]
+            assert len(at) == 1, kinds
+            assert kinds[at[0]][0] == "Para" and kinds[at[0] + 1][0] == "BulletList", kinds
+
+
+def _plain(block) -> str:
+    """The text of a piece of Pandoc's tree (smart quotes as the straight ones)."""
+    if isinstance(block, list):
+        return "".join(_plain(b) for b in block)
+    if isinstance(block, dict):
+        kind = block.get("t")
+        if kind == "Str":
+            return block["c"]
+        if kind in ("Space", "SoftBreak"):
+            return " "
+        if kind == "Quoted":
+            mark = '"' if block["c"][0]["t"] == "DoubleQuote" else "'"
+            return mark + _plain(block["c"][1]) + mark
+        return _plain(block.get("c"))
+    return ""
+
+
+def test_the_kit_carries_only_the_static_files_its_pages_load(kit):
+    loaded = set()
+    for page in ("index.html", "notes.html"):
+        loaded |= set(re.findall(r'(?:src|href)="(static/[^"?#]+)',
+                                 (kit / page).read_text(encoding="utf-8")))
+    carried = {p.relative_to(kit).as_posix() for p in (kit / "static").iterdir()}
+    assert carried == loaded
+    assert "static/explorer.js" not in carried
 
 
 def readme_beamer_example() -> str:
@@ -503,8 +567,9 @@ def test_slides_follows_gdanim_toml_title_author_and_csv_chapter(tmp_path):
     assert title in words and author in words and "Gradient descent, step by step" not in words
 
     qmd = (kit / "slides.qmd").read_text(encoding="utf-8")
-    front = yaml.safe_load(qmd.split("---")[1])
-    assert (front["title"], front["author"]) == (title, author)
+    yaml.safe_load(qmd.split("---")[1])               # valid YAML, read by Pandoc as:
+    meta = pandoc_json(kit / "slides.qmd")["meta"]
+    assert (_plain(meta["title"]), _plain(meta["author"])) == (title, author)
 
     from html.parser import HTMLParser
 
