@@ -70,7 +70,7 @@ def test_template_edit_reruns_pages_only(project):
 
 def test_changed_chapter_reruns_only_its_jobs(project):
     assert run(project, "build", "--quality", "draft", *CHAPTERS).returncode == 0
-    module = project / "gdanim" / "chapters" / "grid_search.py"
+    module = project / "gdanim" / "chapters" / "grid_search" / "chapter.py"
     module.write_text(module.read_text() + "\n# an edit to this chapter only\n")
     again = run(project, "build", "--quality", "draft", *CHAPTERS)
     assert again.returncode == 0, again.stderr

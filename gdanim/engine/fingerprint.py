@@ -111,6 +111,15 @@ def tree_key(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def files_key(paths: list[Path]) -> str:
+    """Hash of these files of the package (names and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def digest_of(*values) -> str:
     """A short, stable hash of JSON-able values."""
     text = json.dumps(values, sort_keys=True, default=str, separators=(",", ":"))

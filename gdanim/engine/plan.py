@@ -193,7 +193,8 @@ def plan_jobs(plan: Plan) -> None:
         plan.jobs = jobs
         return
     every_module = [m for m in _all_modules()]
-    parts = {"templates": fingerprint.tree_key(_templates()),
+    parts = {"templates": [fingerprint.tree_key(_templates()),
+                           fingerprint.files_key(chapter_pages())],
              "code": fingerprint.code_key(*every_module),
              "pages": [[s.slug, s.key] for s in plan.chapters],
              "figures": [j.key for j in jobs],
@@ -214,7 +215,7 @@ def extra_jobs(plan: Plan, jobs: list[Job], config: BuildConfig, previous: Previ
     """The site's extras, each a job of its own so that a template edit does not redo
     them: the notebook (its cells run for their outputs), the printable handout, and
     last the offline copy, a zip of every other file (its key: every other job's)."""
-    from gdanim.outputs import handout, notebook, offline
+    from gdanim.outputs import handout, listings, notebook, offline
 
     records = previous.jobs if previous else {}
     site_parts = {"title": config.site.title, "author": config.site.author,
@@ -223,7 +224,7 @@ def extra_jobs(plan: Plan, jobs: list[Job], config: BuildConfig, previous: Previ
     wanted = [
         ("notebook", (notebook.NAME,),
          {"chapters": chapters, "code": fingerprint.code_key("gdanim.outputs.notebook"),
-          "lessons": fingerprint.tree_key(notebook.LESSONS),
+          "lessons": fingerprint.files_key(listings.lesson_files()),
           "libraries": fingerprint.library_key(fingerprint.COMPUTE_LIBRARIES),
           "settings": fingerprint.digest_of(site_parts),
           "quality": config.quality.name != "draft"}),   # outputs saved or not
@@ -248,6 +249,11 @@ def _templates() -> Path:
     from gdanim.core.resources import templates_dir
 
     return templates_dir()
+
+
+def chapter_pages() -> list[Path]:
+    """Every chapter folder's page template."""
+    return sorted(fingerprint.PACKAGE.glob("chapters/*/page.html"))
 
 
 def _all_modules() -> list[str]:

@@ -1,6 +1,6 @@
 """The page of a chapter made from a teacher's CSV: the teacher's Markdown with the
 chapter's computed numbers filled in, the lesson code that reproduces its descent, and
-what the template shows (csv_chapter.py computes the results this reads)."""
+what the template shows (chapter.py computes the results this reads)."""
 from __future__ import annotations
 
 import re

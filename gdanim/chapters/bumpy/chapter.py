@@ -115,7 +115,7 @@ def run(quality: Quality) -> Chapter:
     from functools import partial
 
     from gdanim.figures.schedule import frame_epochs
-    from gdanim.figures.scenes.bumpy import landscape, schedule_figure
+    from gdanim.chapters.bumpy.scenes import landscape, schedule_figure
     from gdanim.figures.scenes.race import race_scene
     from gdanim.maths import bumpy
 

@@ -20,7 +20,7 @@ def run(quality: Quality) -> Chapter:
     from functools import partial
 
     from gdanim.maths.data import BELT_CM, BELT_INCHES, BELT_WAIST
-    from gdanim.figures.scenes.belt import guesses_figure
+    from gdanim.chapters.guess_and_check.scenes import guesses_figure
 
     # Plain NumPy, float64: the lesson's first numbers come before any JAX.
     errors = {g: g * BELT_INCHES - BELT_CM for g in GUESSES}

@@ -316,7 +316,7 @@ def finish_line(e: Entry, epochs: int) -> str:
 def _tuning_still(name, label, entries, epochs):
     from functools import partial
 
-    from gdanim.figures.scenes.tuning import tuning_figure
+    from gdanim.chapters.optimizers.scenes import tuning_figure
 
     best = {k: e.best for k, e in entries.items()}
     lines = []

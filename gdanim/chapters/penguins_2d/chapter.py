@@ -146,7 +146,7 @@ def descent_animation(r: Results, quality: Quality) -> Animation:
     from functools import partial
 
     from gdanim.figures.schedule import frame_epochs
-    from gdanim.figures.scenes.penguins import descent_scene
+    from gdanim.chapters.penguins_2d.scenes import descent_scene
 
     loss, params = r.trajectory.loss, r.trajectory.params.astype(float)
     pick = frame_epochs(r.epochs, quality.frames, quality.hold)
@@ -175,7 +175,7 @@ def stills(r: Results) -> tuple[Still, Still]:
     """The 3-D loss surface with the path, and the final fit in both unit systems."""
     from functools import partial
 
-    from gdanim.figures.scenes.penguins import fit_figure, surface_figure
+    from gdanim.chapters.penguins_2d.scenes import fit_figure, surface_figure
 
     p, final, loss = r.penguins, r.final, r.trajectory.loss
     grams = p.to_grams_per_mm(*final)

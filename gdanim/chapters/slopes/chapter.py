@@ -31,7 +31,7 @@ def run(quality: Quality) -> Chapter:
     from gdanim.maths.data import BELT_CM, BELT_INCHES
     from gdanim.maths.losses import belt_losses
     from gdanim.figures.schedule import even_frames
-    from gdanim.figures.scenes.belt import slopes_figure, tangent_sweep_scene
+    from gdanim.chapters.slopes.scenes import slopes_figure, tangent_sweep_scene
 
     loss, slope = slope_fn()
     inches, cm = jnp.asarray(BELT_INCHES, jnp.float32), jnp.asarray(BELT_CM, jnp.float32)

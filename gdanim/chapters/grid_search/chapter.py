@@ -19,7 +19,7 @@ def run(quality: Quality) -> Chapter:
     from gdanim.maths.data import BELT_CM, BELT_INCHES
     from gdanim.maths.losses import belt_losses
     from gdanim.figures.schedule import even_frames
-    from gdanim.figures.scenes.belt import grid_sweep_scene
+    from gdanim.chapters.grid_search.scenes import grid_sweep_scene
 
     grid = np.linspace(START, STOP, COUNT)
     losses = np.asarray(belt_losses(grid, BELT_INCHES, BELT_CM), dtype=float)

@@ -39,7 +39,7 @@ def run(quality: Quality, learning_rate: float = LEARNING_RATE, epochs: int = EP
     from gdanim.maths.data import BELT_CM, BELT_INCHES
     from gdanim.maths.losses import belt_losses
     from gdanim.figures.schedule import frame_epochs
-    from gdanim.figures.scenes.belt import descent_scene
+    from gdanim.chapters.descent_1d.scenes import descent_scene
 
     run_ = descend_belt(start, learning_rate, epochs)
     steps = np.abs(np.diff(run_.params))

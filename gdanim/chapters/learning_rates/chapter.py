@@ -67,7 +67,7 @@ def run(quality: Quality, epochs: int = EPOCHS) -> Chapter:
     from gdanim.maths.data import BELT_INCHES, load_penguins
     from gdanim.maths.problems import BELT_LESSON_RATE as LESSON_RATE, belt_loss, penguin_loss
     from gdanim.figures.schedule import even_frames
-    from gdanim.figures.scenes.rates import rates_belt_scene, rates_penguin_scene
+    from gdanim.chapters.learning_rates.scenes import rates_belt_scene, rates_penguin_scene
 
     penguins = load_penguins()
     belt_threshold = divergence_threshold(BELT_INCHES)

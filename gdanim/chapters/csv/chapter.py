@@ -14,7 +14,7 @@ import numpy as np
 from gdanim.core.config import Quality
 from gdanim.chapters import Scenario
 from gdanim.core.values import Animation, Chapter, FrameTable, Still
-from gdanim.chapters.csv_page import page_context
+from gdanim.chapters.csv.prose import page_context
 
 # name -> (what the page calls it, short legend name)
 OPTIMIZERS = {"gd": ("Gradient descent (full batch)", "Gradient descent"),
