@@ -1,7 +1,7 @@
 """The slides kit: every animation at slide size (the `slides` quality) with a
 PowerPoint/Keynote deck, a presenter view that works from disk (with a speaker notes
 window, notes.html), a Quarto revealjs deck, snippets to paste into other decks, and
-Beamer snippets (with all their frames in one beamer.zip) when the `frames` format was
+Beamer snippets (with their frames zipped per chapter) when the `frames` format was
 asked for. The deck, the presenter view and the Quarto deck share each animation's
 talking points (talking_points).
 
@@ -14,11 +14,13 @@ pages read from it); and when `slides` runs after a site build, it rebuilds that
 pages (`relink_site`), so the two commands can run in either order."""
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
 
+from gdanim.core.errors import GdanimError
 from gdanim.engine.kit_staging import _copy_kit, _missing_ancestors, _racing, _swap_in, clean_stale
 from gdanim.outputs.kit.slide import DECK
 from gdanim.outputs.kit.writer import write_kit
@@ -73,7 +75,7 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
                                  folder, manifest, say, chosen.site, previous=final))
             with _racing(kit):
                 _swap_in(staging, kit)
-        except BaseException:
+        except BaseException as error:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
             for folder in made:         # the folders this run made, if still empty
@@ -81,12 +83,30 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
                     folder.rmdir()
                 except OSError:
                     break
+            if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+                raise _disk_full(error, kit) from None
             raise
-        say(f"wrote the slides kit to {kit}/ ({len(manifest['animations'])} animations: "
+        count = len(manifest["animations"])
+        say(f"wrote the slides kit to {kit}/ ({count} animation{'' if count == 1 else 's'}: "
             f"{DECK}, index.html, slides.qmd)")
         if site_config is not None:
             relink_site(site_config, progress, jobs)
     return kit
+
+
+def _disk_full(error: OSError, kit: Path) -> GdanimError:
+    """A full disk, said plainly: which file, and that nothing was left half-written."""
+    # (shutil's copies name the source first, the file being written second)
+    written = getattr(error, "filename2", None) or error.filename
+    if written:      # said as the file the kit will have, not its staging copy
+        parts = Path(written).parts
+        staged = [i for i, part in enumerate(parts) if "-staging-" in part]
+        written = kit.joinpath(*parts[staged[-1] + 1:]) if staged else written
+    where = f" ({written})" if written else ""
+    before = ("the previous kit is unchanged" if kit.is_dir() else
+              "nothing was left behind")
+    return GdanimError(f"the disk is full while making the slides kit in {kit}{where}; "
+                       f"free some space and run `slides` again ({before})")
 
 
 def deck_problems(formats: str) -> list[str]:

@@ -157,69 +157,82 @@ def soffice_or_skip() -> str:
     return soffice
 
 
-@pytest.fixture(scope="module")
-def deck_as_odp(kit, tmp_path_factory):
-    """The deck as LibreOffice imports it: content.xml of its conversion to odp."""
-    import zipfile
-    from xml.etree import ElementTree
+def uno_python_or_skip() -> str:
+    """A Python with LibreOffice's `uno` module (Debian's python3-uno): the system's."""
+    for python in ("/usr/bin/python3", shutil.which("python3")):
+        if python and subprocess.run([python, "-c", "import uno"],
+                                     capture_output=True).returncode == 0:
+            return python
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("python3-uno is needed (LibreOffice's Python bridge; see .ci/run)")
+    pytest.skip("python3-uno not installed")
 
-    soffice = soffice_or_skip()
-    out = tmp_path_factory.mktemp("odp")
-    result = subprocess.run([soffice, f"-env:UserInstallation=file://{out}/profile",
-                             "--headless", "--convert-to", "odp", "--outdir", str(out),
-                             str(kit / "gdanim.pptx")], capture_output=True, text=True,
+
+def impress(deck: Path, profile: Path) -> dict:
+    """What LibreOffice Impress makes of `deck` (tests/impress.py): per slide, its movies
+    (autoplay, loops) and its speaker notes."""
+    soffice_or_skip()
+    result = subprocess.run([uno_python_or_skip(), str(Path(__file__).parent / "impress.py"),
+                             str(deck), str(profile)], capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stderr
-    with zipfile.ZipFile(out / "gdanim.odp") as z:
-        return ElementTree.fromstring(z.read("content.xml"))
+    return json.loads(result.stdout)
 
 
-ODF = {"draw": "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",
-       "anim": "urn:oasis:names:tc:opendocument:xmlns:animation:1.0",
-       "smil": "urn:oasis:names:tc:opendocument:xmlns:smil-compatible:1.0",
-       "presentation": "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0",
-       "xml": "http://www.w3.org/XML/1998/namespace"}
+@pytest.fixture(scope="module")
+def deck_in_impress(kit, tmp_path_factory) -> dict:
+    return impress(kit / "gdanim.pptx", tmp_path_factory.mktemp("impress"))
 
 
-def odf(name: str) -> str:
-    prefix, local = name.split(":")
-    return f"{{{ODF[prefix]}}}{local}"
+def test_impress_starts_every_movie_by_itself_and_loops_it(deck_in_impress, kit_manifest):
+    """Read back through LibreOffice's own PPTX import (UNO), as its slide show reads
+    it: each movie is started by the slide's main sequence with no click, and loops.
+    LibreOffice keeps PowerPoint's "Loop until stopped" on the animation, not on the
+    shape: its PPTX import has no code that sets a movie's Loop property (a deck that
+    Impress itself saves with Loop on comes back with it off), and since 7.4 its slide
+    show loops a movie whose Audio node repeats indefinitely
+    (AnimationCommandNode::GetLoopingFromAnimation); impress.py applies that rule."""
+    slides = deck_in_impress["slides"]
+    assert len(slides) == len(kit_manifest["animations"]) + 2
+    assert slides[0]["movies"] == [] and slides[-1]["movies"] == []
+    for slide, a in zip(slides[1:-1], kit_manifest["animations"]):
+        assert len(slide["movies"]) == 1, "one movie per animation slide"
+        movie = slide["movies"][0]
+        assert movie["name"] == a["title"] and movie["has_media"]
+        assert movie["autoplay"], f"{a['title']}: waits for a click"
+        assert movie["loops"], f"{a['title']}: plays once"
 
 
-def test_libreoffice_imports_every_movie_as_playing_by_itself_and_looping(
-        deck_as_odp, kit_manifest):
-    pages = deck_as_odp.findall(".//draw:page", ODF)
-    assert len(pages) == len(kit_manifest["animations"]) + 2
-    movies = 0
-    for page in pages[1:-1]:
-        frames = [f for f in page.iter(odf("draw:frame")) if f.find("draw:plugin", ODF) is not None]
-        assert len(frames) == 1, "one movie per animation slide"
-        movie = frames[0].get(odf("xml:id"))
-        main = [s for s in page.iter(odf("anim:seq"))
-                if s.get(odf("presentation:node-type")) == "main-sequence"]
-        assert len(main) == 1, "no main sequence: the movie would wait for a click"
-        plays = [c for c in main[0].iter(odf("anim:command"))
-                 if c.get(odf("anim:command")) == "play"]
-        assert [c.get(odf("smil:targetElement")) for c in plays] == [movie]
-        starts = [p.get(odf("presentation:node-type")) for p in main[0].iter(odf("anim:par"))
-                  if p.find("anim:command", ODF) is not None]
-        assert starts == ["after-previous"]  # starts by itself, no click
-        repeats = [e.get(odf("smil:repeatCount")) for e in page.iter()
-                   if e.tag.startswith(f"{{{ODF['anim']}}}") and
-                   e.get(odf("smil:repeatCount")) is not None]
-        assert repeats == ["indefinite"]
-        movies += 1
-    assert movies == len(kit_manifest["animations"])
+def test_the_impress_reading_can_fail(kit, tmp_path):
+    """The same reading of a deck with python-pptx's own timing for the first movie
+    (a click plays it, nothing repeats) finds it neither starting by itself nor looping."""
+    import zipfile
+
+    bare = ('<p:timing><p:tnLst><p:par><p:cTn id="1" dur="indefinite" restart="never" '
+            'nodeType="tmRoot"><p:childTnLst><p:video><p:cMediaNode vol="80000">'
+            '<p:cTn id="2" fill="hold" display="0"><p:stCondLst><p:cond delay="indefinite"/>'
+            '</p:stCondLst></p:cTn><p:tgtEl><p:spTgt spid="{spid}"/></p:tgtEl>'
+            '</p:cMediaNode></p:video></p:childTnLst></p:cTn></p:par></p:tnLst></p:timing>')
+    changed = tmp_path / "bare.pptx"
+    with zipfile.ZipFile(kit / "gdanim.pptx") as source, \
+            zipfile.ZipFile(changed, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "ppt/slides/slide2.xml":
+                xml = data.decode("utf-8")
+                spid = re.search(r'<p:spTgt spid="(\d+)"', xml).group(1)
+                xml = re.sub(r"<p:timing[ >].*</p:timing>", bare.format(spid=spid), xml, flags=re.S)
+                data = xml.encode("utf-8")
+            target.writestr(item, data)
+    slides = impress(changed, tmp_path / "profile")["slides"]
+    first, second = slides[1]["movies"][0], slides[2]["movies"][0]
+    assert not first["autoplay"] and not first["loops"]
+    assert second["autoplay"] and second["loops"]
 
 
-def test_libreoffice_reads_the_speaker_notes(deck_as_odp, kit_manifest):
-    pages = deck_as_odp.findall(".//draw:page", ODF)
-    for page, a in zip(pages[1:-1], kit_manifest["animations"]):
-        notes = page.find("presentation:notes", ODF)
-        assert notes is not None
-        words = " ".join("".join(t.itertext()) for t in notes.iter(
-            "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"))
-        assert a["alt"] in words and "Key numbers:" in words
+def test_libreoffice_reads_the_speaker_notes(deck_in_impress, kit_manifest):
+    for slide, a in zip(deck_in_impress["slides"][1:-1], kit_manifest["animations"]):
+        assert a["alt"] in slide["notes"] and "Key numbers:" in slide["notes"]
 
 
 def test_libreoffice_converts_the_deck_with_one_page_per_slide(kit, kit_manifest, tmp_path):
@@ -304,11 +317,75 @@ def test_beamer_snippets_name_frame_files_that_exist_padded_as_animate_expects(
         assert all(f.is_file() for f in files)
         assert sorted(p.name for p in snippet.parent.glob("*.png")) == sorted(
             f.name for f in files)
-        # the kit's copy of the snippet (shown on the site) is the file's
+        # the snippet shown on the site is a frame that inputs the file, as the README's
         entry = json.loads((kit / "kit.json").read_text())["animations"][
             f"{a['scenario']}/{a['name']}"]
         code = next(s["code"] for s in entry["snippets"] if s["id"] == "beamer")
-        assert code == snippet.read_text()
+        assert code.startswith("\\begin{frame}{") and code.endswith("\\end{frame}\n")
+        assert f"\\input{{{a['files']['beamer']}}}" in code
+
+
+def test_readme_names_the_frame_files_as_they_are(kit, kit_manifest):
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    sweep = next(a for a in kit_manifest["animations"] if a["scenario"] == "grid-search")
+    folder = kit / sweep["files"]["beamer_frames"]
+    named = re.findall(r"`(sweep-\d+\.png)`", readme)
+    assert len(named) >= 2 and all((folder / name).is_file() for name in named), named
+    pattern = re.search(r"`<name>-(\d+)\.png`", readme).group(1)
+    assert (folder / f"sweep-{pattern}.png").is_file()
+
+
+def pandoc_json(path: Path) -> dict:
+    """`path` as Pandoc (Quarto's reader) reads it: its JSON syntax tree."""
+    pandoc = shutil.which("pandoc")
+    if not pandoc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("pandoc is needed (see .ci/run)")
+        pytest.skip("pandoc not installed")
+    return json.loads(subprocess.run([pandoc, "-f", "markdown", "-t", "json", str(path)],
+                                     capture_output=True, text=True, check=True).stdout)
+
+
+def test_quarto_notes_are_lists_where_pandoc_reads_them(kit, kit_manifest):
+    """Pandoc, Quarto's reader: in each slide's notes, "Key numbers:" and "Point at:"
+    are each followed by a list, not run into one paragraph with it."""
+    read = pandoc_json(kit / "slides.qmd")
+    notes = [b["c"][1] for b in read["blocks"]
+             if b["t"] == "Div" and "notes" in b["c"][0][1]]
+    assert len(notes) == len(kit_manifest["animations"])
+    for blocks in notes:
+        kinds = [(b["t"], _plain(b)) for b in blocks]
+        for label in ("Key numbers:", "Point at:"):
+            at = [i for i, (kind, words) in enumerate(kinds) if words == label]
+            assert len(at) == 1, kinds
+            assert kinds[at[0]][0] == "Para" and kinds[at[0] + 1][0] == "BulletList", kinds
+
+
+def _plain(block) -> str:
+    """The text of a piece of Pandoc's tree (smart quotes as the straight ones)."""
+    if isinstance(block, list):
+        return "".join(_plain(b) for b in block)
+    if isinstance(block, dict):
+        kind = block.get("t")
+        if kind == "Str":
+            return block["c"]
+        if kind in ("Space", "SoftBreak"):
+            return " "
+        if kind == "Quoted":
+            mark = '"' if block["c"][0]["t"] == "DoubleQuote" else "'"
+            return mark + _plain(block["c"][1]) + mark
+        return _plain(block.get("c"))
+    return ""
+
+
+def test_the_kit_carries_only_the_static_files_its_pages_load(kit):
+    loaded = set()
+    for page in ("index.html", "notes.html"):
+        loaded |= set(re.findall(r'(?:src|href)="(static/[^"?#]+)',
+                                 (kit / page).read_text(encoding="utf-8")))
+    carried = {p.relative_to(kit).as_posix() for p in (kit / "static").iterdir()}
+    assert carried == loaded
+    assert "static/explorer.js" not in carried
 
 
 def readme_beamer_example() -> str:
@@ -490,8 +567,9 @@ def test_slides_follows_gdanim_toml_title_author_and_csv_chapter(tmp_path):
     assert title in words and author in words and "Gradient descent, step by step" not in words
 
     qmd = (kit / "slides.qmd").read_text(encoding="utf-8")
-    front = yaml.safe_load(qmd.split("---")[1])
-    assert (front["title"], front["author"]) == (title, author)
+    yaml.safe_load(qmd.split("---")[1])               # valid YAML, read by Pandoc as:
+    meta = pandoc_json(kit / "slides.qmd")["meta"]
+    assert (_plain(meta["title"]), _plain(meta["author"])) == (title, author)
 
     from html.parser import HTMLParser
 

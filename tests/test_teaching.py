@@ -83,8 +83,11 @@ def test_offline_zip_holds_the_whole_site_but_itself_and_the_manifest(built_site
         assert names == sorted(names)
         inside = {n.removeprefix("gdanim-site/") for n in names}
         assert all(n.startswith("gdanim-site/") for n in names)
-        for name in ("index.html", "handout.pdf", "lesson.ipynb"):
+        for name in ("handout.pdf", "lesson.ipynb", "static/style.css"):
             assert archive.read(f"gdanim-site/{name}") == (built_site / name).read_bytes()
+        # the copy's index is rendered for it: it is the offline copy, not a link to it
+        index = archive.read("gdanim-site/index.html").decode("utf-8")
+        assert 'href="gdanim-site.zip"' not in index and "you are reading it" in index
     assert inside == set(manifest["files"]) - {offline.NAME}
     assert offline.NAME not in inside and "manifest.json" not in inside
     assert manifest["files"][offline.NAME]["size"] == path.stat().st_size
@@ -97,9 +100,10 @@ def test_offline_zip_is_byte_identical_when_made_again(built_site, tmp_path):
 
     copy = tmp_path / "site"
     shutil.copytree(built_site, copy)
-    (copy / offline.NAME).unlink()
-    (copy / "manifest.json").unlink()
-    offline.write(copy)
+    (copy / offline.NAME).unlink()          # the next build writes it again, and only it
+    result = run_cli("build", "--out", str(copy), "--quality", "draft")
+    assert result.exit_code == 0, result.output
+    assert "offline   written (missing file" in result.output
     assert (copy / offline.NAME).read_bytes() == (built_site / offline.NAME).read_bytes()
     assert not [p for p in copy.iterdir() if p.name.startswith(".")]   # no temporary left
 
@@ -138,15 +142,58 @@ def test_offline_zip_carries_the_slide_kit_but_its_beamer_frames(site_with_kit, 
     copy = tmp_path / "gdanim-site"
     for name in ("slides/index.html", "slides/gdanim.pptx", "slides/slides.qmd"):
         assert (copy / name).read_bytes() == (site_with_kit / name).read_bytes()
-    assert not (copy / "slides" / "beamer.zip").exists()
+    assert not list(copy.glob("slides/beamer*.zip"))
     assert not list(copy.glob("slides/media/*/*-frames"))
     for a in kit_manifest["animations"]:
         html = (copy / f"{a['scenario']}.html").read_text()
         box = html[html.index('class="use-in-slides"'):]
         box = box[:box.index("</details>")]
+        assert "Beamer frames are on the site, not in this offline copy" in box
         for link in re.findall(r'href="([^"#]+)', box):
-            if "-frames/" not in link and not link.endswith("beamer.zip"):
-                assert (copy / link).is_file(), link
+            assert (copy / link).is_file(), link
+
+
+def linkchecker_or_skip() -> str:
+    import sys
+
+    beside = Path(sys.executable).parent / "linkchecker"     # the venv's, if not on PATH
+    found = str(beside) if beside.exists() else shutil.which("linkchecker")
+    if not found:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("LinkChecker is needed (pip install -e '.[test]')")
+        pytest.skip("LinkChecker not installed")
+    return found
+
+
+def test_every_link_in_the_unzipped_offline_copy_resolves(site_with_kit):
+    """LinkChecker, from file://, on every page of the unzipped copy (the site's and
+    the kit's): 0 broken links. (Run as root, LinkChecker runs as nobody: the copy sits
+    in a folder anyone may read.)"""
+    import csv
+    import tempfile
+
+    checker = linkchecker_or_skip()
+    folder = Path(tempfile.mkdtemp(prefix="gdanim-offline-"))
+    try:
+        folder.chmod(0o755)
+        with zipfile.ZipFile(site_with_kit / "gdanim-site.zip") as archive:
+            archive.extractall(folder)
+        pages = sorted((folder / "gdanim-site").rglob("*.html"))
+        assert len(pages) > 5 and folder / "gdanim-site" / "slides" / "index.html" in pages
+        result = subprocess.run([checker, "--no-status", "--no-warnings", "--verbose",
+                                 "--output=csv", *(p.as_uri() for p in pages)],
+                                capture_output=True, text=True, timeout=600)
+        lines = [line for line in result.stdout.splitlines() if not line.startswith("#")]
+        checked = list(csv.DictReader(lines, delimiter=";"))
+        assert len(checked) > 30
+        broken = [f"{r['parentname']}: {r['urlname']} ({r['result']})" for r in checked
+                  if r.get("valid") != "True"]
+        assert result.returncode == 0 and not broken, "\n".join(broken) or result.stderr
+        # the pages it read link the decks and the kit's media, not only each other
+        assert any(r["urlname"].endswith(".pptx") for r in checked)
+        assert any(r["urlname"].endswith(".mp4") for r in checked)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --- the notebook -------------------------------------------------------------------
@@ -196,6 +243,62 @@ def test_saved_outputs_are_what_jupyter_prints(tmp_path, monkeypatch):
         printed = "".join(o.text for o in jupyters.outputs if o.output_type == "stream"
                           and o.name == "stdout")
         assert printed == mine.outputs[0].text
+
+
+def test_the_vmap_cell_keeps_its_figure_as_jupyter_shows_it(tmp_path, monkeypatch):
+    """The explorer's sweep (jax.vmap) draws a plot: the saved notebook holds it under
+    the cell, a real picture (a PNG of a plotted line, not a blank), and a Jupyter
+    kernel running the cell shows a picture there too."""
+    import base64
+    import io
+
+    import nbformat
+    import numpy as np
+    from nbclient import NotebookClient
+    from PIL import Image
+
+    from gdanim.outputs import notebook
+
+    pages = [{"slug": "learning-rates", "title": "Rates", "href": "learning-rates.html",
+              "context": {}}]
+    saved = notebook.build(pages, outputs=True)
+    sweep = next(c for c in saved.cells if c.cell_type == "code" and "jax.vmap" in c.source)
+    pictures = [o for o in sweep.outputs if o.output_type == "display_data"]
+    assert len(pictures) == 1
+    assert pictures[0].data["text/plain"].startswith("<Figure size")
+    with Image.open(io.BytesIO(base64.b64decode(pictures[0].data["image/png"]))) as image:
+        assert image.format == "PNG" and image.width > 400 and image.height > 250
+        grey = np.asarray(image.convert("L"), dtype=float)
+    assert (grey < 128).mean() > 0.01 and (grey > 250).mean() > 0.5   # ink on paper
+
+    monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    ran = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(sweep.source)],
+                                   metadata=saved.metadata)
+    NotebookClient(ran, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert [o.output_type for o in ran.cells[0].outputs if "image/png" in o.get("data", {})] \
+        == ["display_data"]
+
+
+def test_every_chapter_of_the_notebook_says_what_its_code_does():
+    """Each chapter's note opens with what its code does, before pointing at the page."""
+    import nbformat
+
+    from gdanim.chapters import SCENARIOS
+    from gdanim.outputs import notebook
+
+    pages = [{"slug": slug, "title": s.title, "href": f"{slug}.html", "context": {}}
+             for slug, s in SCENARIOS.items()]
+    built = notebook.build(pages)
+    nbformat.validate(built)
+    notes = [c.source for c in built.cells
+             if c.cell_type == "markdown" and c.source.startswith("## ")]
+    assert len(notes) == len([p for p in pages if notebook.has_lesson(p["slug"])]) >= 8
+    for note in notes:
+        body = note.split("\n\n", 1)[1]
+        assert not body.startswith("The page explains it"), note
+        assert len(body.split(". ")[0]) > 20, note
 
 
 # --- citation and provenance --------------------------------------------------------
@@ -294,8 +397,9 @@ def test_the_kit_holds_only_what_slides_need(kit, kit_manifest):
     assert not [f for f in files if f.endswith(".html") and f not in ("index.html", "notes.html")]
     assert "lesson.ipynb" not in files and not [f for f in files if "cover" in f]
     assert kit_manifest["stills"] == []
+    zips = json.loads((kit / "kit.json").read_text())["beamer_zips"]
     wanted = {"index.html", "notes.html", "gdanim.pptx", "slides.qmd", "kit.json",
-              "manifest.json", "beamer.zip"}
+              "manifest.json", *(z["path"] for parts in zips.values() for z in parts)}
     assert wanted <= files
     media = set()
     for a in kit_manifest["animations"]:
@@ -308,15 +412,55 @@ def test_the_kit_holds_only_what_slides_need(kit, kit_manifest):
     assert set(kit_manifest["files"]) == files - {"manifest.json"}
 
 
-def test_the_beamer_zip_holds_every_frame_folder_as_in_the_kit(kit, kit_manifest,
-                                                                site_with_kit):
-    with zipfile.ZipFile(kit / "beamer.zip") as archive:
-        names = set(archive.namelist())
-    for a in kit_manifest["animations"]:
-        folder = kit / a["files"]["beamer_frames"]
-        assert {p.relative_to(kit).as_posix() for p in folder.iterdir()} <= names
-    html = (site_with_kit / "descent-1d.html").read_text()
-    assert 'href="slides/beamer.zip" download' in html
+def test_each_chapter_zips_its_frame_folders_as_in_the_kit(kit, kit_manifest,
+                                                           site_with_kit):
+    from gdanim.outputs.kit.beamer import ZIP_BUDGET
+
+    zips = json.loads((kit / "kit.json").read_text())["beamer_zips"]
+    assert set(zips) == {a["scenario"] for a in kit_manifest["animations"]}
+    for slug, parts in zips.items():
+        names = set()
+        for part in parts:
+            assert (kit / part["path"]).stat().st_size <= ZIP_BUDGET < 100 * 10 ** 6
+            with zipfile.ZipFile(kit / part["path"]) as archive:
+                assert archive.testzip() is None
+                names |= set(archive.namelist())
+        frames = {p.relative_to(kit).as_posix() for a in kit_manifest["animations"]
+                  if a["scenario"] == slug
+                  for p in (kit / a["files"]["beamer_frames"]).iterdir()}
+        assert names == frames
+        html = (site_with_kit / f"{slug}.html").read_text()
+        for part in parts:
+            assert f'href="slides/{part["path"]}" download' in html
+    assert not (kit / "beamer.zip").exists()
+
+
+def test_frames_past_the_budget_come_in_parts_that_make_the_folders_whole(
+        kit, kit_manifest, tmp_path):
+    """A small budget in place of 90 MB: every part within it, and all parts unzipped
+    in one folder give back every frame, byte for byte; an old beamer.zip goes."""
+    from gdanim.outputs.kit import beamer
+    from gdanim.outputs.kit.slide import Slide
+
+    copy = tmp_path / "kit"
+    slides = [Slide(a, a["scenario"]) for a in kit_manifest["animations"]]
+    for s in slides:
+        shutil.copytree(kit / s.file("beamer_frames"), copy / s.file("beamer_frames"))
+    (copy / "beamer.zip").write_bytes(b"from an older gdanim")
+    budget = 3 * 1024 * 1024
+    written = beamer.write_beamer_zips(copy, slides, budget=budget)
+    assert sorted(p.name for p in copy.glob("beamer*.zip")) == sorted(
+        name for names in written.values() for name in names)
+    unzipped = tmp_path / "unzipped"
+    for slug, names in written.items():
+        assert len(names) > 1 and names[0] == f"beamer-{slug}-1.zip"
+        for name in names:
+            assert (copy / name).stat().st_size <= budget
+            with zipfile.ZipFile(copy / name) as archive:
+                archive.extractall(unzipped)
+    for s in slides:
+        for frame in (kit / s.file("beamer_frames")).iterdir():
+            assert (unzipped / frame.relative_to(kit)).read_bytes() == frame.read_bytes()
 
 
 def test_index_teaches_with_the_kit(site_with_kit):

@@ -71,9 +71,18 @@ def build(config: BuildConfig, progress: bool = True, reuse: bool = True,
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         raise
-    say(f"wrote {shown_as or config.out}/ ({len(result['pages'])} pages, "
-        f"{len(result['animations'])} animations) in {time.perf_counter() - started:.1f} s")
+    took = f"in {time.perf_counter() - started:.1f} s"
+    animations = _count(len(result["animations"]), "animation")
+    if config.kind == "kit":      # no pages: the kit's files stand in their place
+        say(f"made {animations} for {shown_as or config.out}/ {took}")
+    else:
+        say(f"wrote {shown_as or config.out}/ ({_count(len(result['pages']), 'page')}, "
+            f"{animations}) {took}")
     return result
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _previous(out: Path) -> manifest.Previous | None:
@@ -209,6 +218,10 @@ def _swap(plan: Plan, staging: Path, say) -> None:
     ours = set(previous.files) | {"manifest.json"} if previous and not previous.legacy \
         else (manifest.legacy_files(out) if previous else set())
     kept = outdir.swap(staging, out, ours)
+    from gdanim.outputs.kit_index import KIT, KIT_FILE
+
+    # The slides kit is gdanim's too (the `slides` command's): kept, not reported.
+    kept = [k for k in kept if not (k == KIT and (out / KIT / KIT_FILE).is_file())]
     if kept:
         say(f"kept {len(kept)} file(s) gdanim did not write: {', '.join(kept[:5])}"
             + (" ..." if len(kept) > 5 else ""))
@@ -243,7 +256,8 @@ def _write_extra(kind: str, pages: list[dict], staging: Path, config: BuildConfi
     else:
         from gdanim.outputs.kit_index import KIT
 
-        offline.write(staging, out / KIT)   # with the slides kit, if one is beside the site
+        # with the slides kit, if one is beside the site; its pages link only what it holds
+        offline.write(staging, out / KIT, pages, config.site)
 
 
 def _record_from(kind: str, data: dict):

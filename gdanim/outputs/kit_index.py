@@ -38,15 +38,23 @@ def kit_entry(site: Path, scenario: str, name: str) -> dict | None:
     entry = dict(entry)
     entry["downloads"] = [dict(d, href=f"{KIT}/{d['path']}") for d in entry["downloads"]]
     entry["presenter"] = f"{KIT}/index.html#{scenario}-{name}"
-    whole = entries.get("beamer_zip")
-    entry["beamer_zip"] = dict(whole, href=f"{KIT}/{whole['path']}") if whole else None
+    entry["beamer_zips"] = _parts(entries.get("beamer_zips", {}).get(scenario, []), "part")
     return entry
 
 
+def _parts(zips: list[dict], word: str) -> list[dict]:
+    """A chapter's Beamer zips with their hrefs, and a label for each when there are
+    several ("part 1 of 2")."""
+    return [dict(z, href=f"{KIT}/{z['path']}",
+                 label=f"{word} {i} of {len(zips)}" if len(zips) > 1 else "")
+            for i, z in enumerate(zips, start=1)]
+
+
 def kit_summary(site: Path) -> dict | None:
-    """What the index's "Teach with this" links from the kit: the presenter view, the
-    decks and the Beamer zip, each with its href (relative to the site root) and size;
-    None without a kit."""
+    """What the index's "Teach with this" links from the kit: the presenter view and
+    the decks, each with its href (relative to the site root) and size, and the Beamer
+    zips, one per chapter (a list of dicts with the chapter's title too); None without
+    a kit."""
     from gdanim.core import text
 
     try:
@@ -55,9 +63,15 @@ def kit_summary(site: Path) -> dict | None:
         return None
     found = {}
     for key, name in (("presenter", "index.html"), ("deck", "gdanim.pptx"),
-                      ("quarto", "slides.qmd"), ("beamer", "beamer.zip")):
+                      ("quarto", "slides.qmd")):
         path = site / KIT / name
         found[key] = ({"href": f"{KIT}/{name}", "size": text.file_size(path.stat().st_size)}
                       if path.is_file() else None)
+    titles = {key.split("/")[0]: a.get("chapter", "")
+              for key, a in entries.get("animations", {}).items()}
+    found["beamer"] = [{"slug": slug, "title": titles.get(slug) or slug,
+                        "zips": _parts(zips, "part")}
+                       for slug, zips in entries.get("beamer_zips", {}).items()
+                       if all((site / KIT / z["path"]).is_file() for z in zips)]
     found["animations"] = len(entries.get("animations", {}))
     return found

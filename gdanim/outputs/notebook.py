@@ -9,9 +9,11 @@ works in Jupyter and Colab), and with the repository known (gdanim.toml's
 
 The saved outputs are the scripts' own: the build runs the code cells, each a whole
 program, one after another in a fresh Python process (the build's interpreter and
-libraries) and saves what each prints (not at the draft quality, for speed). Not through a Jupyter kernel: the result is the
-same text for programs that only print, and the build then needs neither ipykernel nor
-nbclient (the tests execute the notebook with nbclient and compare)."""
+libraries) and saves what each prints and the figures it draws, as PNGs the way
+Jupyter's inline backend shows them (not at the draft quality, for speed). Not through
+a Jupyter kernel: the result is the same for programs that print and plot, and the
+build then needs neither ipykernel nor nbclient (the tests execute the notebook with
+nbclient and compare)."""
 from __future__ import annotations
 
 import json
@@ -31,8 +33,8 @@ INTRO = """# Gradient descent, step by step: the code
 
 This notebook holds the code of every chapter of the site, in reading order. Each cell is
 a whole program: run the cells from the top (Shift+Enter). The first code cell installs
-what they need (`numpy`, `jax` and `palmerpenguins`); in your own Python, run
-`pip install numpy jax palmerpenguins` once instead.
+what they need (`numpy`, `jax`, `palmerpenguins` and `matplotlib`); in your own
+Python, run `pip install numpy jax palmerpenguins matplotlib` once instead.
 
 JAX, which appears from chapter 3 on, is a numerical library for Python. `jax.numpy`
 works like NumPy, and `jax.grad(f)` turns a function `f` that returns one number into a
@@ -49,7 +51,12 @@ NOTES = {
                       "threshold 2 / curvature.",
     "optimizers": "Penguins in raw units (a long narrow valley): gradient descent, momentum "
                   "and Adam written out by hand.",
+    "bumpy": "The smallest network, `w2 * tanh(w1 * x)`, on the penguins: a loss with "
+             "several valleys, so the same descent from different starts ends in "
+             "different places.",
 }
+# A chapter whose lesson has no note of its own above still gets a sentence.
+NO_NOTE = "The chapter's code, as its page runs it."
 
 
 SWEEP_NOTE = ("Every learning rate at once, as the page's explorer was computed: "
@@ -59,14 +66,11 @@ SWEEP_NOTE = ("Every learning rate at once, as the page's explorer was computed:
 
 
 def markdown_text(text: str) -> str:
-    """`text` as literal Markdown text, the way the pages show a title: HTML escaped
-    (&, <, > as entities), Markdown's own marks backslash-escaped, and every run of
-    white space (a line break too) one space, so it stays one heading."""
-    import html
-    import re
+    """`text` as literal Markdown text in the notebook, the way the pages show a title
+    (see escape.jupyter_markdown)."""
+    from gdanim.core.escape import jupyter_markdown
 
-    text = html.escape(" ".join(text.split()), quote=False)
-    return re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", text)
+    return jupyter_markdown(text)
 
 
 def has_lesson(slug: str) -> bool:
@@ -119,8 +123,8 @@ def build(pages: list[dict], repository: str = "", outputs: bool = False):
         else:
             continue
         cells.append(new_markdown_cell(
-            f"## {number}. {markdown_text(page['title'])}\n\n{note} The page explains it: "
-            f"[{page['href']}]({page['href']})."))
+            f"## {number}. {markdown_text(page['title'])}\n\n{note or NO_NOTE} The page "
+            f"explains it: [{page['href']}]({page['href']})."))
         cells.append(new_code_cell(code))
         programs.append((cells[-1], code, has_lesson(page["slug"])))
         if has_lesson(page["slug"] + "-sweep"):     # the explorer's sweep, as one cell
@@ -129,13 +133,17 @@ def build(pages: list[dict], repository: str = "", outputs: bool = False):
             cells.append(new_code_cell(sweep))
             programs.append((cells[-1], sweep, True))
     if outputs:
-        for count, ((cell, _, _), printed) in enumerate(
+        for count, ((cell, _, _), shown) in enumerate(
                 zip(programs, run_cells([(code, must) for _, code, must in programs])),
                 start=1):
-            if printed is not None:
+            if shown is not None:
+                printed, pictures = shown
                 cell["execution_count"] = count
-                cell["outputs"] = [nbformat.v4.new_output("stream", name="stdout",
-                                                          text=printed)] if printed else []
+                cell["outputs"] = ([nbformat.v4.new_output("stream", name="stdout",
+                                                           text=printed)] if printed else [])
+                cell["outputs"] += [nbformat.v4.new_output(
+                    "display_data", data={"image/png": png, "text/plain": words})
+                    for png, words in pictures]
     # nbformat gives each new cell a random id; fixed ids keep two builds identical.
     for number, cell in enumerate(cells):
         cell["id"] = f"cell-{number}"
@@ -147,27 +155,46 @@ def build(pages: list[dict], repository: str = "", outputs: bool = False):
 
 
 # Runs each program of the JSON list on stdin with fresh globals, as a script would,
-# and prints a JSON list of what each printed (None: it failed, with the traceback).
+# and prints a JSON list of what each printed (None: it failed, with the traceback) and
+# the figures it left open, as Jupyter shows them under the cell: a PNG (base64) and
+# the text Jupyter gives with it ("<Figure size 700x400 with 1 Axes>"). matplotlib
+# draws off screen (Agg), at the size and resolution Jupyter's inline backend uses.
 RUNNER = """
-import contextlib, io, json, sys, traceback
+import base64, contextlib, io, json, os, sys, traceback, warnings
+os.environ["MPLBACKEND"] = "Agg"
+warnings.filterwarnings("ignore", message=".*non-interactive.*")
 results = []
+def figures():
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return []
+    shown = []
+    for number in pyplot.get_fignums():
+        figure = pyplot.figure(number)
+        png = io.BytesIO()
+        figure.savefig(png, format="png", bbox_inches="tight", metadata={"Software": None})
+        shown.append([base64.b64encode(png.getvalue()).decode("ascii"), repr(figure)])
+    pyplot.close("all")
+    return shown
 for code in json.load(sys.stdin):
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
             exec(compile(code, "<cell>", "exec"), {"__name__": "__main__"})
-        results.append([out.getvalue(), ""])
+            shown = figures()
+        results.append([out.getvalue(), "", shown])
     except BaseException:
-        results.append([None, traceback.format_exc()])
+        results.append([None, traceback.format_exc(), []])
 sys.__stdout__.write("\\n@@results@@" + json.dumps(results))
 """
 
 
-def run_cells(programs: list[tuple[str, bool]], timeout: float = 900) -> list[str | None]:
-    """What each (code, must_run) program prints, run in order in one fresh Python
-    process (one JAX start-up for all). A built-in lesson that fails is an error; a
+def run_cells(programs: list[tuple[str, bool]], timeout: float = 900) -> list[list | None]:
+    """What each (code, must_run) program shows, run in order in one fresh Python
+    process (one JAX start-up for all): [what it prints, [(PNG as base64, its text),
+    ...] for the figures it draws]. A built-in lesson that fails is an error; a
     program of the teacher's own (it reads their CSV, from the current folder) that
-    fails is left without output."""
+    fails is left without output (None)."""
     from gdanim.core.errors import GdanimError
 
     if not programs:
@@ -182,12 +209,12 @@ def run_cells(programs: list[tuple[str, bool]], timeout: float = 900) -> list[st
         results = json.loads(tail)
     except (subprocess.TimeoutExpired, ValueError) as error:
         raise GdanimError(f"running the notebook's cells failed: {error}") from None
-    printed = []
-    for (code, must), (out, problem) in zip(programs, results):
+    shown = []
+    for (code, must), (out, problem, pictures) in zip(programs, results):
         if out is None and must:
             raise GdanimError(f"a lesson script in the notebook failed:\n{problem}")
-        printed.append(out)
-    return printed
+        shown.append(None if out is None else [out, pictures])
+    return shown
 
 
 def write(site: Path, pages: list[dict], repository: str = "", outputs: bool = True) -> Path:

@@ -10,6 +10,7 @@ import shutil
 import urllib.parse
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 from markupsafe import Markup
@@ -150,6 +151,9 @@ def environment(site: SiteInfo | None = None) -> jinja2.Environment:
                        source=listings.source, lesson=listings.lesson,
                        page_media=page_media, file_size=file_size, frame_data=frame_data,
                        script_json=script_json, slide_kit=slide_kit)
+    # The offline copy's pages (offline.py) set these: whether the pages are its
+    # copies, and whether a file (site-relative) is in it. The site holds every file.
+    env.globals.update(offline=False, in_copy=lambda href: True)
     return env
 
 
@@ -163,7 +167,8 @@ def render(template: jinja2.Template, **context) -> str:
 
 
 def render_pages(pages: list[dict], site: SiteInfo | None = None, *,
-                 root: Path | None = None, out: Path | None = None) -> dict[str, str]:
+                 root: Path | None = None, out: Path | None = None,
+                 in_copy: Callable[[str], bool] | None = None) -> dict[str, str]:
     """Map output file name -> HTML for the index, every chapter page and 404.html.
     Each page dict has slug, title, summary, href, numbers, animations, stills, cover
     (a small picture for the index, or None), context and optionally template (default
@@ -171,17 +176,21 @@ def render_pages(pages: list[dict], site: SiteInfo | None = None, *,
     address; with an address pages carry canonical and link-preview tags, and 404.html
     absolute links. `root` is the folder the media are in (file sizes and frame data are
     read from it); `out` the folder the pages go to in the end, where a slides kit may be
-    (see kit_index.py)."""
+    (see kit_index.py). `in_copy` renders the pages for the offline copy (offline.py):
+    it says which site-relative files the copy holds, and the pages link only those."""
     token, kit_token = _site_root.set(root), _kit_root.set(out)
     try:
-        return _render_pages(pages, site)
+        return _render_pages(pages, site, in_copy)
     finally:
         _site_root.reset(token)
         _kit_root.reset(kit_token)
 
 
-def _render_pages(pages: list[dict], site: SiteInfo | None) -> dict[str, str]:
+def _render_pages(pages: list[dict], site: SiteInfo | None,
+                  in_copy: Callable[[str], bool] | None = None) -> dict[str, str]:
     env = environment(site)
+    if in_copy is not None:
+        env.globals.update(offline=True, in_copy=in_copy)
     site_url = (site.site_url if site else "") or None
     out = {"index.html": render(env.get_template("index.html"), pages=pages, page=None,
                                 social=publish.page_meta(None, pages, site_url))}
@@ -208,10 +217,14 @@ def data_uri(svg: Path) -> str:
     return "data:image/svg+xml," + urllib.parse.quote(svg.read_text(encoding="utf-8"))
 
 
-def copy_static(site: Path) -> None:
-    """static/ as written, with the code listings' colours appended to style.css
-    (one stylesheet, one request)."""
-    shutil.copytree(STATIC, site / "static", ignore=lambda folder, names: [
-        name for name in names if is_generated(Path(folder, name))])   # a site built there
+def copy_static(site: Path, only: tuple[str, ...] | None = None) -> None:
+    """static/ as written (or the files named in `only`), with the code listings'
+    colours appended to style.css (one stylesheet, one request). File by file, so that
+    a failure (a full disk) is the OSError itself, which the commands report plainly,
+    not shutil's bundle of them; a site built inside static/ is never copied."""
+    (site / "static").mkdir()
+    for source in sorted(STATIC.iterdir()):
+        if source.is_file() and not is_generated(source) and (only is None or source.name in only):
+            shutil.copyfile(source, site / "static" / source.name)
     with open(site / "static" / "style.css", "a", encoding="utf-8") as css:
         css.write("\n" + listings.stylesheet())

@@ -7,6 +7,7 @@ from html import escape
 from pathlib import Path
 
 from gdanim.core import text
+from gdanim.core.escape import latex_text, shortcode_value
 
 DECK = "gdanim.pptx"
 TITLE = "Gradient descent, step by step"
@@ -58,17 +59,13 @@ def snippets(s: Slide) -> list[dict]:
 
 
 def quarto_video(s: Slide) -> str:
-    # A shortcode's attribute ends at a double quote and the shortcode at >}}: a
-    # teacher's title must not carry either (nor a line break).
-    title = " ".join(s.entry["title"].split())
-    title = title.replace('"', "'").replace("<", "‹").replace(">", "›").replace("}", ")")
-    return (f'{{{{< video {s.file("mp4")} title="{title}" width="100%" '
-            f'aspect-ratio="16x9" >}}}}')
+    return (f'{{{{< video {s.file("mp4")} title="{shortcode_value(s.entry["title"])}" '
+            f'width="100%" aspect-ratio="16x9" >}}}}')
 
 
 def beamer_snippet(s: Slide) -> str:
-    """The frame folder's snippet, with the folder as it sits in the kit."""
-    from gdanim.figures import sequence
-
-    return sequence.snippet(s.entry["name"], s.entry["frames"], s.entry["fps"],
-                            s.file("beamer_frames"))
+    """A Beamer frame for a talk whose .tex file sits in the kit folder (where `media/`
+    is): the animation's title, as LaTeX text, over its frame folder's snippet."""
+    return (f"\\begin{{frame}}{{{latex_text(s.entry['title'])}}}\n"
+            f"  \\input{{{s.file('beamer')}}}\n"
+            f"\\end{{frame}}\n")

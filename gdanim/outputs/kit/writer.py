@@ -8,7 +8,7 @@ from typing import Callable
 
 from gdanim.core import text
 from gdanim.outputs.kit_index import KIT, KIT_FILE
-from gdanim.outputs.kit.beamer import BEAMER_ZIP, write_beamer_zip
+from gdanim.outputs.kit.beamer import write_beamer_zips
 from gdanim.outputs.kit.gif_budget import shrink_gif
 from gdanim.outputs.kit.pptx import write_pptx
 from gdanim.outputs.kit.presenter import NOTES_PAGE, presenter_page
@@ -16,9 +16,13 @@ from gdanim.outputs.kit.quarto import quarto_deck
 from gdanim.outputs.kit.slide import DECK, Slide, downloads, snippets
 
 
+# What the presenter view and its notes window load: the kit carries nothing else.
+STATIC = ("favicon.svg", "player.js", "style.css", "presenter.js", "presenter.css")
+
+
 def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: None,
               site=None, previous: Path | None = None) -> None:
-    """Write the deck, presenter view, Quarto deck, snippets, beamer.zip and kit.json
+    """Write the deck, presenter view, Quarto deck, snippets, Beamer zips and kit.json
     into `kit`, which holds the slide-quality animations listed in `manifest`. `site`
     is gdanim.toml's [site] (a SiteInfo): its title and author go on the decks and the
     presenter view. `previous` is the kit folder of the last run (default `kit`)."""
@@ -38,10 +42,13 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
                 sizes.get("GIF") == text.file_size((kit / s.file("gif")).stat().st_size):
             gif_notes[s.id] = before["gif_note"]
     if not (kit / "static").is_dir():
-        webpages.copy_static(kit)        # the player and the site's styles
+        webpages.copy_static(kit, STATIC)        # the player and the site's styles
     for name in ("presenter.js", "presenter.css"):
         shutil.copyfile(_templates() / "slides" / name, kit / "static" / name)
-    beamer = write_beamer_zip(kit, slides)
+    for extra in (kit / "static").iterdir():     # the rest of the site's (the explorer)
+        if extra.name not in STATIC:
+            extra.unlink()
+    beamer = write_beamer_zips(kit, slides)
     explorers = manifest.get("explorers", ())     # chapters with an explorer
     (kit / "index.html").write_text(presenter_page(kit, slides, site, explorers=explorers),
                                     encoding="utf-8")
@@ -59,12 +66,13 @@ def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: 
             "duration_s": s.entry["duration_s"],
             "downloads": downloads(kit, s), "snippets": snippets(s),
             "gif_note": gif_notes.get(s.id) or ""}
-    extra = {"beamer_zip": {"path": BEAMER_ZIP, "size": text.file_size(
-        (kit / BEAMER_ZIP).stat().st_size)}} if beamer else {}
+    extra = {"beamer_zips": {slug: [{"path": name, "size": text.file_size(
+        (kit / name).stat().st_size)} for name in zips] for slug, zips in beamer.items()}
+             } if beamer else {}
     (kit / KIT_FILE).write_text(json.dumps({"generator": "gdanim", "animations": entries,
                                             **extra}, indent=1) + "\n", encoding="utf-8")
-    say(f"  kit    {len(slides)} animations: {DECK}, index.html, "
-        f"slides.qmd")
+    say(f"  kit    {len(slides)} animation{'' if len(slides) == 1 else 's'}: {DECK}, "
+        f"index.html, slides.qmd")
 def _previous_entries(kit: Path) -> dict:
     try:
         return json.loads((kit / KIT_FILE).read_text(encoding="utf-8"))["animations"]
