@@ -73,6 +73,17 @@ def rate(value) -> str:
 def about_zero(value, noise: float, digits: int = 2) -> str:
     """A value that is 0 in exact arithmetic, printed as what it is: "about 0 (4.5e−08,
     rounding noise)" when within `noise` of 0, else `number`."""
-    if value is not None and math.isfinite(value) and abs(value) <= noise:
+    if value is not None and math.isfinite(value) and 0 < abs(value) <= noise:
         return f"about 0 ({number(value, digits)}, rounding noise)"
     return number(value)
+
+
+NOISE = 1e-6          # float32 keeps about 7 digits: below this share of the scale, noise
+
+
+def parameter(value, others=()) -> str:
+    """One of a run's parameters: "about 0 (4.5e−08, rounding noise)" when it is below
+    float32's resolution of the run's scale (1, or its largest parameter), else
+    `number`."""
+    scale = max([1.0] + [abs(float(o)) for o in others if o is not None and math.isfinite(o)])
+    return about_zero(value, NOISE * scale) if value is not None else number(value)

@@ -91,7 +91,8 @@ def frame_line(table: dict, index: int) -> str:
                              for v, g in zip(loss, left)))
     shown = ""
     if isinstance(params, list) and names and len(params) == len(names):
-        shown = ", " + ", ".join(f"{n} {_number(v)}" for n, v in zip(names, params))
+        from gdanim.core import text
+        shown = ", " + ", ".join(f"{n} {text.parameter(v, params)}" for n, v in zip(names, params))
     return f"{table.get('label', 'epoch')} {frame['epoch']}: loss {_number(loss)}{shown}"
 
 

@@ -94,7 +94,7 @@ def _run_points(table: dict) -> tuple[list[str], list[str]]:
     frames, label, names = table["frames"], table["label"], table.get("names", [])
 
     def state(f: dict) -> str:
-        parts = [f"{n} {number(v)}" for n, v in zip(names, f["params"])]
+        parts = [f"{n} {text.parameter(v, f['params'])}" for n, v in zip(names, f["params"])]
         return ", ".join(parts + [f"loss {number(f['loss'])}"])
 
     first, last = frames[0], frames[-1]
