@@ -455,7 +455,7 @@ def test_talking_points_name_the_winner_ties_and_diverged_runs(tmp_path):
     notes = kit_notes.talking_points(tmp_path, Slide(entry, "Chapter"))
     assert notes.numbers == ("Start, epoch 0: multiplier 0, loss 1,000.",
                              "End, epoch 1,000: multiplier 2.54, loss 1.",
-                             "Settings: learning rate 1.000e\u221205, epochs 1,000, grid 5 "
+                             "Settings: learning rate 0.00001, epochs 1,000, grid 5 "
                              "values from 0.001 to 10.")
     assert notes.point_at == ("By epoch 20 the loss has made 90% of its fall (to 50); the "
                               "steps after that are small.",)

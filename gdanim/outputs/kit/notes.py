@@ -51,7 +51,8 @@ def _count_of(value: float) -> str:
 
 def talking_points(kit: Path, s: Slide) -> Notes:
     heading, caption = f"{s.chapter}: {s.entry['title']}.", s.entry["alt"]
-    settings = [f"{name.replace('_', ' ')} {_setting(value)}"
+    # Learning rates as the pages write them (0.000013, not 1.300e−05).
+    settings = [f"{name.replace('_', ' ')} {_setting(value, 'rate' in name)}"
                 for name, value in s.entry.get("params", {}).items()
                 if _setting(value) is not None]
     table = None
@@ -72,16 +73,17 @@ def talking_points(kit: Path, s: Slide) -> Notes:
     return Notes(heading, caption, tuple(numbers), tuple(point))
 
 
-def _setting(value) -> str | None:
+def _setting(value, rate: bool = False) -> str | None:
     """A run's setting as a short text, or None for one too big to say (a dict)."""
     if isinstance(value, bool) or isinstance(value, str):
         return str(value).lower() if isinstance(value, bool) else value
+    say = text.decimal if rate else number
     if isinstance(value, (int, float)):
-        return _count_of(value) if isinstance(value, int) else number(value)
+        return _count_of(value) if isinstance(value, int) else say(value)
     if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
         if len(value) > 4:         # a grid: say it briefly
-            return f"{len(value)} values from {number(value[0])} to {number(value[-1])}"
-        return "(" + ", ".join(number(v) for v in value) + ")"
+            return f"{len(value)} values from {say(value[0])} to {say(value[-1])}"
+        return "(" + ", ".join(say(v) for v in value) + ")"
     return None
 
 
