@@ -90,3 +90,20 @@ def test_a_noise_value_is_said_as_noise_everywhere(built_site, manifest, handout
     for a in (a for a in manifest["animations"] if a["scenario"] == "penguins-2d"):
         note = kit_notes.talking_points(built_site, Slide(a, "Penguins")).text()
         assert "rounding noise" in note
+
+
+def test_the_players_readout_gives_a_diverged_runs_true_loss(built_site, manifest,
+                                                             open_context):
+    """In Chromium: the learning-rates player opens on its last frame, where the
+    diverged run is off the plot; its readout says so and gives the true loss, as the
+    page's table does (not the value frozen where it left the plot)."""
+    n = manifest["numbers"]
+    page = open_context().new_page()
+    page.goto((built_site / "learning-rates.html").resolve().as_uri())
+    readout = page.locator("#learning-rates-belt .player-readout")
+    readout.scroll_into_view_if_needed()
+    page.wait_for_function("r => r.textContent.includes(' of ')", arg=readout.element_handle())
+    said = " ".join(readout.inner_text().split())
+    assert text.number(n["learning-rates.belt_diverges_final_loss"]) in said, said
+    assert f"off the plot from epoch {n['learning-rates.belt_diverges_left_plot_at']}" in said
+    assert text.number(n["learning-rates.belt_about_right_final_loss"]) in said, said
