@@ -179,10 +179,8 @@ def arrival_cell(e: Entry, epochs: int) -> str:
     a = e.arrival
     if a.epoch is None:
         return f"not in {text.count(epochs)}" + (" (in and out)" if a.stays else "")
-    if a.kind == "hovers":
-        visits = len(a.stays) - 1
-        return (f"{text.count(a.epoch)} (in and out {visits} "
-                f"{'time' if visits == 1 else 'times'} from {text.count(a.stays[0][0])})")
+    if a.kind == "hovers":      # short, for a phone: the stays are in the caption
+        return f"{text.count(a.epoch)} (first in at {text.count(a.stays[0][0])})"
     return text.count(a.epoch)
 
 
