@@ -55,15 +55,32 @@ def test_exit_and_freeze():
 
 
 def test_diverging_runs_are_labelled_and_render_finite(built_site, manifest):
+    """A diverged run is said one way everywhere (maths.verdicts: the epoch it diverged
+    from), with the epoch it left the plot and its true loss at the end, never the
+    value frozen where it left the plot."""
+    from gdanim.core import text
+    from gdanim.maths import verdicts
+
     n = manifest["numbers"]
     assert n["learning-rates.belt_diverges_diverged_at"] is not None
     assert n["learning-rates.penguin_diverges_diverged_at"] is not None
     assert n["learning-rates.belt_oscillates_diverged_at"] is None
+    page = (built_site / "learning-rates.html").read_text()
+    for tag in ("belt", "penguin"):
+        k = f"learning-rates.{tag}_diverges"
+        final, left = n[f"{k}_final_loss"], n[f"{k}_left_plot_at"]
+        assert final > 1e3 * n[f"learning-rates.{tag}_about_right_final_loss"]
+        said = f"diverged from epoch {n[f'{k}_diverged_at']}"
+        assert said in page and text.number(final) in page
+        assert left is not None and left >= n[f"{k}_diverged_at"]
     for a in (a for a in manifest["animations"] if a["scenario"] == "learning-rates"):
-        assert "diverged at epoch" in a["alt"]
+        assert "diverged from epoch" in a["alt"] and "left the plot at epoch" in a["alt"]
         frames = json.loads((built_site / a["files"]["frames"]).read_text(),
                             parse_constant=lambda c: pytest.fail(f"{c} in frames.json"))
         assert len(frames["frames"]) == a["frames"]
         assert probe(built_site / a["files"]["mp4"])["frames"] == a["frames"]
-    page = (built_site / "learning-rates.html").read_text()
-    assert "diverged at epoch" in page
+        # The readout's last loss of the diverged run is its true loss, as the page says.
+        tag = "belt" if a["name"] == "belt" else "penguin"
+        last = frames["frames"][-1]["loss"][-1]
+        assert verdicts.number(last) == text.number(n[f"learning-rates.{tag}_diverges_final_loss"])
+        assert frames["left"][-1] == n[f"learning-rates.{tag}_diverges_left_plot_at"]

@@ -57,13 +57,22 @@ def check_namespace(slug: str, namespace: dict, numbers: dict) -> None:
 
 def check_arrivals(namespace: dict, numbers: dict) -> None:
     """The lesson's loop finds every arrival epoch in the page's tables, within the
-    tolerance the page states (its float32 rounds in another order than the scan)."""
-    from gdanim.chapters.optimizers.chapter import OPTIMIZERS, agrees
+    slack the page states of the range its checks found (float32 rounds in another
+    order than the scan; where rounding decides, the range is wide)."""
+    from gdanim.chapters.optimizers.chapter import OPTIMIZERS
+    from gdanim.maths.verdicts import close
 
     for race in ("bowl", "valley"):
         for key, got in zip(OPTIMIZERS, namespace[f"{race}_arrived"]):
-            want = numbers[f"optimizers.{race}_{key}_arrived"]
-            assert agrees(want, got), f"{race} {key}: page {want}, lesson {got}"
+            n = f"optimizers.{race}_{key}"
+            want, low, high = (numbers[f"{n}_arrived"], numbers[f"{n}_arrived_low"],
+                               numbers[f"{n}_arrived_high"])
+            if want is None:
+                assert got is None, f"{race} {key}: page never, lesson {got}"
+                continue
+            inside = got is not None and low is not None and low <= got <= high
+            assert inside or close(want, got) or not numbers[f"{n}_settled"], \
+                f"{race} {key}: page {want} ({low} to {high}), lesson {got}"
 
 
 def check_learning_rates(final_losses: dict, numbers: dict) -> None:

@@ -6,7 +6,8 @@ import pytest
 
 from gdanim.chapters.optimizers import chapter
 from gdanim.chapters.optimizers.chapter import BETAS, OPTIMIZERS, RATES, START, agrees, best_index
-from gdanim.maths import recheck
+from gdanim.core import text
+from gdanim.maths import recheck, verdicts
 from gdanim.maths.data import load_penguins
 from gdanim.maths.milestones import stays_within
 from gdanim.maths.problems import (condition_number, least_squares, penguin_loss, raw_design,
@@ -72,9 +73,10 @@ def test_float64_recheck_follows_optax_and_numpy(key):
 
 @pytest.mark.parametrize("race", ["bowl", "valley"])
 def test_every_optimizer_races_at_the_best_rate_of_the_shared_grid(chapter_run, race):
-    """An independent sweep of each optimizer over the grid: the page's rate is the one
-    that arrives soonest (loss and parameters within 1%, staying), and its epoch is the
-    page's. An unfair race (any other rate) fails here."""
+    """An independent sweep of each optimizer over the grid: no rate arrives sooner than
+    the page's (loss and parameters within 1%, staying), beyond the slack rounding
+    leaves, and the page's epoch is this sweep's (within the slack). An unfair race
+    (a rate picked otherwise) fails here."""
     n = chapter_run.numbers
     if race == "bowl":
         loss, (X, y), epochs = penguin_loss(), (load_penguins().design, load_penguins().y), n["epochs"]
@@ -83,16 +85,19 @@ def test_every_optimizer_races_at_the_best_rate_of_the_shared_grid(chapter_run, 
     best, best_loss = least_squares(X, y)
     for key in OPTIMIZERS:
         s = sweep(loss, [START], RATES, epochs, optimizer=key, beta=BETAS[key], best=best,
-                  keep=np.array([0, epochs]))
-        arrived = s.arrived_at[:, 0]
-        i = best_index(arrived, s.distance[:, 0])
+                  keep=np.arange(epochs + 1))
+        arrived = [verdicts.arrival(verdicts.band(l, p, best, best_loss)).epoch
+                   for p, l in zip(s.params[:, 0], s.loss[:, 0])]
+        stated = n[f"{race}_{key}_arrived"]
+        i = int(np.argmin(np.abs(RATES - n[f"{race}_{key}_rate"])))
         assert n[f"{race}_{key}_rate"] == pytest.approx(RATES[i]), key
-        # Nothing on the grid arrives sooner than the rate it raced at.
-        if arrived[i] >= 0:
-            assert arrived[i] == arrived[arrived >= 0].min()
-            assert n[f"{race}_{key}_arrived"] == arrived[i]
-        else:
-            assert (arrived < 0).all() and n[f"{race}_{key}_arrived"] is None
+        if stated is None:
+            assert all(a is None for a in arrived), key
+            continue
+        assert verdicts.close(arrived[i], stated), (key, arrived[i], stated)
+        sooner = [a for a in arrived if a is not None and a < stated
+                  and not verdicts.close(a, stated)]
+        assert not sooner, (key, sooner, stated)
 
 
 def test_arrival_needs_the_parameters_as_well_as_the_loss(chapter_run):
@@ -108,37 +113,83 @@ def test_arrival_needs_the_parameters_as_well_as_the_loss(chapter_run):
     assert judge(run.params, run.loss, best, best_loss)[2] == -1 != loss_only
 
 
+WAYS = {"32-bit optax, one rate": (False, True), "64-bit optax, one rate": (True, True)}
+
+
+def independent_ways(X, y, rate, epochs, key):
+    """The run at one rate computed here, independently of the chapter: optax in float32
+    and float64 one rate at a time (the site vectorises over the grid) and the textbook
+    formulas in float64."""
+    out = {name: recheck.optax_run(X, y, START, [rate], epochs, key, BETAS[key], x64=x64,
+                                   one_at_a_time=one)
+           for name, (x64, one) in WAYS.items()}
+    out["64-bit NumPy, one rate"] = recheck.run(recheck.linear_gradient(X, y),
+                                                recheck.linear_loss(X, y), START, [rate],
+                                                epochs, key, BETAS[key])
+    return out
+
+
 def test_every_claim_holds_in_float64_or_the_page_says_so(chapter_run, built_site):
-    """Recompute each race's arrival epochs in float64 here, independently of the
-    chapter's own recheck; every "from epoch N" the page makes must agree within the
-    stated tolerance, or the page must state the float64 value."""
+    """Recompute each raced run here with optax itself in float32 and float64 and with
+    NumPy in float64, one rate at a time. Every "from epoch N" the page states must come
+    out within the stated slack in each, or the page must say that rounding decides it
+    (naming each way's stays). No epoch is asserted exactly: rounding on another CPU may
+    move a hovering run's by a few."""
     n, context = chapter_run.numbers, chapter_run.context
-    page = (built_site / "optimizers.html").read_text(encoding="utf-8")
+    page = html_text((built_site / "optimizers.html").read_text(encoding="utf-8"))
     penguins = load_penguins()
     for race, (X, y), epochs in (("bowl", (penguins.design, penguins.y), n["epochs"]),
                                  ("valley", raw_design(), n["valley_epochs"])):
         best, best_loss = least_squares(X, y)
-        order64 = []
         for key in OPTIMIZERS:
-            rate = n[f"{race}_{key}_rate"]
-            p, l = recheck.run(recheck.linear_gradient(X, y), recheck.linear_loss(X, y),
-                               START, [rate], epochs, key, BETAS[key])
-            at64 = judge(p, l, best, best_loss)[2][0]
-            at64 = None if at64 < 0 else int(at64)
-            at32 = n[f"{race}_{key}_arrived"]
-            assert n[f"{race}_{key}_arrived64"] == at64
-            if not agrees(at32, at64):
-                stated = [d for d in context["doubts"] if chapter.NAMES[key] in d
-                          and f"from epoch {at64:,}" in d]
-                assert stated, f"{race} {key}: float32 {at32}, float64 {at64}, not said"
-                assert html_text(stated[0]) in html_text(page)
-            order64.append((at64 is None, at64 or 0, key))
-        # The ranking the page shows is the float64 ranking.
-        ranking64 = [k for *_, k in sorted(order64)]
-        assert n[f"{race}_ranking"][: len([o for o in order64 if not o[0]])] == \
-            ranking64[: len([o for o in order64 if not o[0]])]
-    assert n["ranking_holds"]
-    assert n["noise_holds"]
+            k = f"{race}_{key}"
+            stated = n[f"{k}_arrived"]
+            ways = {name: verdicts.arrival(verdicts.band(l[0], p[0], best, best_loss))
+                    for name, (p, l) in independent_ways(X, y, n[f"{k}_rate"], epochs,
+                                                         key).items()}
+            check = verdicts.Check(ways)
+            if n[f"{k}_settled"] and check.settled:
+                assert all(verdicts.close(a.epoch, stated) for a in ways.values()), \
+                    (k, stated, ways)
+                continue
+            # Rounding decides: the page must say so for this run, in words.
+            said = [d for d in context["doubts"] if chapter.NAMES[key] in d
+                    and "rounding decides" in d]
+            assert said, f"{k}: page {stated}, here {check.epochs}, and the page says nothing"
+            assert html_text(said[0]) in page
+    # "The order of arrival is the same in 64-bit" only where it is.
+    claim = "The order of arrival is the same in 64-bit"
+    assert (claim in page) == n["ranking_holds"]
+    if not n["ranking_holds"]:
+        for d in context["order_doubts"]:
+            assert html_text(d) in page
+
+
+def test_no_rate_of_the_grid_beats_the_raced_one_in_64_bit_unless_the_page_says_so(
+        chapter_run, built_site):
+    """Over the whole grid in float64 (optax and NumPy, computed here): a rate arriving
+    sooner than the raced one, beyond the slack, is named on the page."""
+    n, context = chapter_run.numbers, chapter_run.context
+    page = html_text((built_site / "optimizers.html").read_text(encoding="utf-8"))
+    penguins = load_penguins()
+    for race, (X, y), epochs, key in [
+            (race, problem, epochs, key) for race, problem, epochs in (
+                ("bowl", (penguins.design, penguins.y), n["epochs"]),
+                ("valley", raw_design(), n["valley_epochs"])) for key in OPTIMIZERS]:
+        best, best_loss = least_squares(X, y)
+        stated = n[f"{race}_{key}_arrived"]
+        runs = [recheck.optax_run(X, y, START, RATES, epochs, key, BETAS[key], x64=True),
+                recheck.run(recheck.linear_gradient(X, y), recheck.linear_loss(X, y), START,
+                            RATES, epochs, key, BETAS[key])]
+        for params, loss in runs:
+            for rate, p, l in zip(RATES, params, loss):
+                at = verdicts.arrival(verdicts.band(l, p, best, best_loss)).epoch
+                if at is None or (stated is not None and (at >= stated
+                                                          or verdicts.close(at, stated))):
+                    continue
+                said = [d for d in context["doubts"]
+                        if chapter.NAMES[key] in d and f"η {text.rate(rate)}" in d]
+                assert said and html_text(said[0]) in page, (key, rate, at, stated)
 
 
 def html_text(text: str) -> str:
@@ -163,8 +214,8 @@ def test_noise_question_is_fair(chapter_run):
     gd = [a if a is not None else np.inf for a in result.gd_within]
     sgd = [a if a is not None else np.inf for a in result.sgd_within]
     assert gd[result.gd] == min(gd) and sgd[result.sgd] == min(sgd)
-    assert n["noise_gd_epochs"] == n["noise_gd_epochs64"]
-    assert n["noise_sgd_steps"] == n["noise_sgd_steps64"]
+    assert agrees(n["noise_gd_epochs"], n["noise_gd_epochs64"])
+    assert agrees(n["noise_sgd_steps"], n["noise_sgd_steps64"])
     assert n["noise_sgd_epochs"] == n["noise_sgd_steps"] / n["batches_per_epoch"]
 
 
@@ -234,7 +285,11 @@ def test_the_pages_other_claims_about_runs_hold_in_float64(chapter_run):
                            [n[f"bowl_{key}_rate"]], n["epochs"], key, BETAS[key])
         last[key] = float(np.linalg.norm(p[0, -1] - p[0, -2]))
     assert 0.5 < last["rmsprop"] / n["bowl_rmsprop_rate"] < 2
-    assert last["adam"] < 1e-6 * n["bowl_adam_rate"]
+    # Adam's last step is rounding noise: the page states only a bound, which holds in
+    # float32, in optax float64 and in NumPy float64.
+    bound = n["bowl_adam_last_step_under"]
+    assert max(last["adam"], n["bowl_adam_last_step"], n["bowl_adam_last_step64"]) < bound
+    assert bound < 1e-6 * n["bowl_adam_rate"]
     assert agrees(n["valley_gd_loss_arrived"], n["valley_gd_loss_arrived64"])
     assert n["valley_gd_arrived64"] is None and n["valley_gd_final_distance64"] > 0.01
     assert n["valley_momentum_rate"] > n["valley_threshold"]

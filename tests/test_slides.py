@@ -89,7 +89,7 @@ def test_pptx_speaker_notes_hold_the_caption_key_numbers_and_what_to_point_at(
         notes = slide.notes_slide.notes_text_frame.text
         table = json.loads((kit / a["files"]["frames"]).read_text())
         last = table["frames"][-1]
-        assert a["alt"] in notes and a["title"] in notes
+        assert notes.startswith(a["alt"])      # the slide shows the title: not said twice
         assert "Key numbers:" in notes and "Point at:" in notes
         # the numbers are the run's own: where it ends
         assert f"{table['label']} {last['epoch']:,}" in notes
@@ -502,13 +502,16 @@ def test_chapter_pages_link_each_animation_to_its_slide_files(site_with_kit, kit
 
 def test_talking_points_name_the_winner_ties_and_diverged_runs(tmp_path):
     """The notes read the run's own frame table: a race names every run level with the
-    lowest final loss and the runs that ended above their start; a descent says when
-    90% of the fall was done."""
+    lowest final loss as printed (0.6526 does not reach 0.6525) and the runs that
+    diverged, with the epoch they left the plot and their true loss; a descent says
+    when 90% of the fall was done; a grid of settings is said briefly; the note does
+    not repeat the slide's title."""
     race = {"label": "epoch", "fps": 10, "poster": 0, "names": ["slope"],
             "runs": ["slow", "good", "also good", "wild"],
             "frames": [{"epoch": 0, "loss": [5.0, 5.0, 5.0, 5.0], "params": [[0]] * 4},
-                       {"epoch": 40, "loss": [0.8, 0.65251, 0.6525, 116.4],
-                        "params": [[0.4], [0.59], [0.59], [10.3]]}]}
+                       {"epoch": 40, "loss": [0.8, 0.652501, 0.6525, 9.392e6],
+                        "params": [[0.4], [0.59], [0.59], [10.3]]}],
+            "left": [None, None, None, 10]}
     descent = {"label": "epoch", "fps": 10, "poster": 0, "names": ["multiplier"],
                "frames": [{"epoch": e, "loss": loss, "params": [m]} for e, loss, m in
                           ((0, 1000.0, 0.0), (10, 400.0, 1.0), (20, 50.0, 2.0),
@@ -520,18 +523,27 @@ def test_talking_points_name_the_winner_ties_and_diverged_runs(tmp_path):
     notes = kit_notes.talking_points(tmp_path, Slide(entry, "Chapter"))
     assert notes.heading == "Chapter: A race." and notes.caption == "Four runs."
     assert "End, epoch 40: slow: loss 0.8; good: loss 0.6525; also good: loss 0.6525; " \
-           "wild: loss 116.4." in notes.numbers
+           "wild: off the plot from epoch 10, loss 9.392e+06." in notes.numbers
     assert notes.point_at == ("Lowest final loss: 0.6525, reached by good and also good.",
                               "wild ends higher than at the start: diverged.")
     entry = dict(entry, name="descent", files={"frames": "descent.frames.json"},
-                 params={"learning_rate": 1e-5, "epochs": 1000})
+                 params={"learning_rate": 1e-5, "epochs": 1000,
+                         "grid": [0.001, 0.01, 0.1, 1.0, 10.0]})
     notes = kit_notes.talking_points(tmp_path, Slide(entry, "Chapter"))
     assert notes.numbers == ("Start, epoch 0: multiplier 0, loss 1,000.",
                              "End, epoch 1,000: multiplier 2.54, loss 1.",
-                             "Settings: learning rate 1\u00d710\u207b\u2075, epochs 1,000.")
+                             "Settings: learning rate 0.00001, epochs 1,000, grid 5 "
+                             "values from 0.001 to 10.")
     assert notes.point_at == ("By epoch 20 the loss has made 90% of its fall (to 50); the "
                               "steps after that are small.",)
-    assert "Key numbers:" in notes.text() and notes.text().startswith("Chapter: A race. ")
+    assert "Key numbers:" in notes.text() and notes.text().startswith("Four runs.")
+    # Not level as printed: not named as reaching the lowest.
+    (tmp_path / "race.frames.json").write_text(json.dumps(
+        dict(race, frames=[race["frames"][0], dict(race["frames"][1],
+                                                   loss=[0.8, 0.65256, 0.65255, 9.392e6])])))
+    entry = dict(entry, name="race", files={"frames": "race.frames.json"}, params={})
+    notes = kit_notes.talking_points(tmp_path, Slide(entry, "Chapter"))
+    assert notes.point_at[0] == "Lowest final loss: 0.65255, reached by also good."
 
 
 def test_slides_follows_gdanim_toml_title_author_and_csv_chapter(tmp_path):

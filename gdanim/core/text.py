@@ -1,4 +1,12 @@
-"""Numbers as readers see them, shared by figures and pages."""
+"""Numbers as readers see them: the one formatting path for pages, captions, deck
+notes, the presenter view, the handout, the notebook and the Quarto deck.
+
+`number` is the format every output uses for a value it reports (a loss, a parameter,
+a learning rate); `count` for whole numbers (epochs, steps, rows). A value that rounding
+decides (float32 noise around 0) is said as such by `about_zero`."""
+from __future__ import annotations
+
+import math
 
 
 def minus(text: str) -> str:
@@ -32,3 +40,57 @@ def for_matplotlib(text: str) -> str:
     never as maths. Matplotlib reads what lies between two `$` as mathtext (and stops
     on a formula it cannot parse), so each `$` is escaped and drawn as a dollar sign."""
     return text.replace("$", r"\$")
+
+
+def number(value, digits: int = 5) -> str:
+    """A value as every output prints it: `digits` significant digits (5 unless said),
+    thousands grouped (10,291), an exponent below 0.001 or from a million (2.040e+10,
+    four significant digits), a true minus sign; the page's explorer prints the same
+    (templates/static/engine.js `number`, mirroring `maths.verdicts.number`). An int is a count. Not a
+    number: "not a number"; infinite: "too large for float32" (it overflowed)."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return count(value)
+    x = float(value)
+    if math.isnan(x):
+        return "not a number"
+    if math.isinf(x):
+        return "too large for float32"
+    if x != 0 and (abs(x) < 1e-3 or abs(x) >= 1e6):
+        return minus(f"{x:.{max(min(digits, 4) - 1, 0)}e}")
+    out = f"{x:,.{digits}g}"
+    if "e" in out:                       # 'g' chose an exponent (a large whole number)
+        out = f"{x:,.0f}"
+    return minus(out)
+
+
+def count(value) -> str:
+    """A whole number: 1,468."""
+    return minus(f"{int(value):,}")
+
+
+def rate(value) -> str:
+    """A learning rate: three significant digits (0.464, 2.15, 0.00681)."""
+    return number(value, 3)
+
+
+def about_zero(value, noise: float, digits: int = 2) -> str:
+    """A value that is 0 in exact arithmetic, printed as what it is: "about 0 (4.5e−08,
+    rounding noise)" when within `noise` of 0, else `number`."""
+    if value is not None and math.isfinite(value) and 0 < abs(value) <= noise:
+        return f"about 0 ({number(value, digits)}, rounding noise)"
+    return number(value)
+
+
+NOISE = 1e-6          # float32 keeps about 7 digits: below this share of the scale, noise
+
+
+def parameter(value, others=()) -> str:
+    """One of a run's parameters: "about 0 (4.5e−08, rounding noise)" when it is below
+    float32's resolution of the run's scale (1, or its largest parameter), else
+    `number`."""
+    scale = max([1.0] + [abs(float(o)) for o in others if o is not None and math.isfinite(o)])
+    return about_zero(value, NOISE * scale) if value is not None else number(value)

@@ -40,9 +40,14 @@ class FrameTable:
         params = np.asarray(self.params, dtype=float)
         if params.ndim == 1:
             params = params[:, None]
-        if not (np.isfinite(loss).all() and np.isfinite(params).all()):
-            raise ValueError("frame table has non-finite values; freeze diverged runs")
-        return [{"epoch": int(e), "loss": l.tolist(), "params": p.tolist()}
+        if not np.isfinite(params).all():
+            raise ValueError("frame table has non-finite parameters; freeze diverged runs")
+        # A diverged run's true loss is kept; one too large for float32 is null.
+        def value(v):
+            return float(v) if np.isfinite(v) else None
+        return [{"epoch": int(e),
+                 "loss": [value(v) for v in l] if np.ndim(l) else value(l),
+                 "params": p.tolist()}
                 for e, l, p in zip(self.epoch, loss, params)]
 
 
@@ -60,6 +65,8 @@ class Animation:
     param_names: tuple[str, ...] = ()     # one per column of FrameTable.params, for
                                           # the page's readout ("multiplier")
     run_names: tuple[str, ...] = ()       # several runs in one animation: their labels
+    left_plot: tuple = ()                 # per run: the epoch it left the plot (its
+                                          # picture frozen there, its loss still true), or None
 
 
 @dataclass(frozen=True)

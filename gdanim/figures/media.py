@@ -123,6 +123,8 @@ def frame_table(animation: Animation, fps: int) -> dict:
              "names": names, "frames": rows}
     if runs:
         table["runs"] = runs
+    if any(e is not None for e in animation.left_plot):
+        table["left"] = [None if e is None else int(e) for e in animation.left_plot]
     return table
 
 

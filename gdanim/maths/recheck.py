@@ -1,8 +1,9 @@
-"""The same runs again in float64, in plain NumPy: the check behind every claim a page
-makes about a run. `sweeps.sweep` computes what the figures show (float32, optax); this
-module recomputes it with the textbook update rules at double precision, vectorised over
-learning rates, so a claim ("Adam arrives from epoch 92") that holds only because of
-32-bit rounding is caught. No JAX here."""
+"""The same runs again, other ways: the check behind every claim a page makes about a
+run. `sweeps.sweep` computes what the figures show (float32, optax, vectorised over
+the grid); this module recomputes it with the textbook update rules in float64 NumPy
+(`run`), and with optax itself in float64 or float32, over the grid or one rate at a
+time (`optax_run`), so a claim ("Adam arrives from epoch 92") that holds only because
+of one way's rounding is caught. JAX is imported only by `optax_run`."""
 from __future__ import annotations
 
 from typing import Callable
@@ -76,3 +77,50 @@ def run(grad: Callable, loss: Callable, start, rates, epochs: int, optimizer: st
     params = np.stack(path, axis=1)
     with np.errstate(over="ignore", invalid="ignore"):
         return params, loss(params)
+
+
+def optax_run(X: np.ndarray, y: np.ndarray, start, rates, epochs: int,
+              optimizer: str = "gd", beta: float | None = None, x64: bool = True,
+              one_at_a_time: bool = False):
+    """optax's own optimizer on the MSE of X @ params, every rate from `start` for
+    `epochs` full-batch steps, with the data, parameters and arithmetic in float64
+    (`x64`, JAX's 64-bit mode switched on for this call only) or float32; vectorised
+    over the rates (as the site's sweeps are) or `one_at_a_time`. Returns (params (R,
+    epochs + 1, P), loss (R, epochs + 1)) as float64 arrays."""
+    import jax
+    import jax.numpy as jnp
+    import optax
+
+    from gdanim.maths.sweeps import make_optimizer
+
+    x64_mode = getattr(jax, "enable_x64", None)
+    if x64_mode is None:                                   # older JAX
+        from jax.experimental import enable_x64 as x64_mode
+    with x64_mode(x64):
+        dtype = jnp.float64 if x64 else jnp.float32
+        Xj, yj = jnp.asarray(X, dtype), jnp.asarray(y, dtype)
+
+        def mse(params):
+            return jnp.mean((Xj @ params - yj) ** 2)
+        value_and_grad = jax.value_and_grad(mse)
+        first = jnp.asarray(start, dtype)
+
+        def one(rate):
+            opt = make_optimizer(optimizer, rate, beta)
+
+            def step(carry, _):
+                params, state = carry
+                loss, grad = value_and_grad(params)
+                updates, state = opt.update(grad, state, params)
+                return (optax.apply_updates(params, updates), state), (params, loss)
+            (last, _), (ps, ls) = jax.lax.scan(step, (first, opt.init(first)), length=epochs)
+            return jnp.concatenate([ps, last[None]]), jnp.append(ls, mse(last))
+
+        rates = jnp.asarray(rates, dtype)
+        if one_at_a_time:
+            single = jax.jit(one)
+            out = [single(r) for r in rates]
+            params, loss = np.stack([o[0] for o in out]), np.stack([o[1] for o in out])
+        else:
+            params, loss = jax.jit(jax.vmap(one))(rates)
+        return np.asarray(params, dtype=float), np.asarray(loss, dtype=float)

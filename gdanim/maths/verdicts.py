@@ -47,13 +47,21 @@ parameters to be seen.
 stuck, such as a start on a saddle that never moves).
 
 A run that goes back and forth but still gets closer is marked `zigzag` (words may
-say so), whatever its verdict."""
+say so), whatever its verdict.
+
+**Decided by rounding.** The same run computed several ways (float32 and float64, one
+rate at a time or vectorised over a grid, optax or the textbook formulas) is *settled*
+when every way arrives and their epochs differ by at most 2 or 1% (whichever is larger),
+or when none arrives. Otherwise its arrival epoch is decided by rounding, and the words
+name each way's stays instead of one epoch (`Check`)."""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from gdanim.core import text
 
 WITHIN = 0.01          # the chapters' arrival rule: within 1%
 GROWTH = 0.01          # a quarter's highest loss 1% above the quarter before: growing
@@ -91,8 +99,9 @@ class Arrival:
         shown = list(self.stays)
         parts = []
         if len(shown) > 3:       # many visits: the first, how many, the last
-            parts.append(f"from epoch {shown[0][0]:,} to {shown[0][1]:,}, "
-                         f"{len(shown) - 2:,} more times")
+            a, b = shown[0]
+            parts.append((f"at epoch {a:,}" if a == b else f"from epoch {a:,} to {b:,}")
+                         + f", in and out {len(shown) - 2:,} more times")
             shown = shown[-1:]
         for a, b in shown:
             stay = f"from epoch {a:,}" if b == self.last else \
@@ -138,19 +147,71 @@ class Verdict:
                 "arrived": self.arrival.epoch, "stays": [list(s) for s in self.arrival.stays]}
 
 
+SLACK_EPOCHS, SLACK_SHARE = 2, 0.01    # two arrival epochs "agree": within 2 or 1%
+SLACK = "2 epochs or 1%, whichever is larger"
+
+
+def close(a: int | None, b: int | None) -> bool:
+    """Two arrival epochs agree: both None, or within 2 epochs or 1% of the smaller."""
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= max(SLACK_EPOCHS, SLACK_SHARE * min(a, b))
+
+
+@dataclass(frozen=True)
+class Check:
+    """One run computed several ways (name -> its Arrival): do they tell one story?"""
+
+    ways: dict
+
+    @property
+    def epochs(self) -> list:
+        return [a.epoch for a in self.ways.values()]
+
+    @property
+    def settled(self) -> bool:
+        """Every way arrives within the slack of every other, or none arrives."""
+        e = self.epochs
+        if all(x is None for x in e):
+            return True
+        return all(x is not None for x in e) and close(min(e), max(e))
+
+    @property
+    def low(self) -> int | None:
+        """The earliest arrival of any way (None: some way never arrives)."""
+        e = self.epochs
+        return None if any(x is None for x in e) else min(e)
+
+    @property
+    def high(self) -> int | None:
+        e = self.epochs
+        return None if any(x is None for x in e) else max(e)
+
+    @property
+    def hovers(self) -> bool:
+        return any(a.kind == "hovers" for a in self.ways.values())
+
+    def text(self, within: float = WITHIN, answer: str = "the answer") -> str:
+        """'rounding decides: in float32 ... ; in float64 (optax) ...': each way's stays,
+        ways with the same stays named together."""
+        said: dict[tuple, list[str]] = {}
+        for name, a in self.ways.items():
+            said.setdefault(a.stays, []).append(name)
+        parts = []
+        for stays, names in said.items():
+            a = self.ways[names[0]]
+            words = a.text(within, answer) or f"never within {percent(within)} of {answer}"
+            parts.append(f"{' and '.join(names)}: {words}")
+        return "; ".join(parts)
+
+
 def number(x) -> str:
     """A loss as the explorer prints it (templates/static/engine.js `number`): five
     significant digits with thousands separators, an exponent below 0.001 or from a
-    million; a true minus sign."""
+    million; a true minus sign. The one format of every output (`core.text.number`)."""
     if x is None or not math.isfinite(x):
         return "too large for float32"
-    if x != 0 and (abs(x) < 1e-3 or abs(x) >= 1e6):
-        text = f"{x:.3e}"
-    else:
-        text = f"{x:,.5g}"
-        if "e" in text:            # 'g' switched to an exponent: write it out
-            text = f"{x:,.0f}"
-    return text.replace("-", "\u2212")
+    return text.number(float(x))
 
 
 def percent(fraction: float) -> str:

@@ -51,11 +51,11 @@ def read_frames(mp4: Path, wanted: list[int]) -> dict[int, "object"]:
 def _number(value) -> str:
     from gdanim.core import text
 
+    if value is None:
+        return "too large for float32"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    return text.minus(f"{value:.4g}")
+    return text.number(value)
 
 
 def _values(values) -> str:
@@ -84,11 +84,15 @@ def frame_line(table: dict, index: int) -> str:
     names = table.get("names", [])
     loss, params = frame.get("loss"), frame.get("params")
     if isinstance(loss, list):            # several runs side by side
+        left = table.get("left") or [None] * len(loss)
         return (f"{table.get('label', 'epoch')} {frame['epoch']}: loss "
-                + " / ".join(_number(v) for v in loss))
+                + " / ".join(_number(v) + (" (off the plot)" if g is not None
+                                           and frame["epoch"] >= g else "")
+                             for v, g in zip(loss, left)))
     shown = ""
     if isinstance(params, list) and names and len(params) == len(names):
-        shown = ", " + ", ".join(f"{n} {_number(v)}" for n, v in zip(names, params))
+        from gdanim.core import text
+        shown = ", " + ", ".join(f"{n} {text.parameter(v, params)}" for n, v in zip(names, params))
     return f"{table.get('label', 'epoch')} {frame['epoch']}: loss {_number(loss)}{shown}"
 
 

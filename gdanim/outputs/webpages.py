@@ -135,6 +135,8 @@ def environment(site: SiteInfo | None = None) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(fmt=fmt, decimal=text.decimal, duration=text.duration,
+                       number=text.number, count=text.count, rate=text.rate,
+                       about_zero=text.about_zero,
                        math=formulas.math, tex=formulas.tex_number)
     site = site or SiteInfo()
     from gdanim.outputs import handout, notebook, offline, provenance

@@ -48,10 +48,16 @@
   }
 
   // Numbers as the pages print them: grouped thousands, a true minus sign.
+  // The one number format of every output (gdanim/core/text.py `number`): five
+  // significant digits, thousands grouped, an exponent below 0.001 or from a million.
   function number(x) {
     var text;
-    if (x !== 0 && Math.abs(x) < 1e-3) text = x.toExponential(2);
-    else text = x.toLocaleString("en-US", {maximumSignificantDigits: 6});
+    if (x === null || !isFinite(x)) return "too large for float32";
+    if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) {
+      text = x.toExponential(3).replace(/e([+-])(\d)$/, "e$10$2");
+    } else {
+      text = x.toLocaleString("en-US", {maximumSignificantDigits: 5});
+    }
     return text.replace(/-/g, "\u2212");
   }
 
@@ -244,7 +250,10 @@
     var parts = [table.label + " " + count(row.epoch) + " of " + count(last.epoch)];
     if (table.runs) {  // several runs at once: each run's loss
       table.runs.forEach(function (name, i) {
-        parts.push(name + ": loss " + number(row.loss[i]));
+        var left = table.left ? table.left[i] : null;
+        var off = left !== null && left !== undefined && row.epoch >= left;
+        parts.push(name + ": " + (off ? "off the plot from epoch " + count(left) + ", " : "")
+                   + "loss " + number(row.loss[i]));
       });
       return parts;
     }

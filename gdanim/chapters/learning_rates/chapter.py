@@ -9,7 +9,9 @@ import numpy as np
 from gdanim.core.config import Quality
 from gdanim.chapters import Setting, scenario
 from gdanim.core.values import Animation, Chapter, FrameTable
+from gdanim.core import text
 from gdanim.core.text import decimal
+from gdanim.maths import verdicts
 
 EPOCHS = 40
 # Learning rate as a fraction of the threshold 2/λmax, and what that fraction does.
@@ -28,12 +30,32 @@ class RateRun:
     regime: str
     learning_rate: float
     params: np.ndarray        # frozen where the run left the plot
-    loss: np.ndarray
-    diverged_at: int | None   # first epoch outside the plot or non-finite
+    loss: np.ndarray          # frozen where the run left the plot (for the picture)
+    left_plot: int | None     # first epoch outside the plot or non-finite
+    true_loss: np.ndarray     # the run's real loss at every epoch
+    verdict: object           # maths.verdicts.Verdict: what "diverged" means, once
+
+    @property
+    def diverged_at(self) -> int | None:
+        """The epoch it diverged from (verdicts: from then on worse than its start and
+        only growing), or None."""
+        return self.verdict.epoch if self.verdict.kind == "diverges" else None
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.true_loss[-1])
 
     @property
     def label(self) -> str:
         return f"η = {decimal(self.learning_rate)}: {self.regime}"
+
+
+def fate(r: RateRun, epochs: int) -> str:
+    """A diverged run in words, the same on the page, in captions and in the deck."""
+    where = (f"; it left the plot at epoch {text.count(r.left_plot)}"
+             if r.left_plot is not None else "")
+    return (f"diverged from epoch {text.count(r.diverged_at)} (worse than its start from "
+            f"then on{where}); loss {text.number(r.final_loss)} at epoch {text.count(epochs)}")
 
 
 def round_rate(value: float) -> float:
@@ -53,7 +75,9 @@ def sweep(loss, start, threshold: float, low, high, epochs: int = EPOCHS) -> lis
         run = gradient_descent(loss, start, rate, epochs)
         exit_row = first_exit(run.params, low, high)
         runs.append(RateRun(regime, rate, freeze_after(run.params, exit_row),
-                            freeze_after(run.loss, exit_row), exit_row))
+                            freeze_after(run.loss, exit_row), exit_row,
+                            np.asarray(run.loss, dtype=float),
+                            verdicts.verdict(run.loss, run.params)))
     return runs
 
 
@@ -85,8 +109,11 @@ def run(quality: Quality, epochs: int = EPOCHS) -> Chapter:
         for r in runs:
             key = f"{tag}_{r.regime.replace(' ', '_')}"
             numbers[f"{key}_rate"] = r.learning_rate
-            numbers[f"{key}_final_loss"] = float(r.loss[-1])
+            numbers[f"{key}_final_loss"] = r.final_loss
             numbers[f"{key}_diverged_at"] = r.diverged_at
+            numbers[f"{key}_left_plot_at"] = r.left_plot
+            numbers[f"{key}_loss_when_diverged"] = (None if r.diverged_at is None else
+                                                   float(r.true_loss[r.diverged_at]))
     pick = even_frames(epochs + 1, quality.sweep_frames(epochs + 1),
                        quality.hold)
     fps = max(4, quality.fps // 3)
@@ -96,12 +123,12 @@ def run(quality: Quality, epochs: int = EPOCHS) -> Chapter:
              "the belt multiplier on its loss curve"),
             ("penguins", penguin_runs, rates_penguin_scene, penguin_threshold, PENGUIN_VIEW,
              "the penguin line's intercept and slope on the loss contour")):
-        frames = FrameTable(epoch=pick, loss=np.stack([r.loss[pick] for r in runs], axis=1),
+        frames = FrameTable(epoch=pick, loss=np.stack([r.true_loss[pick] for r in runs], axis=1),
                             params=np.stack([r.params[pick].reshape(len(pick), -1)
                                              for r in runs], axis=1))
         fates = "; ".join(
-            f"{r.label}, " + (f"diverged at epoch {r.diverged_at}" if r.diverged_at is not None
-                              else f"loss {r.loss[-1]:.4g} after {epochs} epochs")
+            f"{r.label}, " + (fate(r, epochs) if r.diverged_at is not None
+                              else f"loss {text.number(r.final_loss)} after {epochs} epochs")
             for r in runs)
         animations.append(Animation(
             name=name, title=f"{len(runs)} learning rates: {what}",
@@ -112,6 +139,7 @@ def run(quality: Quality, epochs: int = EPOCHS) -> Chapter:
             frames=frames, poster_frame=len(frames) - 1, fps=fps,
             param_names=("multiplier",) if name == "belt" else ("intercept", "slope"),
             run_names=tuple(f"η {decimal(r.learning_rate)}" for r in runs),
+            left_plot=tuple(r.left_plot for r in runs),
             params={"epochs": epochs, "learning_rates": [r.learning_rate for r in runs],
                     "start": list(np.atleast_1d(runs[0].params[0]).astype(float))}))
     from gdanim.chapters.explorers import belt_explorer
@@ -119,4 +147,5 @@ def run(quality: Quality, epochs: int = EPOCHS) -> Chapter:
     explore_stills, explore = belt_explorer(LESSON_RATE, BELT_START, epochs)
     return Chapter(numbers=numbers, animations=tuple(animations), stills=explore_stills,
                    context={"belt_runs": belt_runs, "penguin_runs": penguin_runs,
-                            "regimes": REGIMES, "explorer": explore})
+                            "regimes": REGIMES, "explorer": explore,
+                            "fate": fate})

@@ -47,8 +47,9 @@ def _panels(quality: Quality, runs, draw_background, xy, frames: FrameTable,
             xs, ys = states[k]
             paths[k].set_data(xs[: i + 1], ys[: i + 1])
             points[k].set_data([xs[i]], [ys[i]])
-            gone = run.diverged_at is not None and epoch >= run.diverged_at
-            notes[k].set_text(f"diverged at epoch {run.diverged_at}" if gone else "")
+            gone = run.left_plot is not None and epoch >= run.left_plot
+            notes[k].set_text(f"diverged: off the plot at epoch {run.left_plot}"
+                              if gone else "")
             notes[k].set_visible(gone)
         text.set_text(f"epoch {epoch:3d} of {int(frames.epoch[-1])}    "
                       f"divergence threshold η = {limit}")

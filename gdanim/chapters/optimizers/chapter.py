@@ -20,8 +20,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gdanim.chapters import scenario
+from gdanim.chapters.optimizers import race
+from gdanim.chapters.optimizers.race import Entry, best_index, finish_line, ranked
 from gdanim.core.config import Quality
+from gdanim.core import text
 from gdanim.core.values import Animation, Chapter, FrameTable, Still, Trajectory
+from gdanim.maths import verdicts
 
 START = (-2.0, 0.0)
 # The shared grid: six rates per decade from 0.001 to 10 (25 rates).
@@ -42,111 +46,11 @@ VALLEY_VIEW = ((-2.6, 1.4), (-0.15, 1.75))   # the same in raw units (kg, kg per
 
 
 def agrees(epoch32, epoch64) -> bool:
-    """A float32 "from epoch N" holds in float64 when both runs arrive and the epochs
-    differ by at most 2 or 1%, whichever is larger (or neither arrives)."""
-    if epoch32 is None or epoch64 is None:
-        return epoch32 is None and epoch64 is None
-    return abs(epoch32 - epoch64) <= max(2, 0.01 * epoch32)
+    """Two "from epoch N" claims agree (`verdicts.close`: within 2 epochs or 1%)."""
+    return verdicts.close(epoch32, epoch64)
 
 
-TOLERANCE = "2 epochs or 1%, whichever is larger"
-
-
-def _epoch(value) -> int | None:
-    return None if value < 0 else int(value)
-
-
-def best_index(arrived: np.ndarray, distance: np.ndarray) -> int:
-    """The grid rate that arrives soonest (ties: the smaller rate); if none arrives, the
-    one that ends closest to the least-squares answer."""
-    arrived = np.asarray(arrived)
-    if (arrived >= 0).any():
-        return int(np.argmin(np.where(arrived >= 0, arrived, np.iinfo(np.int64).max)))
-    return int(np.nanargmin(np.where(np.isfinite(distance), distance, np.nan)))
-
-
-@dataclass
-class Entry:
-    """One optimizer in one race: its whole sweep over the grid (float32, and the
-    float64 recheck) and its run at its own best rate."""
-
-    key: str
-    rates: np.ndarray
-    arrived: np.ndarray         # (R,) per grid rate, -1: never (float32)
-    diverged: np.ndarray        # (R,) -1: never
-    arrived64: np.ndarray       # (R,) the same runs in float64
-    best: int                   # index into rates, chosen from the float32 sweep
-    best64: int                 # the same choice made from the float64 sweep
-    run: Trajectory             # float32, at rates[best], every epoch
-    run64_loss: np.ndarray
-    run64_params: np.ndarray
-    best_params: np.ndarray
-    best_loss: float
-    sweep_params: np.ndarray | None = None   # (R, epochs + 1, P) every rate, float32
-    sweep_loss: np.ndarray | None = None     # (R, epochs + 1)
-
-    @property
-    def name(self) -> str:
-        return NAMES[self.key]
-
-    @property
-    def rate(self) -> float:
-        return float(self.rates[self.best])
-
-    @property
-    def at(self) -> int | None:
-        return _epoch(self.arrived[self.best])
-
-    @property
-    def at64(self) -> int | None:
-        return _epoch(self.arrived64[self.best])
-
-    @property
-    def holds(self) -> bool:
-        """The float32 claim (arrival epoch at this rate, and this rate being the best
-        of the grid) holds in float64 within TOLERANCE."""
-        same_best = (self.best64 == self.best
-                     or self.arrived64[self.best64] == self.arrived64[self.best])
-        return bool(agrees(self.at, self.at64) and same_best)
-
-    def distance(self, params=None) -> np.ndarray:
-        params = self.run.params if params is None else params
-        return (np.linalg.norm(np.asarray(params, float) - self.best_params, axis=-1)
-                / np.linalg.norm(self.best_params))
-
-
-def tuned_race(loss_fn, X, y, epochs: int, rates=RATES, start=START) -> dict[str, Entry]:
-    """Each optimizer over the grid (one compiled call each), its best rate, and the
-    same sweep in float64."""
-    from gdanim.maths import recheck
-    from gdanim.maths.problems import least_squares
-    from gdanim.maths.sweeps import judge, sweep
-
-    best_params, best_loss = least_squares(X, y)
-    grad64, loss64 = recheck.linear_gradient(X, y), recheck.linear_loss(X, y)
-    keep = np.arange(epochs + 1)
-    entries = {}
-    for key in OPTIMIZERS:
-        s = sweep(loss_fn, [start], rates, epochs, optimizer=key, beta=BETAS[key],
-                  best=best_params, keep=keep, within=WITHIN)
-        params64, l64 = recheck.run(grad64, loss64, start, rates, epochs, key, BETAS[key])
-        _, _, arrived64, distance64 = judge(params64, l64, best_params, best_loss, WITHIN)
-        i = best_index(s.arrived_at[:, 0], s.distance[:, 0])
-        run = Trajectory(params=s.params[i, 0], loss=s.loss[i, 0],
-                         grad=np.full_like(s.params[i, 0], np.nan))
-        entries[key] = Entry(key, np.asarray(rates, float), s.arrived_at[:, 0],
-                             s.diverged_at[:, 0], arrived64, i,
-                             best_index(arrived64, distance64), run, l64[i], params64[i],
-                             best_params, best_loss, s.params[:, 0], s.loss[:, 0])
-    return entries
-
-
-def ranked(entries: dict[str, Entry], in64: bool = False) -> list[Entry]:
-    """Soonest arrival first; runs that never arrive last, closest first."""
-    def key(e: Entry):
-        at = e.at64 if in64 else e.at
-        return (at is None, at if at is not None else 0, float(e.distance()[-1]))
-    return sorted(entries.values(), key=key)
+TOLERANCE = verdicts.SLACK
 
 
 @dataclass
@@ -219,60 +123,6 @@ def noise(bowl: dict[str, Entry] | None = None, epochs: int = NOISE_EPOCHS,
     return r
 
 
-def _doubts(label: str, entries: dict[str, Entry]) -> list[str]:
-    """One sentence per claim of this race that does not hold in float64."""
-    out = []
-    for e in entries.values():
-        if e.holds:
-            continue
-        def when(epoch):
-            return "never" if epoch is None else f"from epoch {epoch:,}"
-
-        if agrees(e.at, e.at64):
-            line = (f"{label}, {e.name} at η {e.rate:.3g} arrives {when(e.at)} in both, but "
-                    f"it is not the best rate in float64")
-        else:
-            line = (f"{label}, {e.name} at η {e.rate:.3g}: arrives {when(e.at)} in float32, "
-                    f"{when(e.at64)} in float64")
-        if e.best64 != e.best and e.arrived64[e.best64] != e.arrived64[e.best]:
-            other = e.best64
-            line += (f"; in float64 the best rate on the grid is {e.rates[other]:.3g}, "
-                     f"arriving {when(_epoch(e.arrived64[other]))} (in float32 that rate "
-                     f"arrives {when(_epoch(e.arrived[other]))})")
-        out.append(line + ".")
-    return out
-
-
-def _race_numbers(tag: str, entries: dict[str, Entry]) -> dict:
-    n = {}
-    for e in entries.values():
-        from gdanim.maths.milestones import stays_within
-
-        distance = e.distance()
-        steps = np.linalg.norm(np.diff(e.run.params, axis=0), axis=-1)
-        n.update({
-            f"{tag}{e.key}_rate": e.rate, f"{tag}{e.key}_arrived": e.at,
-            f"{tag}{e.key}_arrived64": e.at64, f"{tag}{e.key}_holds": e.holds,
-            f"{tag}{e.key}_rate64": float(e.rates[e.best64]),
-            f"{tag}{e.key}_final_loss": float(e.run.loss[-1]),
-            f"{tag}{e.key}_final_loss64": float(e.run64_loss[-1]),
-            f"{tag}{e.key}_final_params": [float(v) for v in e.run.final],
-            f"{tag}{e.key}_final_distance": float(distance[-1]),
-            f"{tag}{e.key}_final_distance64": float(e.distance(e.run64_params)[-1]),
-            f"{tag}{e.key}_loss_arrived": stays_within(e.run.loss, e.best_loss, WITHIN),
-            f"{tag}{e.key}_loss_arrived64": stays_within(e.run64_loss, e.best_loss, WITHIN),
-            f"{tag}{e.key}_last_step": float(steps[-1]),
-            f"{tag}{e.key}_sweep_arrived": [_epoch(a) for a in e.arrived],
-            f"{tag}{e.key}_sweep_arrived64": [_epoch(a) for a in e.arrived64],
-            f"{tag}{e.key}_sweep_diverged": [_epoch(d) for d in e.diverged],
-            f"{tag}{e.key}_rates_arriving": int((e.arrived >= 0).sum())})
-    order32 = [e.key for e in ranked(entries)]
-    order64 = [e.key for e in ranked(entries, in64=True)]
-    n[f"{tag}ranking"] = order32
-    n[f"{tag}ranking64"] = order64
-    return n
-
-
 def _race_animation(name, title, entries, epochs, quality, best_loss, view, note, **scene):
     from functools import partial
 
@@ -295,7 +145,7 @@ def _race_animation(name, title, entries, epochs, quality, best_loss, view, note
              f"{caption}"),
         make_scene=partial(race_scene, runs=[e.run for e in order],
                            keys=[e.key for e in order],
-                           legend=[f"{e.name}\nη {e.rate:.3g} (its best)" for e in order],
+                           legend=[f"{e.name}\nη {text.rate(e.rate)} (its best)" for e in order],
                            frames=frames, best_loss=best_loss, view=view,
                            best_params=order[0].best_params,
                            readout_text=partial(_epoch_readout, epochs=epochs, note=note),
@@ -308,11 +158,6 @@ def _race_animation(name, title, entries, epochs, quality, best_loss, view, note
                                for e in order}}), caption
 
 
-def finish_line(e: Entry, epochs: int) -> str:
-    return (f"{e.name} from epoch {e.at}" if e.at is not None
-            else f"{e.name} not within {epochs:,} epochs")
-
-
 def _tuning_still(name, label, entries, epochs):
     from functools import partial
 
@@ -323,9 +168,9 @@ def _tuning_still(name, label, entries, epochs):
     for e in entries.values():
         ok = int((e.arrived >= 0).sum())
         gone = int((e.diverged >= 0).sum())
-        when = f"from epoch {e.at}" if e.at is not None else "never"
+        when = f"from epoch {text.count(e.at)}" if e.at is not None else "never"
         lines.append(f"{e.name}: arrives at {ok} of {len(RATES)} rates, diverges at {gone}; "
-                     f"raced at η {e.rate:.3g} (arrives {when})")
+                     f"raced at η {text.rate(e.rate)} (arrives {when})")
     return Still(name, (f"{label}: epochs to arrive against the learning rate, both on log "
                         f"scales, for {len(RATES)} rates from {RATES[0]:g} to {RATES[-1]:g}. "
                         + "; ".join(lines) + "."),
@@ -353,9 +198,9 @@ def run(quality: Quality) -> Chapter:
     penguins = load_penguins()
     X, y = penguins.design, penguins.y
     rows = len(y)
-    bowl = tuned_race(penguin_loss(), X, y, BOWL_EPOCHS)
+    bowl = race.tuned_race(penguin_loss(), X, y, BOWL_EPOCHS, RATES, START, BETAS, NAMES)
     Xr, yr = raw_design()
-    valley = tuned_race(raw_loss(), Xr, yr, VALLEY_EPOCHS)
+    valley = race.tuned_race(raw_loss(), Xr, yr, VALLEY_EPOCHS, RATES, START, BETAS, NAMES)
     best_loss = least_squares(X, y)[1]
     v_best = least_squares(Xr, yr)[1]
 
@@ -462,21 +307,29 @@ def run(quality: Quality) -> Chapter:
                "bill_cm_mean": float(penguins.bill_mm.mean() / 10),
                "bill_cm_std": float(penguins.bill_mm.std() / 10),
                "bill_unit": RAW_BILL_UNIT, "mass_unit": RAW_MASS_UNIT,
-               **_race_numbers("bowl_", bowl), **_race_numbers("valley_", valley)}
-    doubts = _doubts("Round bowl", bowl) + _doubts("Narrow valley", valley)
+               **race.numbers("bowl_", bowl), **race.numbers("valley_", valley)}
+    doubts = race.doubts("Round bowl", bowl) + race.doubts("Narrow valley", valley)
+    order_doubts = (race.order_doubts("Round bowl", bowl)
+                    + race.order_doubts("Narrow valley", valley))
     if not numbers["noise_holds"]:
         doubts.append(f"Noise: float64 puts the full batch within {NOISE_WITHIN:.0%} from "
                       f"epoch {nz.gd_within64[nz.gd]} and the mini-batches from step "
                       f"{nz.sgd_within64[nz.sgd]}.")
-    numbers["ranking_holds"] = bool(numbers["bowl_ranking"] == numbers["bowl_ranking64"]
-                                and numbers["valley_ranking"] == numbers["valley_ranking64"])
+    # "The order of arrival is the same in 64-bit" is said only if it is, in every way.
+    numbers["ranking_holds"] = not order_doubts
+    for tag, entries in (("bowl_", bowl), ("valley_", valley)):
+        numbers[f"{tag}ranking_holds"] = not race.order_doubts("", entries)
+    numbers["claims_settled"] = not doubts and not order_doubts
     explore_stills, explore = round_bowl_explorer(numbers["bowl_gd_rate"])
     return Chapter(numbers=numbers, animations=(noise_anim, race_anim, valley_anim),
                    stills=stills + explore_stills,
                    context={"explorer": explore, "bowl": bowl, "valley": valley, "ranked": ranked(bowl),
                             "valley_ranked": ranked(valley), "caption": caption,
                             "noise_caption": noise_caption, "valley_caption": valley_caption,
-                            "doubts": doubts, "tolerance": TOLERANCE, "names": NAMES})
+                            "doubts": doubts, "order_doubts": order_doubts,
+                            "tolerance": TOLERANCE, "names": NAMES,
+                            "arrival_cell": race.arrival_cell, "check_cell": race.check_cell,
+                            "ways": race.WAYS})
 
 
 def _count(k: int, noun: str) -> str:

@@ -16,7 +16,7 @@ valley_y = jnp.array(mass / 1000)
 # How stretched the valley is: the ratio of the steepest and flattest curvature.
 curvatures = np.linalg.eigvalsh(2 * np.asarray(valley_X).T @ np.asarray(valley_X) / len(bill))
 condition_number = curvatures.max() / curvatures.min()
-print("condition number:", condition_number)
+print(f"condition number: {condition_number:,.0f}")
 
 # The shared grid of learning rates: six per power of ten, from 0.001 to 10.
 rates = 10 ** np.linspace(-3, 1, 25)
@@ -66,13 +66,15 @@ def train(X, y, optimizer, rate, epochs):
 # Each optimizer at its own best rate from the grid (the page's tables).
 bowl_best = {"gd": rates[16], "momentum": rates[4], "rmsprop": rates[5], "adam": rates[12]}
 bowl_runs = [train(bowl_X, bowl_y, name, rate, 400) for name, rate in bowl_best.items()]
-bowl_losses = [final for final, arrived in bowl_runs]
+bowl_losses = [f"{float(final):.5g}" for final, arrived in bowl_runs]   # 5 digits, as the page
 bowl_arrived = [arrived for final, arrived in bowl_runs]
-print("round bowl, loss after 400 epochs:", bowl_losses, "arrived from epoch:", bowl_arrived)
+print("round bowl, loss after 400 epochs:", ", ".join(bowl_losses))
+print("round bowl, arrived from epoch:", bowl_arrived)
 
 valley_best = {"gd": rates[10], "momentum": rates[11], "rmsprop": rates[5], "adam": rates[16]}
 valley_runs = [train(valley_X, valley_y, name, rate, 3000) for name, rate in valley_best.items()]
-gd_loss, momentum_loss, rmsprop_loss, adam_loss = [final for final, arrived in valley_runs]
+gd_loss, momentum_loss, rmsprop_loss, adam_loss = [f"{float(final):.5g}"
+                                                   for final, arrived in valley_runs]
 valley_arrived = [arrived for final, arrived in valley_runs]
 print("valley, loss after 3000 epochs:", gd_loss, momentum_loss, rmsprop_loss, adam_loss)
 print("valley, arrived from epoch:", valley_arrived)

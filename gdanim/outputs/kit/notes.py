@@ -22,7 +22,8 @@ class Notes:
     point_at: tuple[str, ...]
 
     def text(self) -> str:
-        lines = [f"{self.heading} {self.caption}"]
+        # The slide already shows the title: the note starts with what it shows.
+        lines = [self.caption]
         if self.numbers:
             lines += ["", "Key numbers:", *(f"- {n}" for n in self.numbers)]
         if self.point_at:
@@ -33,19 +34,11 @@ class Notes:
 _SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
 
-def number(x: float) -> str:
-    """A number as the player's readout prints it: a few significant digits, grouped
-    thousands, a true minus sign."""
-    x = float(x)
-    if x != x or x in (float("inf"), float("-inf")):
-        return "not a number" if x != x else text.minus(f"{x}")
-    if x != 0 and abs(x) < 1e-3:
-        mantissa, exponent = f"{x:.2e}".split("e")
-        mantissa = mantissa.rstrip("0").rstrip(".")
-        return text.minus(mantissa) + "\u00d710" + str(int(exponent)).translate(_SUPERSCRIPT)
-    if abs(x) >= 1000:
-        return text.minus(f"{x:,.0f}")
-    return text.minus(f"{x:.4g}")
+def number(x) -> str:
+    """A number as every output prints it (`core.text.number`)."""
+    if x is None:
+        return "too large for float32"
+    return text.number(x)
 
 
 def _and(names: list[str]) -> str:
@@ -58,7 +51,8 @@ def _count_of(value: float) -> str:
 
 def talking_points(kit: Path, s: Slide) -> Notes:
     heading, caption = f"{s.chapter}: {s.entry['title']}.", s.entry["alt"]
-    settings = [f"{name.replace('_', ' ')} {_setting(value)}"
+    # Learning rates as the pages write them (0.000013, not 1.300e−05).
+    settings = [f"{name.replace('_', ' ')} {_setting(value, 'rate' in name)}"
                 for name, value in s.entry.get("params", {}).items()
                 if _setting(value) is not None]
     table = None
@@ -79,19 +73,22 @@ def talking_points(kit: Path, s: Slide) -> Notes:
     return Notes(heading, caption, tuple(numbers), tuple(point))
 
 
-def _setting(value) -> str | None:
+def _setting(value, rate: bool = False) -> str | None:
     """A run's setting as a short text, or None for one too big to say (a dict)."""
     if isinstance(value, bool) or isinstance(value, str):
         return str(value).lower() if isinstance(value, bool) else value
+    say = text.decimal if rate else number
     if isinstance(value, (int, float)):
-        return _count_of(value) if isinstance(value, int) else number(value)
+        return _count_of(value) if isinstance(value, int) else say(value)
     if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
-        return "(" + ", ".join(number(v) for v in value) + ")"
+        if len(value) > 4:         # a grid: say it briefly
+            return f"{len(value)} values from {say(value[0])} to {say(value[-1])}"
+        return "(" + ", ".join(say(v) for v in value) + ")"
     return None
 
 
-def _finite(x: float) -> bool:
-    return x == x and abs(x) != float("inf")
+def _finite(x) -> bool:
+    return x is not None and x == x and abs(x) != float("inf")
 
 
 def _run_points(table: dict) -> tuple[list[str], list[str]]:
@@ -99,7 +96,7 @@ def _run_points(table: dict) -> tuple[list[str], list[str]]:
     frames, label, names = table["frames"], table["label"], table.get("names", [])
 
     def state(f: dict) -> str:
-        parts = [f"{n} {number(v)}" for n, v in zip(names, f["params"])]
+        parts = [f"{n} {text.parameter(v, f['params'])}" for n, v in zip(names, f["params"])]
         return ", ".join(parts + [f"loss {number(f['loss'])}"])
 
     first, last = frames[0], frames[-1]
@@ -124,22 +121,29 @@ def _run_points(table: dict) -> tuple[list[str], list[str]]:
 
 
 def _race_points(table: dict) -> tuple[list[str], list[str]]:
-    """Several runs at once: each run's final loss, the lowest, and who diverged."""
+    """Several runs at once: each run's final loss (its true loss, and where it left the
+    plot, for a run that did), the lowest, and who diverged."""
     frames, label, runs = table["frames"], table["label"], table["runs"]
     first, last = frames[0], frames[-1]
+    left = table.get("left") or [None] * len(runs)
     start = {number(v) for v in first["loss"]}
+
+    def end(r, v, gone):
+        if gone is not None and gone <= last["epoch"]:
+            return f"{r}: off the plot from {label} {_count_of(gone)}, loss {number(v)}"
+        return f"{r}: loss {number(v)}"
     numbers = [f"Start, {label} {_count_of(first['epoch'])}: loss "
                + (start.pop() + " for every run" if len(start) == 1 else
                   "; ".join(f"{r} {number(v)}" for r, v in zip(runs, first["loss"]))) + ".",
                f"End, {label} {_count_of(last['epoch'])}: "
-               + "; ".join(f"{r}: loss {number(v)}" for r, v in zip(runs, last["loss"])) + "."]
+               + "; ".join(end(r, v, g) for r, v, g in zip(runs, last["loss"], left)) + "."]
     finals = [v if _finite(v) else float("inf") for v in last["loss"]]
     best = min(range(len(runs)), key=finals.__getitem__)
-    # Runs that end level with the best (to 0.1%) share it: name them all.
-    level = [r for r, v in zip(runs, finals) if v <= finals[best] + 1e-3 * abs(finals[best])]
+    # Runs that end level with the best, as printed, share it: name them all.
+    level = [r for r, v in zip(runs, finals) if number(v) == number(finals[best])]
     point = [f"Lowest final loss: {number(finals[best])}, reached by " + _and(level) + "."]
-    diverged = [r for r, v0, v in zip(runs, first["loss"], last["loss"])
-                if not _finite(v) or v > v0]
+    diverged = [r for r, v0, v, g in zip(runs, first["loss"], last["loss"], left)
+                if not _finite(v) or v > v0 or g is not None]
     if diverged:
         point.append(_and(diverged) + (" ends" if len(diverged) == 1 else " end")
                      + " higher than at the start: diverged.")
