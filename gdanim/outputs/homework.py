@@ -45,7 +45,10 @@ if any(importlib.util.find_spec(name) is None for name in ("otter", "numpy", "pa
     get_ipython().run_line_magic("pip", "install --quiet otter-grader {' '.join(REQUIREMENTS)}")"""
 
 
-class HomeworkError(Exception):
+from gdanim.core.errors import GdanimError
+
+
+class HomeworkError(GdanimError):
     """otter assign failed (its own words follow)."""
 
 
@@ -130,18 +133,16 @@ def assign(notebook, work: Path) -> dict[str, Path]:
 
 
 def tidy(path: Path, target: Path) -> None:
-    """Copy an assigned notebook to `target` with the install cell first (before
-    otter's init cell, which imports otter) and fixed cell ids, so two builds of the
+    """Copy an assigned notebook to `target` with the introduction first, then the
+    install cell, then otter's init cell (which imports otter), and fixed cell ids, so two builds of the
     same homework write the same file."""
     import nbformat
 
     notebook = nbformat.read(str(path), as_version=4)
     cells = notebook.cells
-    install = next((c for c in cells if c.source.startswith(INSTALL_MARK)), None)
-    init = next((c for c in cells if c.source.startswith("# Initialize Otter")), None)
-    if install is not None and init is not None and cells.index(init) < cells.index(install):
-        cells.remove(install)
-        cells.insert(cells.index(init), install)
+    first = [c for c in cells if c.cell_type == "markdown"][:1] + \
+        [c for c in cells if c.source.startswith((INSTALL_MARK, "# Initialize Otter"))]
+    notebook.cells = cells = first + [c for c in cells if not any(c is f for f in first)]
     for number, cell in enumerate(cells):
         cell["id"] = f"cell-{number}"
         if cell.cell_type == "code":
