@@ -121,7 +121,7 @@ def make(out: Path, config_path: str | None = None, progress: bool = True) -> Pa
 
     from gdanim import settings
     from gdanim.chapters import installed
-    from gdanim.chapters.homework import DEFAULTS, questions
+    from gdanim.chapters.homework import questions, values_of
     from gdanim.engine import outdir
     from gdanim.options import ConfigError
     from gdanim.outputs import homework, worksheet
@@ -131,8 +131,7 @@ def make(out: Path, config_path: str | None = None, progress: bool = True) -> Pa
     if problem:
         raise ConfigError([f"'out': {problem}"])
     say = (lambda m: click.echo(m, err=True)) if progress else (lambda m: None)
-    values = {**DEFAULTS, **{k: list(v) if isinstance(v, tuple) else v
-                             for k, v in chosen.site.homework}}
+    values = values_of(chosen.site)
     with installed(chosen.scenarios):
         asked = questions(chosen.scenarios, values)
     pages = {s.slug: (s.title, f"{s.slug}.html") for s in chosen.scenarios}

@@ -152,6 +152,12 @@ def check(table) -> tuple[dict, list[tuple[str, str]]]:
     return values, problems
 
 
+def values_of(site) -> dict:
+    """The homework's values from a SiteInfo (its [homework] pairs over the defaults)."""
+    return {**DEFAULTS, **{k: list(v) if isinstance(v, tuple) else v
+                           for k, v in getattr(site, "homework", ())}}
+
+
 # -- the questions of a site -----------------------------------------------------------
 
 def questions(scenarios, values: dict | None = None) -> list[Question]:
