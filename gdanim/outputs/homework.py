@@ -141,7 +141,8 @@ def tidy(path: Path, target: Path) -> None:
     notebook = nbformat.read(str(path), as_version=4)
     cells = notebook.cells
     first = [c for c in cells if c.cell_type == "markdown"][:1] + \
-        [c for c in cells if c.source.startswith((INSTALL_MARK, "# Initialize Otter"))]
+        [c for c in cells if c.source.startswith(INSTALL_MARK)] + \
+        [c for c in cells if c.source.startswith("# Initialize Otter")]
     notebook.cells = cells = first + [c for c in cells if not any(c is f for f in first)]
     for number, cell in enumerate(cells):
         cell["id"] = f"cell-{number}"
