@@ -36,6 +36,8 @@ site's, so copying the site's numbers will not pass. Answers are compared to wit
 The formulas you need are under each question; the chapters explain them. The first
 code cell installs what the homework needs if it is missing (in Jupyter or Colab); in
 your own Python, run `pip install otter-grader numpy pandas palmerpenguins` once instead.
+The checks read this notebook's file: keep it alone in its folder, or named
+`homework.ipynb`; in Colab, also upload it to the Files panel (the folder icon).
 """
 
 INSTALL = f"""{INSTALL_MARK} (nothing, if it is installed already).
@@ -46,6 +48,15 @@ if any(importlib.util.find_spec(name) is None for name in ("otter", "numpy", "pa
 
 
 from gdanim.core.errors import GdanimError
+
+
+# otter's init cell reads the checks from the notebook file named in it; a learner's
+# copy is often renamed ("homework (1).ipynb"), so without that name otter looks for the
+# one notebook in the folder. (Grading ignores the name.)
+INIT = f"""# Initialize Otter: it reads the checks from this notebook's file
+import os
+import otter
+grader = otter.Notebook("{NAME}" if os.path.exists("{NAME}") else None)"""
 
 
 class HomeworkError(GdanimError):
@@ -144,6 +155,9 @@ def tidy(path: Path, target: Path) -> None:
         [c for c in cells if c.source.startswith(INSTALL_MARK)] + \
         [c for c in cells if c.source.startswith("# Initialize Otter")]
     notebook.cells = cells = first + [c for c in cells if not any(c is f for f in first)]
+    for cell in cells:
+        if cell.source.startswith("# Initialize Otter"):
+            cell.source = INIT
     for number, cell in enumerate(cells):
         cell["id"] = f"cell-{number}"
         if cell.cell_type == "code":
