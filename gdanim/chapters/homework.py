@@ -152,6 +152,28 @@ def check(table) -> tuple[dict, list[tuple[str, str]]]:
     return values, problems
 
 
+def with_homework(site, data: dict, add_problem):
+    """`site` (a SiteInfo) with gdanim.toml's [homework] values; each problem goes to
+    add_problem(key, problem)."""
+    from dataclasses import replace
+
+    values, problems = check(data.get("homework", {}))
+    for key, problem in problems:
+        add_problem(key, problem)
+    if "homework" not in data:
+        return site
+    return replace(site, homework=tuple(sorted(
+        (k, tuple(v) if isinstance(v, list) else v) for k, v in values.items())))
+
+
+def describe_lines() -> list[str]:
+    """What `list --settings` says about [homework]."""
+    lines = ["", "The homework's own numbers, in gdanim.toml as [homework] (`python generate.py "
+             "homework`; they differ from the pages' so the site does not give the answers "
+             "away):", ""]
+    return lines + [f"    {s.name:<22} default {s.default!s:<20} {s.help}" for s in SETTINGS]
+
+
 def values_of(site) -> dict:
     """The homework's values from a SiteInfo (its [homework] pairs over the defaults)."""
     return {**DEFAULTS, **{k: list(v) if isinstance(v, tuple) else v
