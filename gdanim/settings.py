@@ -3,6 +3,7 @@
     [site]                     title, author, site_url, repository, chapters (order and selection)
     [chapters.<slug>]          settings of a built-in chapter (see `list --settings`)
     [[chapter]]                a new chapter from two columns of a CSV file
+    [homework]                 the homework's own numbers (see `list --settings`)
 
 `load` reads the file (from the current folder, or the path given), checks every key
 and every CSV, and raises one ConfigError listing every problem as
@@ -286,10 +287,13 @@ def load(path: str | None = None) -> Settings:
     except RecursionError:
         raise ConfigError([f"{name}: not a settings file: its lists or tables nest "
                            f"hundreds of levels deep"])
-    problems.unknown_keys(data, ("site", "chapters", "chapter"), "")
+    problems.unknown_keys(data, ("site", "chapters", "chapter", "homework"), "")
     builtin = list(BUILT_IN)
     site, order = _site(problems, data.get("site", {}), builtin)
     values = _builtin_settings(problems, data.get("chapters", {}))
+    from gdanim.chapters.homework import with_homework
+
+    site = with_homework(site, data, problems.add)
     entries = data.get("chapter", [])
     if not isinstance(entries, list):
         problems.add("chapter", "write each CSV chapter as a [[chapter]] table (two brackets)")
@@ -369,6 +373,9 @@ def describe(scenarios) -> str:
             lines.append(f"    {s.name:<14} default {s.default:<8g} range {s.low:g} to "
                          f"{s.high:g}   {s.help}"
                          + (f"   [set to {now:g}]" if now != s.default else ""))
+    from gdanim.chapters.homework import describe_lines
+
+    lines += describe_lines()
     lines += ["", "A chapter from a CSV file, in gdanim.toml as [[chapter]]:", ""]
     for key, default, text in CSV_KEYS_HELP:
         lines.append(f"    {key:<14} {default:<20} {text}")

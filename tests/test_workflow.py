@@ -110,7 +110,10 @@ def test_actionlint_finds_nothing():
 
 def test_the_workflow_builds_with_the_readmes_command_then_the_slide_kit(workflow):
     runs = [" ".join(step["run"].split()) for step in steps(workflow) if "run" in step]
-    assert runs == [readme_build_command(), "python generate.py slides"]
+    assert runs[:2] == [readme_build_command(), "python generate.py slides"]
+    # then the guard that keeps the teacher's homework files (answers) off the site
+    assert runs[2:] == ["! find site -name homework-solutions.ipynb -o -name autograder.zip "
+                        "-o -name answer-key.pdf | grep ."]
 
 
 def test_the_chapter_cache_is_kept_between_runs_keyed_on_what_it_depends_on(workflow):
