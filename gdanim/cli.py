@@ -214,6 +214,23 @@ def slides(out: str, only: tuple[str, ...], formats: str, fresh: bool, jobs: int
              config_path=config_path)
 
 
+@cli.command()
+@click.option("--out", default="teacher", show_default=True, metavar="DIR",
+              help="Folder for the teacher's files (never inside the site: they hold "
+                   "the answers). Replaced only when complete.")
+@click.option("--quiet", is_flag=True, help="No progress output.")
+@click.option("--config", "config_path", default=None, metavar="FILE",
+              help="Settings file (default: gdanim.toml in the current folder, if any): "
+                   "its chapters, CSV chapters and [homework] numbers.")
+def homework(out: str, quiet: bool, config_path: str | None) -> None:
+    """The homework's teacher files: the solutions notebook, otter-grader's
+    autograder.zip (grade with `otter run` or on Gradescope), answer-key.pdf and a
+    README. The site has the students' homework.ipynb and worksheet.pdf."""
+    from gdanim import homework as teacher
+
+    teacher.make(Path(out), config_path, progress=not quiet)
+
+
 @cli.command(name="list")
 @click.option("--settings", "show_settings", is_flag=True,
               help="Also show the settings each chapter takes in gdanim.toml.")

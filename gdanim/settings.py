@@ -3,6 +3,7 @@
     [site]                     title, author, site_url, repository, chapters (order and selection)
     [chapters.<slug>]          settings of a built-in chapter (see `list --settings`)
     [[chapter]]                a new chapter from two columns of a CSV file
+    [homework]                 the homework's own numbers (see `list --settings`)
 
 `load` reads the file (from the current folder, or the path given), checks every key
 and every CSV, and raises one ConfigError listing every problem as
@@ -374,10 +375,20 @@ def load(path: str | None = None) -> Settings:
     except RecursionError:
         raise ConfigError([f"{name}: not a settings file: its lists or tables nest "
                            f"hundreds of levels deep"])
-    problems.unknown_keys(data, ("site", "chapters", "chapter"), "")
+    problems.unknown_keys(data, ("site", "chapters", "chapter", "homework"), "")
     builtin = list(BUILT_IN)
     site, order = _site(problems, data.get("site", {}), builtin)
     values = _builtin_settings(problems, data.get("chapters", {}))
+    from dataclasses import replace
+
+    from gdanim.chapters.homework import check as check_homework
+
+    homework, homework_problems = check_homework(data.get("homework", {}))
+    for key, problem in homework_problems:
+        problems.add(key, problem)
+    if "homework" in data:
+        site = replace(site, homework=tuple(sorted(
+            (k, tuple(v) if isinstance(v, list) else v) for k, v in homework.items())))
     entries = data.get("chapter", [])
     if not isinstance(entries, list):
         problems.add("chapter", "write each CSV chapter as a [[chapter]] table (two brackets)")
@@ -457,6 +468,13 @@ def describe(scenarios) -> str:
             lines.append(f"    {s.name:<14} default {s.default:<8g} range {s.low:g} to "
                          f"{s.high:g}   {s.help}"
                          + (f"   [set to {now:g}]" if now != s.default else ""))
+    from gdanim.chapters.homework import SETTINGS as HOMEWORK
+
+    lines += ["", "The homework's own numbers, in gdanim.toml as [homework] (`python generate.py "
+              "homework`; they differ from the pages' so the site does not give the answers "
+              "away):", ""]
+    for s in HOMEWORK:
+        lines.append(f"    {s.name:<22} default {s.default!s:<20} {s.help}")
     lines += ["", "A chapter from a CSV file, in gdanim.toml as [[chapter]]:", ""]
     for key, default, text in CSV_KEYS_HELP:
         lines.append(f"    {key:<14} {default:<20} {text}")

@@ -46,12 +46,15 @@ QUALITIES = {
 
 @dataclass(frozen=True)
 class SiteInfo:
-    """What gdanim.toml's [site] says about the whole site."""
+    """What gdanim.toml says about the whole site: its [site] table, and its
+    [homework] table's checked values (gdanim/chapters/homework.py), as sorted
+    (key, value) pairs; () for the defaults."""
 
     title: str = "Gradient descent, step by step"
     author: str = ""
     site_url: str = ""        # the public address, ending in "/"; "": relative links only
     repository: str = ""      # the source repository's address (About page, Colab link)
+    homework: tuple = ()      # ((key, value), ...): the homework's own settings
 
 
 @dataclass(frozen=True)

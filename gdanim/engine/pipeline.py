@@ -166,7 +166,7 @@ def _execute(plan: Plan, staging: Path, workers: int | None, say, kit_writer=Non
         if job.kind in EXTRAS:
             if job.reason:
                 began = time.perf_counter()
-                _write_extra(job.kind, pages, staging, config, out)
+                _write_extra(job.kind, pages, staging, config, out, job.key)
                 say(f"  {job.kind:<9} written ({job.reason}) in "
                     f"{time.perf_counter() - began:.1f} s")
             else:
@@ -224,16 +224,19 @@ def _write_pages(pages: list[dict], staging: Path, site_info=None,
     webpages.copy_static(staging)
 
 
-EXTRAS = ("notebook", "handout", "offline")
+EXTRAS = ("notebook", "handout", "homework", "offline")
 
 
 def _write_extra(kind: str, pages: list[dict], staging: Path, config: BuildConfig,
-                 out: Path) -> None:
+                 out: Path, key: str = "") -> None:
     """A site extra, written into staging: site/lesson.ipynb with its outputs, the
-    printable handout.pdf, and the offline copy (a zip of every file written so far)."""
+    printable handout.pdf, the student's homework (homework.ipynb, worksheet.pdf), and
+    the offline copy (a zip of every file written so far)."""
     from gdanim.outputs import handout, notebook, offline
 
-    if kind == "notebook":
+    if kind == "homework":
+        _write_homework(pages, staging, config, key)
+    elif kind == "notebook":
         notebook.write(staging, pages, config.site.repository,
                        outputs=config.quality.name != "draft")
     elif kind == "handout":
@@ -242,6 +245,35 @@ def _write_extra(kind: str, pages: list[dict], staging: Path, config: BuildConfi
         from gdanim.outputs.kit_index import KIT
 
         offline.write(staging, out / KIT)   # with the slides kit, if one is beside the site
+
+
+def _write_homework(pages: list[dict], staging: Path, config: BuildConfig, key: str) -> None:
+    """homework.ipynb (otter assign's student notebook) and worksheet.pdf; kept in the
+    cache under the job's key, as `otter assign` takes a few seconds."""
+    from gdanim.chapters import SCENARIOS
+    from gdanim.chapters.homework import questions, values_of
+    from gdanim.engine.results_cache import cache_dir
+    from gdanim.outputs import homework, worksheet
+
+    names = (homework.NAME, worksheet.NAME)
+    kept = cache_dir() / "homework" / key
+    if key and all((kept / name).is_file() for name in names):
+        for name in names:
+            shutil.copyfile(kept / name, staging / name)
+            os.chmod(staging / name, 0o644)
+        return
+    values = values_of(config.site)
+    asked = questions([SCENARIOS[p["slug"]] for p in pages if p["slug"] in SCENARIOS], values)
+    titles = homework.page_titles(pages)
+    homework.write_student(staging, asked, titles, config.site.title)
+    worksheet.write(staging / worksheet.NAME, asked, config.site.title, False, values, titles)
+    if key:
+        try:
+            kept.mkdir(parents=True, exist_ok=True)
+            for name in names:
+                shutil.copyfile(staging / name, kept / name)
+        except OSError:
+            pass            # a cache that cannot be written only costs time
 
 
 def _record_from(kind: str, data: dict):

@@ -215,7 +215,7 @@ def extra_jobs(plan: Plan, jobs: list[Job], config: BuildConfig, previous: Previ
     """The site's extras, each a job of its own so that a template edit does not redo
     them: the notebook (its cells run for their outputs), the printable handout, and
     last the offline copy, a zip of every other file (its key: every other job's)."""
-    from gdanim.outputs import handout, listings, notebook, offline
+    from gdanim.outputs import handout, homework, listings, notebook, offline, worksheet
 
     records = previous.jobs if previous else {}
     site_parts = {"title": config.site.title, "author": config.site.author,
@@ -233,6 +233,10 @@ def extra_jobs(plan: Plan, jobs: list[Job], config: BuildConfig, previous: Previ
           "code": fingerprint.code_key("gdanim.outputs.handout"),
           "libraries": fingerprint.library_key(fingerprint.DRAW_LIBRARIES),
           "settings": fingerprint.digest_of(site_parts, config.site.site_url)}),
+        ("homework", (homework.NAME, worksheet.NAME),
+         {"chapters": chapters, "code": homework_code_key(),
+          "libraries": fingerprint.library_key(HOMEWORK_LIBRARIES),
+          "settings": fingerprint.digest_of(config.site.title, config.site.homework)}),
     ]
     extras = [Job(name, name, None, None, parts, outputs,
                   why(previous, records.get(name), parts, config.out, fresh, outputs))
@@ -243,6 +247,18 @@ def extra_jobs(plan: Plan, jobs: list[Job], config: BuildConfig, previous: Previ
     extras.append(Job("offline", "offline", None, None, parts, outputs,
                       why(previous, records.get("offline"), parts, config.out, fresh, outputs)))
     return extras
+
+
+HOMEWORK_LIBRARIES = ("otter-grader", "nbformat", "numpy", "pandas", "palmerpenguins",
+                      "matplotlib")
+
+
+def homework_code_key() -> str:
+    """The code the homework comes from: its writers and every chapter's questions."""
+    modules = ["gdanim.outputs.homework", "gdanim.outputs.worksheet", "gdanim.chapters.homework"]
+    modules += [f"gdanim.chapters.{p.parent.name}.homework"
+                for p in sorted(fingerprint.PACKAGE.glob("chapters/*/homework.py"))]
+    return fingerprint.code_key(*modules)
 
 
 def _templates() -> Path:

@@ -165,7 +165,7 @@ def environment(site: SiteInfo | None = None) -> jinja2.Environment:
     env.filters.update(fmt=fmt, decimal=text.decimal, duration=text.duration,
                        math=formulas.math, tex=formulas.tex_number)
     site = site or SiteInfo()
-    from gdanim.outputs import handout, notebook, offline, provenance
+    from gdanim.outputs import handout, homework, notebook, offline, provenance, worksheet
 
     made = provenance.read()
     env.globals.update(
@@ -174,7 +174,8 @@ def environment(site: SiteInfo | None = None) -> jinja2.Environment:
         bibtex=provenance.bibtex(site.title, site.author, site.site_url, site.repository, made),
         apa=provenance.apa(site.title, site.author, site.site_url, site.repository, made),
         lesson_source=provenance.LESSON, teaching_kit=teaching_kit,
-        handout_file=handout.NAME, offline_file=offline.NAME, notebook_file=notebook.NAME)
+        handout_file=handout.NAME, offline_file=offline.NAME, notebook_file=notebook.NAME,
+        homework_file=homework.NAME, worksheet_file=worksheet.NAME)
     env.globals.update(site_title=site.title, site_author=site.author, math=formulas.math,
                        source=listings.source, lesson=listings.lesson,
                        page_media=page_media, file_size=file_size, frame_data=frame_data,
