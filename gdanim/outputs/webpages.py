@@ -101,18 +101,15 @@ def teaching_kit() -> dict | None:
     return kit_index.kit_summary(root)
 
 
-HOMEWORK = (("homework.ipynb", "the homework notebook (homework.ipynb)", True),
-            ("worksheet.pdf", "the printable worksheet (worksheet.pdf)", False))
-
-
 def homework_files() -> list[dict]:
-    """The homework files (written by `generate.py homework` / the build) that are in the
-    site being written or already beside it: [{href, label, download}]. Pages link only
-    what exists."""
-    folders = [f for f in (_site_root.get(), _kit_root.get()) if f is not None]
-    return [{"href": name, "label": label, "download": download}
-            for name, label, download in HOMEWORK
-            if any((f / name).is_file() for f in folders)]
+    """The student's homework files, which every site build writes (the "homework"
+    extra job): [{href, label, download}], for "Your turn" and the lecturer's guide."""
+    from gdanim.outputs import homework, worksheet
+
+    return [{"href": homework.NAME, "label": f"the homework notebook ({homework.NAME})",
+             "download": True},
+            {"href": worksheet.NAME, "label": f"the printable worksheet ({worksheet.NAME})",
+             "download": False}]
 
 
 def chapter_exercises(page: dict):
