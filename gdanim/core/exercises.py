@@ -204,9 +204,9 @@ def fastest_task(x: dict, id: str = "fastest") -> Exercise | None:
         (f"The fastest rate on the slider is η = {rate_text(best['rate'])}: the run "
          f"{best['says']}.",
          "On a bowl that curves the same way everywhere, a rate of one over the curvature "
-         "(half the threshold) lands on the bottom in one step; rates either side of it "
-         "take longer, on the short side because the steps are too small, on the long "
-         "side because they overshoot."),
+         "(half the threshold) jumps to the bottom in a single step; the slider's nearest "
+         "rate lands close to it. Rates either side take longer: smaller ones because "
+         "their steps are too short, larger ones because they overshoot."),
         "no rate on the slider gets there sooner.",
         checks=(Check("start_index", "Start from the chapter's own start, " +
                       start_text(x) + " (Reset puts it back).",

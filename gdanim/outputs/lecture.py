@@ -165,5 +165,7 @@ def _item(kind: str, name: str, page: dict, exercises: dict, kit) -> dict | None
     found = [e for e in (ex.items if ex else ()) if e.id == name]
     if not found:
         return None
-    return {"label": f"Exercise: {found[0].title}", "href": f"{href}#exercise-{name}",
+    e = found[0]        # a number's answer, for the lecturer at the board
+    answer = f" (answer: {e.shown}{' ' + e.unit if e.unit else ''})" if e.kind == "number" else ""
+    return {"label": f"Exercise: {e.title}{answer}", "href": f"{href}#exercise-{name}",
             "presenter": None}

@@ -69,9 +69,9 @@
     if (data.answer !== 0 && v !== 0 && (v < 0) !== (data.answer < 0)) {
       why = "Check the sign: the answer is " + (data.answer < 0 ? "negative" : "positive") + ".";
     } else if (data.answer !== 0 && Math.abs(v / data.answer) > 5) {
-      why = "It is more than five times too large: check each step's size.";
+      why = "It is more than five times too large: check your working step by step.";
     } else if (data.answer !== 0 && Math.abs(v / data.answer) < 0.2) {
-      why = "It is less than a fifth of the answer: check each step's size.";
+      why = "It is less than a fifth of the answer: check your working step by step.";
     } else {
       why = "It is " + (v > data.answer ? "too large" : "too small") +
             ", by more than the tolerance under the box.";
