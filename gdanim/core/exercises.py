@@ -26,25 +26,27 @@ class Mistake:
 
 @dataclass(frozen=True)
 class Check:
-    """One condition on the explorer's state. `key` is a state field (verdict, optimizer,
-    arrived_at, diverged_at, rate, final, ...); the value must be one of `one_of`, and/or
-    (numbers; every element of a list) at least `low` and at most `high`. `why` is said
-    when it does not hold."""
+    """One condition on the explorer's state, by value (never by a grid position, so it
+    holds for any explorer that publishes the state). `key` is a state field (verdict,
+    optimizer, arrived_at, rate, start, final, ...); the value must be one of `one_of`,
+    and/or (numbers) at least `low` and at most `high`: a number bounds every element of a
+    list, a tuple bounds each element by position (None: no bound). `why` is said when it
+    does not hold."""
 
     key: str
     why: str
     one_of: tuple = ()
-    low: float | None = None
-    high: float | None = None
+    low: float | tuple | None = None
+    high: float | tuple | None = None
 
     def data(self) -> dict:
         out: dict = {"key": self.key, "why": self.why}
         if self.one_of:
             out["in"] = list(self.one_of)
         if self.low is not None:
-            out["min"] = self.low
+            out["min"] = list(self.low) if isinstance(self.low, tuple) else self.low
         if self.high is not None:
-            out["max"] = self.high
+            out["max"] = list(self.high) if isinstance(self.high, tuple) else self.high
         return out
 
 
@@ -152,6 +154,17 @@ def link(x: dict, rate: int, start: int | None = None, variant: int | None = Non
     return out
 
 
+def own_start(x: dict) -> Check:
+    """The run must start from the chapter's own start (within a thousandth of the
+    picture, as a typed or clicked start may land)."""
+    start = x["starts"][x["own"]["start"]]
+    spans = [x["panels"]["landscape"]["xlim"], x["panels"]["landscape"]["ylim"]][:len(start)]
+    pad = [abs(s[1] - s[0]) / 1000 for s in spans]
+    return Check("start", f"Start from the chapter's own start, {start_text(x)} (Reset puts "
+                 f"it back).", low=tuple(v - p for v, p in zip(start, pad)),
+                 high=tuple(v + p for v, p in zip(start, pad)))
+
+
 def start_text(x: dict, start: int | None = None) -> str:
     s = x["own"]["start"] if start is None else start
     return ", ".join(text.fmt(v, "g") for v in x["starts"][s])
@@ -177,9 +190,7 @@ def overshoot_task(x: dict, id: str = "overshoot") -> Exercise | None:
          f"At η = {rate_text(r['rate'])} the run {r['says']}."),
         "the guess overshoots the bottom and still settles: the learning rate is above half "
         "the threshold and below the threshold itself.",
-        checks=(Check("start_index", "Start from the chapter's own start, " +
-                      start_text(x) + " (Reset puts it back).",
-                      one_of=(x["own"]["start"],)),
+        checks=(own_start(x),
                 Check("verdict", "This run does not jump back and forth across the valley "
                       "while settling: it has to overshoot.", one_of=("oscillates",)),
                 Check("arrived_at", "It overshoots, but never gets within 1% in the "
@@ -208,9 +219,7 @@ def fastest_task(x: dict, id: str = "fastest") -> Exercise | None:
          "rate lands close to it. Rates either side take longer: smaller ones because "
          "their steps are too short, larger ones because they overshoot."),
         "no rate on the slider gets there sooner.",
-        checks=(Check("start_index", "Start from the chapter's own start, " +
-                      start_text(x) + " (Reset puts it back).",
-                      one_of=(x["own"]["start"],)),
+        checks=(own_start(x),
                 Check("arrived_at", "This run does not get within 1% of the answer at "
                       "all in the epochs shown.", low=0),
                 Check("arrived_at", f"This run gets there, but another rate does it in "
@@ -219,28 +228,29 @@ def fastest_task(x: dict, id: str = "fastest") -> Exercise | None:
 
 
 def diverge_task(x: dict, id: str = "edge") -> Exercise | None:
-    """Find the smallest learning rate on the slider at which the run blows up."""
-    gone = [r for r in runs(x) if r["verdict"] == "diverges"]
+    """Find a learning rate just past the threshold (at most 10% above it) at which the
+    run blows up."""
+    cap = 1.1 * x["threshold"]
+    gone = [r for r in runs(x) if r["verdict"] == "diverges" and r["rate"] <= cap]
     if not gone:
         return None
     edge = gone[0]
+    limit = rate_text(x["threshold"])
     return Exercise(
         id, "Find the edge",
-        f"From the start {start_text(x)}, find the smallest learning rate on the slider "
-        f"at which the run blows up (diverges). Then press Check.",
-        "Move the rate up one notch at a time from the chapter's own rate and read the "
-        "verdict after each move.",
-        (f"The smallest diverging rate on the slider is η = {rate_text(edge['rate'])}: "
-         f"the run {edge['says']}.",
-         "It sits at or just past the threshold 2/λmax: beyond it each step lands further "
-         "from the bottom than the one before."),
-        "this is where the runs start to blow up: one notch lower, the run still settles "
-        "(or bounces).",
-        checks=(Check("start_index", "Start from the chapter's own start, " +
-                      start_text(x) + " (Reset puts it back).",
-                      one_of=(x["own"]["start"],)),
+        f"From the start {start_text(x)}, find a learning rate at which the run blows up "
+        f"(diverges), but no more than 10% above the threshold 2/λmax = {limit}. Then "
+        f"press Check.",
+        "Move the rate up from the chapter's own rate a little at a time, reading the "
+        "verdict after each move; stop at the first rate that blows up.",
+        (f"At η = {rate_text(edge['rate'])} the run {edge['says']}.",
+         f"The edge is the threshold 2/λmax = {limit}: just past it each step lands further "
+         f"from the bottom than the one before, so the run blows up even though the rate "
+         f"is barely larger than one that settles."),
+        "the run blows up just past the threshold: the edge is sharp.",
+        checks=(own_start(x),
                 Check("verdict", "This run does not blow up: go higher.",
                       one_of=("diverges",)),
-                Check("rate_index", "This one blows up, but so does a smaller rate: "
-                      "go lower.", high=edge["index"])),
+                Check("rate", f"This one blows up, but it is more than 10% above the "
+                      f"threshold: go lower.", high=float(f"{cap:.3g}"))),
         show=link(x, edge["index"]))

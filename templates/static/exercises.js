@@ -100,10 +100,13 @@
     if (check.min !== undefined || check.max !== undefined) {
       if (raw === "") return false;
       var values = raw.split(",").map(parseFloat);
+      // A number bounds every element; a list bounds each by position (null: none).
+      function bound(b, i) { return b instanceof Array ? b[i] : b; }
       for (var i = 0; i < values.length; i++) {
+        var lo = bound(check.min, i), hi = bound(check.max, i);
         if (!isFinite(values[i])) return false;
-        if (check.min !== undefined && values[i] < check.min) return false;
-        if (check.max !== undefined && values[i] > check.max) return false;
+        if (lo !== undefined && lo !== null && values[i] < lo) return false;
+        if (hi !== undefined && hi !== null && values[i] > hi) return false;
       }
     }
     return true;

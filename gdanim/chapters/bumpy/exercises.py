@@ -37,7 +37,7 @@ def exercises(n: dict, context: dict) -> Exercises:
 def other_valley(x: dict) -> Exercise | None:
     """Find a start whose weights have different signs that still ends in the valley
     where both weights are negative."""
-    mixed = [j for j, s in enumerate(x["starts"]) if s[0] * s[1] < 0]
+    mixed = [j for j, s in enumerate(x["starts"]) if s[0] > 0 > s[1]]
     rate = x["own"]["rate"]
     found = []
     for j in mixed:
@@ -50,7 +50,7 @@ def other_valley(x: dict) -> Exercise | None:
     r = runs(x, j)[rate]
     return Exercise(
         "mixed-start", "Which valley?",
-        "Find a start where one weight is positive and the other negative, from which "
+        "Find a start where w1 is positive and w2 negative, from which "
         "the run still ends in the valley where both weights are negative. Type the start "
         "into the boxes or click the contour plot, then press Check.",
         "A start with mixed signs has to cross one of the two axes first. Which axis it "
@@ -61,8 +61,8 @@ def other_valley(x: dict) -> Exercise | None:
          "crosses zero, both signs agree and the run slides into that valley."),
         "the start's signs disagree, and the run still ends where both weights are "
         "negative.",
-        checks=(Check("start_index", "Pick a start where one weight is positive and the "
-                      "other negative.", one_of=tuple(mixed)),
+        checks=(Check("start", "Pick a start where w1 is positive and w2 negative.",
+                      low=(0.0, None), high=(None, 0.0)),
                 Check("verdict", "This run blows up: pick a smaller learning rate.",
                       one_of=("converges", "oscillates", "creeps")),
                 Check("final", "This run ends with a weight above zero, not in the "
