@@ -128,6 +128,14 @@ def problems(exercises: Exercises) -> list[str]:
 
 # --- explorer tasks, from the explorer's page data (gdanim/chapters/explorers.py) -------
 
+def gridded(x: dict | None) -> bool:
+    """Whether explorer page data carries the build's grid of runs (rates x starts), from
+    which the tasks below take their worked solutions. An explorer without it (one that
+    computes its runs in the page) gets no explorer tasks from here, rather than a crash."""
+    return bool(x) and all(k in x for k in ("rates", "starts", "own")) and \
+        ("says" in x or "variants" in x)
+
+
 def rate_text(rate: float) -> str:
     """A learning rate as the explorer prints it: three significant figures, no exponent."""
     return text.decimal(float(f"{rate:.3g}"))
@@ -173,6 +181,8 @@ def start_text(x: dict, start: int | None = None) -> str:
 def overshoot_task(x: dict, id: str = "overshoot") -> Exercise | None:
     """Find a learning rate at which the guess overshoots (jumps across the valley) but
     still settles within 1%: None if no rate of the grid does that from the own start."""
+    if not gridded(x):
+        return None
     good = [r for r in runs(x) if r["verdict"] == "oscillates" and r["arrived"] >= 0]
     if not good:
         return None
@@ -201,6 +211,8 @@ def overshoot_task(x: dict, id: str = "overshoot") -> Exercise | None:
 def fastest_task(x: dict, id: str = "fastest") -> Exercise | None:
     """Find the learning rate that gets within 1% of the answer soonest from the own
     start."""
+    if not gridded(x):
+        return None
     arrived = [r for r in runs(x) if r["arrived"] >= 0]
     if not arrived:
         return None
@@ -230,6 +242,8 @@ def fastest_task(x: dict, id: str = "fastest") -> Exercise | None:
 def diverge_task(x: dict, id: str = "edge") -> Exercise | None:
     """Find a learning rate just past the threshold (at most 10% above it) at which the
     run blows up."""
+    if not gridded(x):
+        return None
     cap = 1.1 * x["threshold"]
     gone = [r for r in runs(x) if r["verdict"] == "diverges" and r["rate"] <= cap]
     if not gone:

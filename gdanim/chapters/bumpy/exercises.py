@@ -1,8 +1,8 @@
 """Your turn, chapter 8: the loss at the saddle, and steering into a valley."""
 from __future__ import annotations
 
-from gdanim.core.exercises import (Check, Exercise, Exercises, Mistake, link, rate_text, runs,
-                                   start_text)
+from gdanim.core.exercises import (Check, Exercise, Exercises, Mistake, gridded, link,
+                                   rate_text, runs, start_text)
 from gdanim.core.text import fmt
 
 
@@ -37,6 +37,8 @@ def exercises(n: dict, context: dict) -> Exercises:
 def other_valley(x: dict) -> Exercise | None:
     """Find a start whose weights have different signs that still ends in the valley
     where both weights are negative."""
+    if not gridded(x):
+        return None
     mixed = [j for j, s in enumerate(x["starts"]) if s[0] > 0 > s[1]]
     rate = x["own"]["rate"]
     found = []

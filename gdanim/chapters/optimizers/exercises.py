@@ -1,8 +1,8 @@
 """Your turn, chapter 7: what an epoch of mini-batches sees, and beating Adam."""
 from __future__ import annotations
 
-from gdanim.core.exercises import (Check, Exercise, Exercises, Mistake, link, rate_text,
-                                   runs)
+from gdanim.core.exercises import (Check, Exercise, Exercises, Mistake, gridded, link,
+                                   rate_text, runs)
 from gdanim.core.text import fmt
 
 
@@ -40,6 +40,8 @@ def beat_adam(x: dict) -> Exercise | None:
     """Make Adam lose to momentum: find a momentum setting (a β and a learning rate of
     the shared grid) that gets within 1% of the answer sooner than Adam does at any rate
     (on the round bowl, from the shared start)."""
+    if not gridded(x):
+        return None
     names = [v["optimizer"] for v in x["variants"]]
     if "adam" not in names or "momentum" not in names:
         return None
