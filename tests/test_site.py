@@ -80,7 +80,7 @@ def chapter_pages(pages, manifest) -> dict[str, Outline]:
 
 
 def test_the_site_has_an_index_a_404_page_and_every_chapter(pages, manifest):
-    assert set(pages) == {"index.html", "404.html", "about.html",
+    assert set(pages) == {"index.html", "404.html", "about.html", "teach.html",
                           *(p["href"] for p in manifest["pages"])}
 
 

@@ -14,6 +14,12 @@ def minus(text: str) -> str:
     return text.replace("-", "\u2212")
 
 
+def fmt(value, spec: str = "") -> str:
+    """A number as the pages print it (`{{ x | fmt('.4f') }}`): a Python format spec, with
+    a true minus sign."""
+    return minus(format(value, spec))
+
+
 def decimal(value: float) -> str:
     """A decimal without an exponent: 1.3e-05 -> 0.000013."""
     return minus(f"{float(value):.12f}".rstrip("0").rstrip("."))

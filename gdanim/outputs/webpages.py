@@ -26,9 +26,7 @@ STATIC = TEMPLATES / "static"
 SITE_TITLE = SiteInfo().title
 
 
-def fmt(value, spec: str = "") -> str:
-    """`{{ x | fmt('.4f') }}`: Python format spec; a minus sign is set as a true minus."""
-    return text.minus(format(value, spec))
+fmt = text.fmt      # `{{ x | fmt('.4f') }}`: the one way a number is printed
 
 
 class PageMedia:
@@ -104,6 +102,34 @@ def teaching_kit() -> dict | None:
     return kit_index.kit_summary(root)
 
 
+def homework_files() -> list[dict]:
+    """The student's homework files, which every site build writes (the "homework"
+    extra job): [{href, label, download}], for "Your turn" and the lecturer's guide."""
+    from gdanim.outputs import homework, worksheet
+
+    return [{"href": homework.NAME, "label": f"the homework notebook ({homework.NAME})",
+             "download": True},
+            {"href": worksheet.NAME, "label": f"the printable worksheet ({worksheet.NAME})",
+             "download": False}]
+
+
+def chapter_exercises(page: dict):
+    """The chapter's "Your turn" (gdanim/core/exercises.Exercises) from its folder's
+    exercises.py, given its numbers and page context; None if the folder has none."""
+    from importlib import import_module
+
+    template = page.get("template") or f"chapters/{page['slug']}.html"
+    folder = template.removeprefix("chapters/").removesuffix(".html").replace("-", "_")
+    name = f"gdanim.chapters.{folder}.exercises"
+    try:
+        module = import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name in (name, f"gdanim.chapters.{folder}"):
+            return None
+        raise
+    return module.exercises(page["numbers"], page["context"])
+
+
 def page_media() -> PageMedia:
     """The current page's PageMedia (templates call this; see `render`)."""
     return _page_media.get()
@@ -153,7 +179,8 @@ def environment(site: SiteInfo | None = None) -> jinja2.Environment:
     env.globals.update(site_title=site.title, site_author=site.author, math=formulas.math,
                        source=listings.source, lesson=listings.lesson,
                        page_media=page_media, file_size=file_size, frame_data=frame_data,
-                       script_json=script_json, slide_kit=slide_kit)
+                       script_json=script_json, slide_kit=slide_kit,
+                       homework_files=homework_files)
     # The offline copy's pages (offline.py) set these: whether the pages are its
     # copies, and whether a file (site-relative) is in it. The site holds every file.
     env.globals.update(offline=False, in_copy=lambda href: True)
@@ -205,15 +232,40 @@ def _render_pages(pages: list[dict], site: SiteInfo | None,
             next=pages[i + 1] if i + 1 < len(pages) else None,
             n=page["numbers"], animations={a.name: a for a in page["animations"]},
             stills={s.name: s for s in page["stills"]},
+            exercises=chapter_exercises(page),
             social=publish.page_meta(page, pages, site_url), **page["context"])
     out["about.html"] = render(env.get_template("about.html"), pages=pages, page=None,
                                social=publish.page_meta(None, pages, site_url, "about.html",
                                                         "About this site"))
+    out["teach.html"] = render(env.get_template("teach.html"), page=None,
+                               **teach_context(pages),
+                               social=publish.page_meta(None, pages, site_url, "teach.html",
+                                                        "Lecturer's guide"))
     out["404.html"] = render(env.get_template("404.html"), pages=pages, page=None,
                              social=None, site_url=site_url,
                              inline_css=(STATIC / "style.css").read_text(encoding="utf-8"),
                              favicon_uri=data_uri(STATIC / "favicon.svg"))
     return out
+
+
+def teach_context(pages: list[dict]) -> dict:
+    """What teach.html needs: the plans resolved against these chapters, each chapter's
+    objectives and settings, and its numbers by slug (for the misconceptions)."""
+    from gdanim.chapters import BUILT_IN
+    from gdanim.outputs import lecture
+
+    exercises = {p["slug"]: chapter_exercises(p) for p in pages}
+    kit = slide_kit if teaching_kit() else (lambda a: None)
+    settings = [{"slug": p["slug"], "name": o.name, "help": o.help, "default": f"{o.default:g}",
+                 "low": f"{o.low:g}", "high": f"{o.high:g}"}
+                for p in pages if p["slug"] in BUILT_IN for o in BUILT_IN[p["slug"]].options]
+    return {"pages": pages, "by": {p["slug"]: p for p in pages},
+            "index": {p["slug"]: i + 1 for i, p in enumerate(pages)},
+            "objectives": lecture.objectives, "kit": teaching_kit(), "hw": homework_files(),
+            "fifty": lecture.resolve(lecture.FIFTY, pages, exercises, kit),
+            "one": lecture.resolve(lecture.SESSION_ONE, pages, exercises, kit),
+            "two": lecture.resolve(lecture.SESSION_TWO, pages, exercises, kit),
+            "extra": lecture.unplanned(pages, exercises, kit), "settings": settings}
 
 
 def data_uri(svg: Path) -> str:

@@ -356,6 +356,35 @@
     this.readout.setAttribute("aria-busy", playing && k < d.epochs.length - 1 ? "true" : "false");
     this.readout.textContent = text;
     this.section.setAttribute("data-epoch", epoch);
+    this.publish();
+  };
+
+  // The run on show, for the page's exercises (static/exercises.js) and for tests: the
+  // section carries data-state-* attributes (rate, rate-index, start, start-index, epoch,
+  // optimizer, beta, verdict, arrived-at, diverged-at, final, says; lists joined by
+  // commas, none as "", never-arrived as -1) and fires "gdanim:explorer-state" with the
+  // same fields (underscores) in event.detail. Every value is one of the build's.
+  Explorer.prototype.publish = function () {
+    var d = this.data, s = this.state, runs = this.runs();
+    var run = runs.path[s.rate][s.start];
+    var state = {
+      rate: d.rates[s.rate], rate_index: s.rate, start: d.starts[s.start],
+      start_index: s.start, epoch: d.epochs[s.epoch],
+      optimizer: runs.optimizer || d.optimizer || "gd",
+      beta: runs.beta === undefined ? null : runs.beta,
+      verdict: runs.verdict[s.rate][s.start], arrived_at: runs.arrived_at[s.rate][s.start],
+      diverged_at: runs.diverged_at[s.rate][s.start], final: run[run.length - 1],
+      says: runs.says[s.rate][s.start]
+    };
+    for (var key in state) {
+      var v = state[key];
+      this.section.setAttribute("data-state-" + key.replace(/_/g, "-"),
+        v === null || v === undefined ? "" : (v instanceof Array ? v.join(",") : String(v)));
+    }
+    var event;
+    try { event = new CustomEvent("gdanim:explorer-state", {detail: state, bubbles: true}); }
+    catch (e) { return; }   // very old browsers: the attributes are enough
+    this.section.dispatchEvent(event);
   };
 
   // The optimizer and β menus show the variant on show; β lists that optimizer's.

@@ -8,6 +8,7 @@ from gdanim.chapters import scenario
 from gdanim.core.values import Chapter, Still
 
 GUESSES = (1.5, 1.7)
+EXERCISE_GUESS = 2.0        # "Your turn" asks for this guess's errors and MSE
 
 
 def key(guess: float) -> str:
@@ -28,6 +29,10 @@ def run(quality: Quality) -> Chapter:
     numbers = {f"mse_at_{key(g)}": mse[g] for g in GUESSES}
     numbers.update({f"errors_at_{key(g)}": [float(e) for e in errors[g]] for g in GUESSES})
     numbers["rows"] = len(BELT_INCHES)
+    own = EXERCISE_GUESS * BELT_INCHES - BELT_CM
+    numbers["exercise_guess"] = EXERCISE_GUESS
+    numbers[f"errors_at_{key(EXERCISE_GUESS)}"] = [float(e) for e in own]
+    numbers[f"mse_at_{key(EXERCISE_GUESS)}"] = float(np.mean(own ** 2))
     rows = [{"waist": int(w), "inches": float(i), "cm": float(c),
              **{f"error_{key(g)}": float(errors[g][k]) for g in GUESSES}}
             for k, (w, i, c) in enumerate(zip(BELT_WAIST, BELT_INCHES, BELT_CM))]

@@ -1,0 +1,88 @@
+"""Your turn, chapter 7: what an epoch of mini-batches sees, and beating Adam."""
+from __future__ import annotations
+
+from gdanim.core.exercises import (Check, Exercise, Exercises, Mistake, gridded, link,
+                                   rate_text, runs)
+from gdanim.core.text import fmt
+
+
+# What a learner can do after this chapter, as a syllabus says it (the lecturer's guide).
+OBJECTIVES = (
+    'explain mini-batch stochastic gradient descent and what an epoch is',
+    'describe momentum, RMSProp and Adam in words, and compare optimizers fairly, each at its own best learning rate',
+)
+
+
+def exercises(n: dict, context: dict) -> Exercises:
+    rows, size, per = n["rows"], n["batch_size"], n["rows_per_epoch"]
+    batches = n["batches_per_epoch"]
+    tasks = [Exercise(
+        "epoch-rows", "What one epoch sees",
+        f"Mini-batch SGD shuffles the {rows} penguins and cuts them into batches of {size}, "
+        f"using only full batches. How many penguins does one epoch use?",
+        f"How many whole batches of {size} fit into {rows}?",
+        (f"{rows} ÷ {size} = {fmt(rows / size, '.2f')}, so {batches} whole batches fit.",
+         f"{batches} × {size} = {per} penguins; the other {rows - per} wait for the next "
+         f"shuffle, which mixes them in again."),
+        f"only whole batches are used: {batches} of them.",
+        answer=float(per), tolerance=0.5, digits=".0f",
+        mistakes=(Mistake(float(rows), f"That would use every penguin, but {rows} is not a "
+                          f"whole number of batches of {size}: the leftovers wait for the "
+                          f"next shuffle."),
+                  Mistake(float(batches + 1) * size, "That counts a batch that is not full; "
+                          "only whole batches are used.")))]
+    beat = beat_adam(context["explorer"])
+    return Exercises("One count, then a race in the explorer above.",
+                     tuple(tasks + ([beat] if beat else [])))
+
+
+def beat_adam(x: dict) -> Exercise | None:
+    """Make Adam lose to momentum: find a momentum setting (a β and a learning rate of
+    the shared grid) that gets within 1% of the answer sooner than Adam does at any rate
+    (on the round bowl, from the shared start)."""
+    if not gridded(x):
+        return None
+    names = [v["optimizer"] for v in x["variants"]]
+    if "adam" not in names or "momentum" not in names:
+        return None
+    adam = names.index("adam")
+    adam_best = min((r for r in runs(x, 0, adam) if r["arrived"] >= 0),
+                    key=lambda r: r["arrived"], default=None)
+    if adam_best is None:
+        return None
+    rivals = [(r["arrived"], k, r) for k, v in enumerate(x["variants"])
+              if v["optimizer"] == "momentum"
+              for r in runs(x, 0, k) if 0 <= r["arrived"] < adam_best["arrived"]]
+    if not rivals:
+        return None
+    _, k, r = min(rivals, key=lambda t: (t[0], t[1]))
+    v = x["variants"][k]
+    gd = [r for k2, v2 in enumerate(x["variants"]) if v2["optimizer"] == "gd"
+          for r in runs(x, 0, k2) if r["arrived"] >= 0]
+    gd_best = min(gd, key=lambda r: r["arrived"], default=None)
+    steps = [f"Momentum with β = {fmt(v['beta'], 'g')} at η = {rate_text(r['rate'])}: the "
+             f"run {r['says']}.",
+             f"Adam at its best rate, η = {rate_text(adam_best['rate'])}: the run "
+             f"{adam_best['says']}."]
+    if gd_best:
+        steps.append(f"Even plain gradient descent beats it here: at η = "
+                     f"{rate_text(gd_best['rate'])} the run {gd_best['says']}.")
+    steps.append("Adam rescales every step to about the size of its learning rate, which "
+                 "helps on badly scaled valleys; on this round bowl it only slows the end. "
+                 "No optimizer wins everywhere: compare each at its own best rate.")
+    return Exercise(
+        "beat-adam", "Make Adam lose",
+        f"Adam, at its best learning rate on this grid, gets within 1% of the answer at "
+        f"epoch {adam_best['arrived']}. Pick Momentum in the explorer and find a β and a "
+        f"learning rate with which it gets there sooner. Then press Check.",
+        "Try the smaller β first, and move the rate up notch by notch, reading the epoch "
+        "in the readout each time.",
+        tuple(steps),
+        "momentum gets there before Adam does at any rate on the grid.",
+        checks=(Check("optimizer", "The explorer shows another optimizer: pick Momentum.",
+                      one_of=("momentum",)),
+                Check("arrived_at", "This run never gets within 1% in the epochs shown.",
+                      low=0),
+                Check("arrived_at", f"This run gets there, but not before Adam's best "
+                      f"(epoch {adam_best['arrived']}).", high=adam_best["arrived"] - 1)),
+        show=link(x, r["index"], 0, k))
