@@ -124,11 +124,13 @@ def test_a_teachers_text_stays_text_in_every_file_another_tool_reads(tmp_path):
     read = pandoc_json(kit / "slides.qmd")
     assert (_plain(read["meta"]["title"]), _plain(read["meta"]["author"])) == (TITLE, AUTHOR)
     notes = [b["c"][1] for b in read["blocks"] if b["t"] == "Div" and "notes" in b["c"][0][1]]
-    assert notes and all(_plain(n[0]).startswith(f"{CHAPTER}: ") for n in notes)
+    # The slide shows the title; its note starts with what the animation shows (issue 24:
+    # no doubled title), so the chapter's title is checked where it is shown.
+    assert notes and not any(_plain(n[0]).startswith(CHAPTER) for n in notes)
     assert all(b["t"] in ("Para", "BulletList") for n in notes for b in n)
 
     deck = Presentation(str(kit / "gdanim.pptx"))
-    assert all(CHAPTER in s.notes_slide.notes_text_frame.text for s in list(deck.slides)[1:-1])
+    assert all(s.notes_slide.notes_text_frame.text.strip() for s in list(deck.slides)[1:-1])
 
     pdflatex, pdftotext = shutil.which("pdflatex"), shutil.which("pdftotext")
     if pdflatex and pdftotext:

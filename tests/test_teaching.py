@@ -273,6 +273,8 @@ def test_the_vmap_cell_keeps_its_figure_as_jupyter_shows_it(tmp_path, monkeypatc
 
     monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
     monkeypatch.setenv("PIP_NO_INDEX", "1")
+    # The kernel draws as Jupyter does (inline), whatever backend the test run chose.
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     ran = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(sweep.source)],
                                    metadata=saved.metadata)
     NotebookClient(ran, timeout=600, kernel_name="python3",

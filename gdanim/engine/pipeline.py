@@ -247,7 +247,7 @@ def _write_extra(kind: str, pages: list[dict], staging: Path, config: BuildConfi
     """A site extra, written into staging: site/lesson.ipynb with its outputs, the
     printable handout.pdf, the student's homework (homework.ipynb, worksheet.pdf), and
     the offline copy (a zip of every file written so far)."""
-    from gdanim.outputs import handout, notebook, offline
+    from gdanim.outputs import handout, notebook, offline, webpages
 
     if kind == "homework":
         _write_homework(pages, staging, config, key)
@@ -260,7 +260,7 @@ def _write_extra(kind: str, pages: list[dict], staging: Path, config: BuildConfi
         from gdanim.outputs.kit_index import KIT
 
         # with the slides kit, if one is beside the site; its pages link only what it holds
-        offline.write(staging, out / KIT, pages, config.site)
+        offline.write(staging, out / KIT, pages, config.site, webpages.render_pages)
 
 
 def _write_homework(pages: list[dict], staging: Path, config: BuildConfig, key: str) -> None:

@@ -49,19 +49,18 @@ def kit_members(kit: Path) -> list[str]:
 
 
 def write(site: Path, kit: Path | None = None, pages: list[dict] | None = None,
-          site_info=None) -> Path:
+          site_info=None, render_pages=None) -> Path:
     """Zip the site folder's files (and the slides kit's, from `kit`) into
     site/gdanim-site.zip, inside one folder. With `pages` (the build's, and its
-    `site_info`), the site's pages in the zip are rendered for it: they link only what
-    it holds."""
+    `site_info`, and the page renderer, webpages.render_pages, passed in so that this
+    module never imports the pages that link to it), the site's pages in the zip are
+    rendered for it: they link only what it holds."""
     entries: list[tuple[str, Path | bytes]] = [(name, site / name) for name in members(site)]
     if kit is not None and kit.is_dir():
         entries += [(f"{kit.name}/{name}", kit / name) for name in kit_members(kit)]
     if pages is not None:
-        from gdanim.outputs import webpages
-
         held = {name for name, _ in entries}
-        rendered = webpages.render_pages(pages, site_info, root=site,
+        rendered = render_pages(pages, site_info, root=site,
                                          out=kit.parent if kit is not None else None,
                                          in_copy=lambda href: href.split("#")[0] in held)
         entries = [(name, rendered[name].encode("utf-8") if name in rendered else source)

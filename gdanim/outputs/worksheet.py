@@ -57,7 +57,8 @@ def write(path: Path, questions, title: str, with_answers: bool, settings: dict,
                     lines = words.splitlines() or [""]
                     fig.text(MARGIN / width, y / height, "\n".join(lines), fontsize=size,
                              color=style.pop("color", INK), va="top", linespacing=1.3,
-                             family="DejaVu Sans Mono" if mono else "DejaVu Sans", **style)
+                             family="DejaVu Sans Mono" if mono else "DejaVu Sans",
+                             parse_math=False, **style)   # a teacher's $ is a dollar sign
                     y -= len(lines) * LINE_HEIGHT.get(size, size / 50) + gap
 
                 chapter = pages.get(q.chapter, (q.chapter, ""))[0]
@@ -99,13 +100,13 @@ def write(path: Path, questions, title: str, with_answers: bool, settings: dict,
                 lines = [f"{name} = {value!r}" for name, value in settings.items()]
                 fig.text(MARGIN / width, (height - MARGIN) / height,
                          "The homework's settings ([homework] in gdanim.toml)\n\n"
-                         + "\n".join(lines), fontsize=8.3, va="top", color=INK,
+                         + "\n".join(lines), fontsize=8.3, va="top", color=INK, parse_math=False,
                          family="DejaVu Sans Mono", linespacing=1.3)
                 pdf.savefig(fig)
             if not questions:
                 fig = Figure(figsize=PAGE)
                 fig.text(0.5, 0.5, f"{title}\n\nThese chapters have no homework questions.",
-                         ha="center", va="center", fontsize=13, color=INK)
+                         ha="center", va="center", fontsize=13, color=INK, parse_math=False)
                 pdf.savefig(fig)
     path.chmod(0o644)
     return path
