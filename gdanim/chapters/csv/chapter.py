@@ -15,6 +15,7 @@ from gdanim.core.text import for_matplotlib
 from gdanim.core.config import Quality
 from gdanim.chapters import Scenario
 from gdanim.core.values import Chapter
+from gdanim.chapters.csv.common import BATCH_SIZE, CLOSE_WITHIN, GRID_POINTS, batch_size  # noqa: F401
 from gdanim.chapters.csv.prose import page_context
 
 # name -> (what the page calls it, short legend name)
@@ -26,10 +27,8 @@ OPTIMIZERS = {"gd": ("Gradient descent (full batch)", "Gradient descent"),
 DEFAULT_EPOCHS = 200
 SAFE_FRACTION = 0.05        # default learning rate: this fraction of the threshold
 ADAPTIVE_RATE = 0.05        # RMSProp and Adam: a step of about this size, in fit units
-MOMENTUM, BATCH_SIZE, SEED = 0.9, 32, 0
+MOMENTUM, SEED = 0.9, 0
 MAX_POINTS = 2000           # the scatter shows a random sample of at most this many
-GRID_POINTS = 161
-CLOSE_WITHIN = 0.01         # "arrived": loss within 1% of the least-squares loss
 
 
 @dataclass(frozen=True)
@@ -133,12 +132,6 @@ class RaceRun:
     def settings(self) -> str:
         names = {"learning_rate": "η", "momentum": "β"}
         return ", ".join(f"{names.get(k, k)} {v:g}" for k, v in self.hyper.items())
-
-
-def batch_size(rows: int) -> int:
-    """BATCH_SIZE rows a step, but at least four batches an epoch on small data (a
-    batch of every row would be full-batch descent again)."""
-    return max(1, min(BATCH_SIZE, rows // 4))
 
 
 def _optimizer(key: str, rate: float, adaptive: float):

@@ -9,10 +9,13 @@ import numpy as np
 from gdanim.core.text import for_matplotlib
 from gdanim.core.config import Quality
 from gdanim.core.values import Animation, FrameTable, Still
-from gdanim.chapters.csv.chapter import GRID_POINTS, CLOSE_WITHIN, RaceRun, Results, batch_size
+from gdanim.chapters.csv.common import CLOSE_WITHIN, GRID_POINTS, batch_size
+
+# `r` below is chapter.py's Results and `run` its RaceRun (not imported: this module
+# never imports chapter.py, which imports it).
 
 
-def panels(r: Results):
+def panels(r):
     """The data in its own units (the line converted back) and, when standardized,
     in the units the fit works in."""
     from gdanim.figures.scenes.line_fit import DataPanel, intercept_and_slope, padded, through_origin
@@ -38,14 +41,14 @@ def panels(r: Results):
     return own, fit
 
 
-def _frames(r: Results, quality: Quality) -> FrameTable:
+def _frames(r, quality: Quality) -> FrameTable:
     from gdanim.figures.schedule import frame_epochs
 
     pick = frame_epochs(r.spec.epochs, quality.frames, quality.hold)
     return FrameTable(epoch=pick, loss=r.loss[pick], params=r.params[pick])
 
 
-def _fate(r: Results) -> str:
+def _fate(r) -> str:
     if r.diverged_at is not None:
         return (f"the learning rate {r.rate:g} is above the threshold {r.threshold:.3g}, so "
                 f"the steps grow: the run leaves the plot at epoch {r.diverged_at} and is "
@@ -53,7 +56,7 @@ def _fate(r: Results) -> str:
     return f"the loss falls from {r.loss[0]:.4g} to {r.loss[-1]:.4g}"
 
 
-def descent_animation(r: Results, quality: Quality, own_data: bool) -> Animation:
+def descent_animation(r, quality: Quality, own_data: bool) -> Animation:
     from gdanim.figures.scenes.line_fit import descent_scene_1d, descent_scene_2d, nice_step
 
     spec, p = r.spec, r.problem
@@ -100,7 +103,7 @@ def descent_animation(r: Results, quality: Quality, own_data: bool) -> Animation
                 "labels": [spec.x_label, spec.y_label], "own_units": own_data})
 
 
-def race_animation(r: Results, quality: Quality) -> Animation:
+def race_animation(r, quality: Quality) -> Animation:
     from gdanim.maths.milestones import first_within
     from gdanim.figures.scenes.line_fit import contour_axes, nice_step
     from gdanim.figures.scenes.race import race_scene
@@ -159,12 +162,12 @@ def _curve_background(ax, grid, losses):
     ax.set(xlim=(grid[0], grid[-1]))
 
 
-def slope_and_loss(run: RaceRun):
+def slope_and_loss(run):
     """A one-parameter run as points on its loss curve."""
     return run.params[:, 0], run.loss
 
 
-def race_caption(r: Results, arrivals: dict) -> str:
+def race_caption(r, arrivals: dict) -> str:
     parts = []
     for u in sorted(r.runs, key=lambda u: (arrivals[u.key] is None, arrivals[u.key] or 0)):
         if u.diverged_at is not None:
@@ -176,7 +179,7 @@ def race_caption(r: Results, arrivals: dict) -> str:
     return f"Within 1% of the lowest possible loss: {'; '.join(parts)}."
 
 
-def stills(r: Results) -> tuple[Still, Still]:
+def stills(r) -> tuple[Still, Still]:
     from gdanim.figures.scenes.line_fit import data_figure, fit_figure
 
     spec, p = r.spec, r.problem
