@@ -14,13 +14,14 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from gdanim.outputs import formulas, listings, publish
+from gdanim.outputs import formulas, glossary, listings, publish
 
 from gdanim.core import text
 from gdanim.core.config import SiteInfo
 from gdanim.core.resources import templates_dir
 
 TEMPLATES = templates_dir()
+CHECKED = "how-we-checked.html"
 STATIC = TEMPLATES / "static"
 SITE_TITLE = SiteInfo().title
 
@@ -149,7 +150,7 @@ def environment(site: SiteInfo | None = None) -> jinja2.Environment:
     env.globals.update(site_title=site.title, site_author=site.author, math=formulas.math,
                        source=listings.source, lesson=listings.lesson,
                        page_media=page_media, file_size=file_size, frame_data=frame_data,
-                       script_json=script_json, slide_kit=slide_kit)
+                       script_json=script_json, slide_kit=slide_kit, term=glossary.link)
     return env
 
 
@@ -197,6 +198,15 @@ def _render_pages(pages: list[dict], site: SiteInfo | None) -> dict[str, str]:
     out["about.html"] = render(env.get_template("about.html"), pages=pages, page=None,
                                social=publish.page_meta(None, pages, site_url, "about.html",
                                                         "About this site"))
+    by_slug = {p["slug"]: p for p in pages}
+    out[glossary.NAME] = render(env.get_template("glossary.html"), pages=pages, page=None,
+                                glossary_terms=glossary.TERMS, chapter_of=by_slug.get,
+                                social=publish.page_meta(None, pages, site_url, glossary.NAME,
+                                                         "Glossary"))
+    out[CHECKED] = render(env.get_template("how-we-checked.html"), pages=pages, page=None,
+                          mini=by_slug.get("mini-batches"), opt=by_slug.get("optimizers"),
+                          social=publish.page_meta(None, pages, site_url, CHECKED,
+                                                   "How we checked"))
     out["404.html"] = render(env.get_template("404.html"), pages=pages, page=None,
                              social=None, site_url=site_url,
                              inline_css=(STATIC / "style.css").read_text(encoding="utf-8"),
