@@ -27,7 +27,7 @@ TERMS = (
          "the actual value, square it (so misses either way count, and big misses count "
          "a lot), then average over all rows.", "guess-and-check"),
     Term("parameter", "parameter", "A number the model may change to fit the data: the "
-         "belt chart's multiplier, or the penguins' intercept and slope.", "guess-and-check"),
+         "belt chart's multiplier, or the penguins' intercept and slope.", "slopes"),
     Term("grid-search", "grid search", "Trying evenly spaced values of a parameter and "
          "keeping the one with the lowest loss.", "grid-search"),
     Term("derivative", "derivative", "How fast a function changes when its input moves a "
@@ -111,7 +111,7 @@ TERMS = (
          "learning rate cannot suit both directions.", "optimizers", "valley"),
     Term("hessian", "Hessian", "The table of a loss's second derivatives (how each slope "
          "changes as each parameter moves); its eigenvalues are the bowl's curvatures.",
-         "optimizers", "valley"),
+         "learning-rates"),
     Term("saddle", "saddle", "A point where the gradient is zero but which is a minimum in "
          "one direction and a maximum in another, like the middle of a horse's saddle.",
          "bumpy"),
