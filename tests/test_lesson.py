@@ -30,9 +30,8 @@ CHECKS = {
                    "rmsprop_loss": "valley_rmsprop_final_loss",
                    "adam_loss": "valley_adam_final_loss",
                    "bowl_losses": ("bowl_gd_final_loss", "bowl_momentum_final_loss",
-                                   "bowl_rmsprop_final_loss", "bowl_adam_final_loss"),
-                   "full_batch_within": "noise_gd_epochs",
-                   "mini_batch_within": "noise_sgd_steps"},
+                                   "bowl_rmsprop_final_loss", "bowl_adam_final_loss")},
+    "mini-batches": {},
     "bumpy": {"minus_minimum": ("start_A_final",), "plus_minimum": ("start_B_final",),
               "constant_median": "schedule_constant_late_median_loss",
               "decaying_median": "schedule_decaying_late_median_loss"},
@@ -53,6 +52,8 @@ def check_namespace(slug: str, namespace: dict, numbers: dict) -> None:
         check_learning_rates(namespace["final_losses"], numbers)
     if slug == "optimizers":
         check_arrivals(namespace, numbers)
+    if slug == "mini-batches":
+        check_mini_batches(namespace, numbers)
 
 
 def check_arrivals(namespace: dict, numbers: dict) -> None:
@@ -73,6 +74,19 @@ def check_arrivals(namespace: dict, numbers: dict) -> None:
             inside = got is not None and low is not None and low <= got <= high
             assert inside or close(want, got) or not numbers[f"{n}_settled"], \
                 f"{race} {key}: page {want} ({low} to {high}), lesson {got}"
+
+
+def check_mini_batches(namespace: dict, numbers: dict) -> None:
+    """The lesson's loop runs each side at the page's best rate and finds the page's
+    arrival steps (2 steps or 1%: its float32 rounds in another order)."""
+    from gdanim.chapters.mini_batches.chapter import RATES, agrees
+
+    assert namespace["rates"][16] == pytest.approx(numbers["mini-batches.gd_rate"])
+    assert namespace["rates"][3] == pytest.approx(numbers["mini-batches.epochs_rate"])
+    for variable, key in (("full_batch", "gd_at"), ("mini_batch", "epochs_at")):
+        want, got = numbers[f"mini-batches.{key}"], namespace[variable]
+        assert agrees(want, got), f"mini-batches {variable}: page {want}, lesson {got}"
+    assert len(RATES) == len(namespace["rates"])
 
 
 def check_learning_rates(final_losses: dict, numbers: dict) -> None:

@@ -1,11 +1,11 @@
-"""The optimizer chapter: each optax run against a small NumPy version of the same
+"""The optimizer chapter (mini-batches are tests/test_mini_batches.py): each optax run against a small NumPy version of the same
 optimizer; every race fair (each optimizer at the best rate of the shared grid, judged by
 loss and parameters); every claim the page makes rechecked in float64."""
 import numpy as np
 import pytest
 
 from gdanim.chapters.optimizers import chapter
-from gdanim.chapters.optimizers.chapter import BETAS, OPTIMIZERS, RATES, START, agrees, best_index
+from gdanim.chapters.optimizers.chapter import BETAS, OPTIMIZERS, RATES, START, agrees
 from gdanim.core import text
 from gdanim.maths import recheck, verdicts
 from gdanim.maths.data import load_penguins
@@ -136,7 +136,7 @@ def test_every_claim_holds_in_float64_or_the_page_says_so(chapter_run, built_sit
     (naming each way's stays). No epoch is asserted exactly: rounding on another CPU may
     move a hovering run's by a few."""
     n, context = chapter_run.numbers, chapter_run.context
-    page = html_text((built_site / "optimizers.html").read_text(encoding="utf-8"))
+    page = audited_pages(built_site)
     penguins = load_penguins()
     for race, (X, y), epochs in (("bowl", (penguins.design, penguins.y), n["epochs"]),
                                  ("valley", raw_design(), n["valley_epochs"])):
@@ -158,7 +158,7 @@ def test_every_claim_holds_in_float64_or_the_page_says_so(chapter_run, built_sit
             assert said, f"{k}: page {stated}, here {check.epochs}, and the page says nothing"
             assert html_text(said[0]) in page
     # "The order of arrival is the same in 64-bit" only where it is.
-    claim = "The order of arrival is the same in 64-bit"
+    claim = "the same in 64-bit, in both races"
     assert (claim in page) == n["ranking_holds"]
     if not n["ranking_holds"]:
         for d in context["order_doubts"]:
@@ -170,7 +170,7 @@ def test_no_rate_of_the_grid_beats_the_raced_one_in_64_bit_unless_the_page_says_
     """Over the whole grid in float64 (optax and NumPy, computed here): a rate arriving
     sooner than the raced one, beyond the slack, is named on the page."""
     n, context = chapter_run.numbers, chapter_run.context
-    page = html_text((built_site / "optimizers.html").read_text(encoding="utf-8"))
+    page = audited_pages(built_site)
     penguins = load_penguins()
     for race, (X, y), epochs, key in [
             (race, problem, epochs, key) for race, problem, epochs in (
@@ -192,6 +192,12 @@ def test_no_rate_of_the_grid_beats_the_raced_one_in_64_bit_unless_the_page_says_
                 assert said and html_text(said[0]) in page, (key, rate, at, stated)
 
 
+def audited_pages(site) -> str:
+    """The chapter and the "How we checked" page, where the 64-bit audit is spelled out."""
+    return " ".join(html_text((site / name).read_text(encoding="utf-8"))
+                    for name in ("optimizers.html", "how-we-checked.html"))
+
+
 def html_text(text: str) -> str:
     import html
     import re
@@ -202,33 +208,6 @@ def html_text(text: str) -> str:
 def test_agreement_tolerance():
     assert agrees(100, 101) and agrees(1000, 1010) and agrees(None, None)
     assert not agrees(392, 327) and not agrees(5, 8) and not agrees(10, None)
-
-
-def test_noise_question_is_fair(chapter_run):
-    """Each side at its own best rate from the same grid; the page counts epochs and
-    gradient evaluations; both rechecked in float64."""
-    n = chapter_run.numbers
-    result = chapter.noise(epochs=n["noise_epochs"])
-    assert n["noise_gd_rate"] == pytest.approx(RATES[result.gd])
-    assert n["noise_sgd_rate"] == pytest.approx(RATES[result.sgd])
-    gd = [a if a is not None else np.inf for a in result.gd_within]
-    sgd = [a if a is not None else np.inf for a in result.sgd_within]
-    assert gd[result.gd] == min(gd) and sgd[result.sgd] == min(sgd)
-    assert agrees(n["noise_gd_epochs"], n["noise_gd_epochs64"])
-    assert agrees(n["noise_sgd_steps"], n["noise_sgd_steps64"])
-    assert n["noise_sgd_epochs"] == n["noise_sgd_steps"] / n["batches_per_epoch"]
-
-
-def test_noise_runs_are_full_batch_and_mini_batches():
-    r = chapter.noise(epochs=1)
-    penguins = load_penguins()
-    X, y = penguins.design, penguins.y
-    assert r.runs["gd"].epochs == 1 and r.runs["sgd"].epochs == r.per_epoch == len(y) // 32
-    assert len(set(r.order.ravel().tolist())) == r.order.size
-    params, rate = np.array(START), RATES[r.sgd]
-    for step, rows in enumerate(r.order):
-        np.testing.assert_allclose(r.runs["sgd"].params[step], params, rtol=2e-5, atol=2e-6)
-        params = params - rate * full_gradient(X[rows], y[rows], params)
 
 
 def test_batch_order_is_reproducible_and_shuffles_each_epoch():
@@ -255,21 +234,13 @@ def test_valley_facts(chapter_run):
     assert condition_number(load_penguins().design) == pytest.approx(1.0)
     # Per-axis rescaling cannot make the diagonal valley round.
     assert 1 < n["valley_axis_scaled_condition_number"] < n["valley_condition_number"]
-    assert [a.name for a in chapter_run.animations] == ["noise", "race", "valley"]
-    for animation in chapter_run.animations[1:]:
+    assert [a.name for a in chapter_run.animations] == ["race", "valley"]
+    for animation in chapter_run.animations:
         for key, o in animation.params["optimizers"].items():
             assert o["learning_rate"] == pytest.approx(n[f"{animation.name.replace('race', 'bowl')}_{key}_rate"])
     for e in chapter_run.context["ranked"]:
         line = chapter.finish_line(e, n["epochs"])
         assert line in chapter_run.context["caption"]
-
-
-def test_noise_reuses_the_races_sweep_without_changing_it(chapter_run):
-    """The full-batch side of the noise question is read off the round-bowl race's sweep
-    (one compile fewer); it is the same as sweeping again."""
-    reused, fresh = chapter.noise(chapter_run.context["bowl"]), chapter.noise()
-    assert reused.gd == fresh.gd and reused.gd_within == fresh.gd_within
-    np.testing.assert_array_equal(reused.runs["gd"].loss, fresh.runs["gd"].loss)
 
 
 def test_the_pages_other_claims_about_runs_hold_in_float64(chapter_run):

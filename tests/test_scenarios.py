@@ -14,7 +14,8 @@ def numbers():
 
 def test_chapters_in_reading_order():
     assert list(SCENARIOS) == ["guess-and-check", "grid-search", "slopes", "descent-1d",
-                               "penguins-2d", "learning-rates", "optimizers", "bumpy"]
+                               "penguins-2d", "learning-rates", "mini-batches", "optimizers",
+                               "bumpy"]
 
 
 def test_unknown_scenario_names_the_choices():

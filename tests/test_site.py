@@ -80,8 +80,8 @@ def chapter_pages(pages, manifest) -> dict[str, Outline]:
 
 
 def test_the_site_has_an_index_a_404_page_and_every_chapter(pages, manifest):
-    assert set(pages) == {"index.html", "404.html", "about.html", "teach.html",
-                          *(p["href"] for p in manifest["pages"])}
+    assert set(pages) == {"index.html", "404.html", "about.html", "teach.html", "glossary.html",
+                          "how-we-checked.html", *(p["href"] for p in manifest["pages"])}
 
 
 def test_every_page_has_its_own_title_and_a_description(pages):

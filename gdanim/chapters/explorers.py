@@ -165,7 +165,7 @@ def questions(d: dict) -> list[dict]:
         result.append({
             "id": "past-threshold",
             "text": f"With η = {_rate(d['rates'][above])}, just past the threshold "
-                    f"2/λmax = {threshold}, what will the guess do?",
+                    f"({threshold}), what will the guess do?",
             "choices": choices, "right": right,
             "answer": f"At η = {_rate(d['rates'][above])} the run "
                       f"{d['says'][above][own]}.",

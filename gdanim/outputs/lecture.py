@@ -74,10 +74,12 @@ SESSION_TWO = (
           "learners find the edge in the explorer.",
           (("question", "past-threshold"), ("animation", "belt"), ("exercise", "threshold"),
            ("exercise", "edge"))),
-    Block(12, "optimizers", "Mini-batches, momentum, RMSProp and Adam: the noise, the race on "
-          "the round bowl, the long valley. Learners make Adam lose.",
-          (("animation", "noise"), ("animation", "race"), ("animation", "valley"),
-           ("exercise", "epoch-rows"), ("exercise", "beat-adam"))),
+    Block(5, "mini-batches", "Steps, gradient evaluations and epochs; mini-batches against the "
+          "full batch at the same budget, each at its best rate.",
+          (("exercise", "epoch-rows"), ("animation", "noise"))),
+    Block(7, "optimizers", "Momentum, RMSProp and Adam: the race on the round bowl, the long "
+          "valley. Learners make Adam lose.",
+          (("animation", "race"), ("animation", "valley"), ("exercise", "beat-adam"))),
     Block(8, "bumpy", "A landscape with two valleys and a saddle: which valley a run reaches "
           "depends on where it starts.", (("animation", "paths"), ("exercise", "saddle-loss"),
                                          ("exercise", "mixed-start"))),

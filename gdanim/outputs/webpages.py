@@ -15,13 +15,14 @@ from typing import Callable
 import jinja2
 from markupsafe import Markup
 
-from gdanim.outputs import formulas, listings, publish
+from gdanim.outputs import formulas, glossary, listings, publish
 
 from gdanim.core import text
 from gdanim.core.config import SiteInfo
 from gdanim.core.resources import is_generated, templates_dir
 
 TEMPLATES = templates_dir()
+CHECKED = "how-we-checked.html"
 STATIC = TEMPLATES / "static"
 SITE_TITLE = SiteInfo().title
 
@@ -180,7 +181,7 @@ def environment(site: SiteInfo | None = None) -> jinja2.Environment:
                        source=listings.source, lesson=listings.lesson,
                        page_media=page_media, file_size=file_size, frame_data=frame_data,
                        script_json=script_json, slide_kit=slide_kit,
-                       homework_files=homework_files)
+                       homework_files=homework_files, term=glossary.link)
     # The offline copy's pages (offline.py) set these: whether the pages are its
     # copies, and whether a file (site-relative) is in it. The site holds every file.
     env.globals.update(offline=False, in_copy=lambda href: True)
@@ -241,6 +242,15 @@ def _render_pages(pages: list[dict], site: SiteInfo | None,
                                **teach_context(pages),
                                social=publish.page_meta(None, pages, site_url, "teach.html",
                                                         "Lecturer's guide"))
+    by_slug = {p["slug"]: p for p in pages}
+    out[glossary.NAME] = render(env.get_template("glossary.html"), pages=pages, page=None,
+                                glossary_terms=glossary.TERMS, chapter_of=by_slug.get,
+                                social=publish.page_meta(None, pages, site_url, glossary.NAME,
+                                                         "Glossary"))
+    out[CHECKED] = render(env.get_template("how-we-checked.html"), pages=pages, page=None,
+                          mini=by_slug.get("mini-batches"), opt=by_slug.get("optimizers"),
+                          social=publish.page_meta(None, pages, site_url, CHECKED,
+                                                   "How we checked"))
     out["404.html"] = render(env.get_template("404.html"), pages=pages, page=None,
                              social=None, site_url=site_url,
                              inline_css=(STATIC / "style.css").read_text(encoding="utf-8"),

@@ -102,6 +102,28 @@ def schedule():
     return runs, runs64, order, per_epoch
 
 
+def mark_numbers(explore: dict) -> dict:
+    """Why a rate below the explorer's mark can still diverge. The mark is 2 / the
+    steepest curvature at the minima; the smallest grid rate from which some start
+    diverges, how many do, and the steepest curvature (and its 2 / curvature) at each of
+    those starts: higher than at the minima, so their own limit is lower."""
+    from gdanim.maths import bumpy
+
+    rates, verdicts = explore["rates"], explore["verdict"]
+    first = next((i for i, row in enumerate(verdicts) if "diverges" in row), None)
+    out = {"mark": explore["threshold"], "mark_curvature": 2 / explore["threshold"],
+           "explore_starts": len(explore["starts"])}
+    if first is None:
+        return {**out, "first_diverging_rate": None}
+    gone = [s for s, v in zip(explore["starts"], verdicts[first]) if v == "diverges"]
+    steepest = [float(np.linalg.eigvalsh(bumpy.hessian(np.asarray(s, float))).max())
+                for s in gone]
+    return {**out, "first_diverging_rate": rates[first], "first_diverging_count": len(gone),
+            "first_diverging_below_mark": rates[first] < explore["threshold"],
+            "diverging_curvature_low": min(steepest), "diverging_curvature_high": max(steepest),
+            "diverging_limit_low": 2 / max(steepest), "diverging_limit_high": 2 / min(steepest)}
+
+
 def _linger(loss, saddle_loss: float) -> int:
     """Epochs before the loss first drops below NEAR_SADDLE of the saddle's loss."""
     below = np.flatnonzero(np.asarray(loss) < NEAR_SADDLE * saddle_loss)
@@ -224,6 +246,7 @@ def run(quality: Quality) -> Chapter:
     from gdanim.chapters.explorers import bumpy_explorer
 
     explore_stills, explore = bumpy_explorer(RATE, EPOCHS, VIEW, STARTS)
+    numbers.update(mark_numbers(explore))
     return Chapter(numbers=numbers, animations=(anim,), stills=(still,) + explore_stills,
                    context={"caption": caption, "where": where, "explorer": explore})
 

@@ -8,32 +8,27 @@ Every claim the page makes about a run is recomputed in float64 (`maths.recheck`
 NumPy) and compared with the float32 runs the figures show; where the two disagree by
 more than TOLERANCE the page says so.
 
-1. Noise: full batch against mini-batches of 32, each at its own best rate, counted per
-   epoch and per gradient evaluation.
-2. Optimizer: gradient descent, momentum, RMSProp and Adam on the z-scored penguins (a
+1. Optimizer: gradient descent, momentum, RMSProp and Adam on the z-scored penguins (a
    round bowl).
-3. The narrow valley: the same four on the penguins in raw units (cm and kg)."""
+2. The narrow valley: the same four on the penguins in raw units (cm and kg).
+
+(Mini-batches against the full batch are the chapter before, `chapters/mini_batches`.)"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from gdanim.chapters import scenario
 from gdanim.chapters.optimizers import race
-from gdanim.chapters.optimizers.race import Entry, best_index, finish_line, ranked
+from gdanim.chapters.optimizers.race import finish_line, ranked
 from gdanim.core.config import Quality
 from gdanim.core import text
-from gdanim.core.values import Animation, Chapter, FrameTable, Still, Trajectory
+from gdanim.core.values import Animation, Chapter, FrameTable, Still
 from gdanim.maths import verdicts
 
 START = (-2.0, 0.0)
 # The shared grid: six rates per decade from 0.001 to 10 (25 rates).
 RATES = 10 ** np.linspace(-3, 1, 25)
-BATCH_SIZE = 32
-SEED = 0
-NOISE_EPOCHS = 16
-NOISE_WITHIN = 0.05        # the noise question asks for the loss within 5% of the best
 BOWL_EPOCHS = 400
 VALLEY_EPOCHS = 3000
 WITHIN = 0.01              # arrival: loss and parameters within 1%
@@ -53,74 +48,6 @@ def agrees(epoch32, epoch64) -> bool:
 TOLERANCE = verdicts.SLACK
 
 
-@dataclass
-class NoiseResult:
-    rates: np.ndarray
-    per_epoch: int
-    order: np.ndarray
-    best_loss: float
-    gd_within: list              # per rate: first epoch staying within 5%, or None
-    sgd_within: list             # per rate: first step staying within 5%, or None
-    sgd_within64: list
-    gd_within64: list
-    gd: int = 0                  # best indices
-    sgd: int = 0
-    runs: dict = field(default_factory=dict)
-
-
-def noise(bowl: dict[str, Entry] | None = None, epochs: int = NOISE_EPOCHS,
-          rates=RATES, seed: int = SEED) -> NoiseResult:
-    """Full batch and mini-batches of BATCH_SIZE over the grid for `epochs` passes
-    over the data; each picks the rate that gets within NOISE_WITHIN of the best loss
-    soonest (staying there to the end), in epochs."""
-    import jax.numpy as jnp
-
-    from gdanim.maths import recheck
-    from gdanim.maths.data import load_penguins
-    from gdanim.maths.losses import linear_mse
-    from gdanim.maths.milestones import stays_within
-    from gdanim.maths.problems import least_squares, penguin_loss
-    from gdanim.maths.sweeps import minibatch_sweep, sweep
-    from gdanim.maths.train import batch_order
-
-    penguins = load_penguins()
-    X, y = penguins.design, penguins.y
-    best_loss = least_squares(X, y)[1]
-    per_epoch = len(y) // BATCH_SIZE
-    order = batch_order(len(y), BATCH_SIZE, epochs * per_epoch, seed)
-    Xj, yj = jnp.asarray(X, jnp.float32), jnp.asarray(y, jnp.float32)
-    sgd_params, sgd_loss = minibatch_sweep(lambda p, rows: linear_mse(p, Xj[rows], yj[rows]),
-                                           penguin_loss(), start=START, rates=rates,
-                                           batches=order)
-    if bowl is not None and np.array_equal(bowl["gd"].rates, rates) and \
-            bowl["gd"].sweep_loss.shape[1] > epochs:     # the race's sweep holds these runs
-        gd_params = bowl["gd"].sweep_params[:, : epochs + 1]
-        gd_loss = bowl["gd"].sweep_loss[:, : epochs + 1]
-    else:
-        full = sweep(penguin_loss(), [START], rates, epochs, keep=np.arange(epochs + 1))
-        gd_params, gd_loss = full.params[:, 0], full.loss[:, 0]
-    grad64, loss64 = recheck.linear_gradient(X, y), recheck.linear_loss(X, y)
-    _, sgd_loss64 = recheck.run(grad64, loss64, START, rates, 0, "gd", batches=order)
-    _, gd_loss64 = recheck.run(grad64, loss64, START, rates, epochs, "gd")
-
-    def within(losses):
-        return [stays_within(l, best_loss, NOISE_WITHIN) for l in losses]
-
-    r = NoiseResult(np.asarray(rates, float), per_epoch, order, best_loss, within(gd_loss),
-                    within(sgd_loss), within(sgd_loss64), within(gd_loss64))
-
-    def best(arrivals, losses):
-        score = [a if a is not None else np.inf for a in arrivals]
-        if np.isfinite(score).any():
-            return int(np.argmin(score))
-        return int(np.nanargmin(np.where(np.isfinite(losses[:, -1]), losses[:, -1], np.nan)))
-
-    r.gd, r.sgd = best(r.gd_within, gd_loss), best(r.sgd_within, sgd_loss)
-    nan = np.full_like(gd_params[r.gd], np.nan)
-    r.runs = {"gd": Trajectory(gd_params[r.gd], gd_loss[r.gd], nan),
-              "sgd": Trajectory(sgd_params[r.sgd], sgd_loss[r.sgd],
-                                np.full_like(sgd_params[r.sgd], np.nan))}
-    return r
 
 
 def _race_animation(name, title, entries, epochs, quality, best_loss, view, note, **scene):
@@ -180,14 +107,10 @@ def _tuning_still(name, label, entries, epochs):
                          epochs=epochs, title=f"{label}: how fast, and how touchy about η"))
 
 
-@scenario("optimizers", "Optimizers: SGD, momentum, RMSProp and Adam",
-          "Mini-batches against the full batch, then four optimizers, each at its own best "
-          "learning rate: on a round bowl and in a long narrow valley.")
+@scenario("optimizers", "Optimizers: momentum, RMSProp and Adam",
+          "Four rules for turning a gradient into a step, each at its own best learning "
+          "rate: on a round bowl and in a long narrow valley.")
 def run(quality: Quality) -> Chapter:
-    from functools import partial
-
-    from gdanim.figures.schedule import frame_epochs
-    from gdanim.figures.scenes.race import race_scene
     from gdanim.maths import recheck
     from gdanim.maths.data import load_penguins
     from gdanim.maths.milestones import divergence_threshold
@@ -204,67 +127,7 @@ def run(quality: Quality) -> Chapter:
     best_loss = least_squares(X, y)[1]
     v_best = least_squares(Xr, yr)[1]
 
-    # 1. Noise, each at its own best rate.
-    nz = noise(bowl)
-    per_epoch = nz.per_epoch
-    sgd_steps = NOISE_EPOCHS * per_epoch
-    gd_at, sgd_at = nz.gd_within[nz.gd], nz.sgd_within[nz.sgd]
-    sgd_late = nz.runs["sgd"].loss[sgd_steps // 2:] - best_loss
-    noise_numbers = {
-        "noise_epochs": NOISE_EPOCHS, "sgd_steps": sgd_steps, "noise_within": NOISE_WITHIN,
-        "noise_gd_rate": float(nz.rates[nz.gd]), "noise_sgd_rate": float(nz.rates[nz.sgd]),
-        "noise_gd_epochs": gd_at, "noise_gd_epochs64": nz.gd_within64[nz.gd],
-        "noise_sgd_steps": sgd_at, "noise_sgd_steps64": nz.sgd_within64[nz.sgd],
-        "noise_sgd_epochs": None if sgd_at is None else sgd_at / per_epoch,
-        "noise_sgd_rows": None if sgd_at is None else sgd_at * BATCH_SIZE,
-        "noise_gd_rows": None if gd_at is None else gd_at * rows,
-        "noise_holds": bool(agrees(gd_at, nz.gd_within64[nz.gd])
-                        and agrees(sgd_at, nz.sgd_within64[nz.sgd])),
-        "noise_sgd_rates_arriving": sum(a is not None for a in nz.sgd_within),
-        "noise_gd_rates_arriving": sum(a is not None for a in nz.gd_within),
-        "sgd_late_max_gap": float(sgd_late.max()), "sgd_late_min_gap": float(sgd_late.min()),
-        "sgd_late_median_gap": float(np.median(sgd_late)),
-        "gd_noise_final_gap": float(nz.runs["gd"].loss[-1] - best_loss)}
-    noise_caption = (
-        f"Each at its own best rate from the grid: full batch η {nz.rates[nz.gd]:.3g}, "
-        f"mini-batches η {nz.rates[nz.sgd]:.3g}. Within {NOISE_WITHIN:.0%} of the best loss "
-        f"for good: full batch from epoch {gd_at} ({_count(gd_at, 'gradient')} on all {rows} "
-        f"birds); mini-batches from step {sgd_at} (epoch {sgd_at / per_epoch:.1f}, "
-        f"{_count(sgd_at, 'gradient')} on {BATCH_SIZE} birds each).")
-    pick = frame_epochs(sgd_steps, quality.frames, quality.hold)
-    noise_positions = [pick // per_epoch, pick]
-    runs = [nz.runs["gd"], nz.runs["sgd"]]
-    noise_frames = FrameTable(epoch=pick, loss=np.stack([r.loss[p] for r, p in
-                                                         zip(runs, noise_positions)], 1),
-                              params=np.stack([r.params[p] for r, p in
-                                               zip(runs, noise_positions)], 1))
-    noise_anim = Animation(
-        name="noise", title="Full batch against mini-batches, each at its best rate",
-        alt=(f"Left: the z-scored penguins' loss contour with two paths from intercept "
-             f"{START[0]:g}, slope {START[1]:g}: full-batch gradient descent takes one "
-             f"step per pass over the data, mini-batch SGD takes {per_epoch} wobbly steps "
-             f"per pass. Right: both losses above the best, on a log scale, by epoch. "
-             f"{noise_caption}"),
-        make_scene=partial(race_scene, runs=runs, keys=["gd", "sgd"],
-                           legend=[f"Full batch (all birds)\nη {nz.rates[nz.gd]:.3g}",
-                                   f"Mini-batches of {BATCH_SIZE}\nη {nz.rates[nz.sgd]:.3g}"],
-                           frames=noise_frames, best_loss=best_loss, view=VIEW,
-                           positions=noise_positions, steps_per_epoch=[1, per_epoch],
-                           readout_text=partial(_noise_readout, per_epoch=per_epoch,
-                                                epochs=NOISE_EPOCHS)),
-        frames=noise_frames, poster_frame=len(noise_frames) - 1,
-        frame_label="mini-batch step", param_names=("intercept", "slope"),
-        run_names=("Full batch", f"Mini-batches of {BATCH_SIZE}"),
-        params={"start": list(START), "epochs": NOISE_EPOCHS, "seed": SEED,
-                "batch_size": BATCH_SIZE, "grid": [float(r) for r in RATES],
-                "optimizers": {"gd": {"name": "Full-batch gradient descent",
-                                      "learning_rate": float(nz.rates[nz.gd]),
-                                      "mini_batches": False},
-                               "sgd": {"name": NAMES["sgd"],
-                                       "learning_rate": float(nz.rates[nz.sgd]),
-                                       "mini_batches": True}}})
-
-    # 2. and 3. The two races, and how touchy each optimizer is.
+    # The two races, and how touchy each optimizer is.
     race_anim, caption = _race_animation(
         "race", f"{len(bowl)} optimizers on the round bowl, each at its best rate", bowl,
         BOWL_EPOCHS, quality, best_loss, VIEW, "z-scored; each at its own best η")
@@ -286,10 +149,8 @@ def run(quality: Quality) -> Chapter:
                "adam_b2": recheck.ADAM_B2, "rate_low": float(RATES[0]),
                "rate_high": float(RATES[-1]), "rate_count": len(RATES),
                "rates_per_decade": int(round((len(RATES) - 1) / np.log10(RATES[-1] / RATES[0]))),
-               "epochs": BOWL_EPOCHS, "batch_size": BATCH_SIZE, "seed": SEED,
+               "epochs": BOWL_EPOCHS,
                "start": list(START), "best_loss": best_loss, "rows": rows,
-               "batches_per_epoch": per_epoch, "rows_per_epoch": per_epoch * BATCH_SIZE,
-               **noise_numbers,
                "bowl_curvature": bowl_curvature, "bowl_jump_rate": 1 / bowl_curvature,
                "bowl_threshold": divergence_threshold(X),
                "bowl_start_distance": float(np.linalg.norm(
@@ -311,34 +172,21 @@ def run(quality: Quality) -> Chapter:
     doubts = race.doubts("Round bowl", bowl) + race.doubts("Narrow valley", valley)
     order_doubts = (race.order_doubts("Round bowl", bowl)
                     + race.order_doubts("Narrow valley", valley))
-    if not numbers["noise_holds"]:
-        doubts.append(f"Noise: float64 puts the full batch within {NOISE_WITHIN:.0%} from "
-                      f"epoch {nz.gd_within64[nz.gd]} and the mini-batches from step "
-                      f"{nz.sgd_within64[nz.sgd]}.")
     # "The order of arrival is the same in 64-bit" is said only if it is, in every way.
     numbers["ranking_holds"] = not order_doubts
     for tag, entries in (("bowl_", bowl), ("valley_", valley)):
         numbers[f"{tag}ranking_holds"] = not race.order_doubts("", entries)
     numbers["claims_settled"] = not doubts and not order_doubts
     explore_stills, explore = round_bowl_explorer(numbers["bowl_gd_rate"])
-    return Chapter(numbers=numbers, animations=(noise_anim, race_anim, valley_anim),
+    return Chapter(numbers=numbers, animations=(race_anim, valley_anim),
                    stills=stills + explore_stills,
                    context={"explorer": explore, "bowl": bowl, "valley": valley, "ranked": ranked(bowl),
                             "valley_ranked": ranked(valley), "caption": caption,
-                            "noise_caption": noise_caption, "valley_caption": valley_caption,
+                            "valley_caption": valley_caption,
                             "doubts": doubts, "order_doubts": order_doubts,
                             "tolerance": TOLERANCE, "names": NAMES,
                             "arrival_cell": race.arrival_cell, "check_cell": race.check_cell,
                             "ways": race.WAYS})
-
-
-def _count(k: int, noun: str) -> str:
-    return f"{k} {noun}{'' if k == 1 else 's'}"
-
-
-def _noise_readout(step: int, per_epoch: int, epochs: int) -> str:
-    return (f"epoch {step / per_epoch:5.1f} of {epochs}    full batch: {step // per_epoch:2d} "
-            f"steps    mini-batch: {step:3d} steps")
 
 
 def _epoch_readout(step: int, epochs: int, note: str) -> str:

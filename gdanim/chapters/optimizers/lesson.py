@@ -78,37 +78,3 @@ gd_loss, momentum_loss, rmsprop_loss, adam_loss = [f"{float(final):.5g}"
 valley_arrived = [arrived for final, arrived in valley_runs]
 print("valley, loss after 3000 epochs:", gd_loss, momentum_loss, rmsprop_loss, adam_loss)
 print("valley, arrived from epoch:", valley_arrived)
-
-# Noise: full batch (rate rates[16]) against mini-batches of 32 (rate rates[13]).
-answer = np.linalg.lstsq(np.asarray(bowl_X), np.asarray(bowl_y), rcond=None)[0]
-best_loss = np.mean((np.asarray(bowl_X) @ answer - np.asarray(bowl_y)) ** 2)
-rng = np.random.default_rng(0)
-order = np.concatenate([rng.permutation(len(bill))[:320] for _ in range(16)]).reshape(-1, 32)
-
-
-def bowl_mse(params, rows):
-    return jnp.mean((bowl_X[rows] @ params - bowl_y[rows]) ** 2)
-
-
-batch_gradient = jax.jit(jax.grad(bowl_mse))
-everyone = np.arange(len(bill))
-
-
-def first_for_good(losses):
-    """The first step from which the loss stays within 5% of the best."""
-    outside = [i for i, loss in enumerate(losses) if loss > 1.05 * best_loss]
-    return outside[-1] + 1 if outside else 0
-
-
-for name, rate, batches in (("full batch", rates[16], [everyone] * 16),
-                            ("mini-batches", rates[13], order)):
-    params = jnp.array([-2.0, 0.0])
-    losses = [bowl_mse(params, everyone)]
-    for rows in batches:
-        params = params - rate * batch_gradient(params, rows)
-        losses.append(bowl_mse(params, everyone))
-    print(name, "within 5% of the best for good from step", first_for_good(losses))
-    if name == "full batch":
-        full_batch_within = first_for_good(losses)
-    else:
-        mini_batch_within = first_for_good(losses)

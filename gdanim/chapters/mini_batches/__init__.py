@@ -1,0 +1,1 @@
+"""The chapter 'mini-batches' (see gdanim/chapters/__init__.py)."""
