@@ -216,3 +216,19 @@ def test_a_folder_inside_the_site_is_refused(built_site):
     assert result.exit_code == 2
     assert "inside the site" in result.output
     assert not (built_site / "teacher").exists()
+
+
+def test_bumpy_settings_are_checked(tmp_path):
+    """A network start that is not two numbers is named; a run too short to land within
+    1% of a minimum is refused (its valley would not be settled), before otter runs and
+    without touching the folder."""
+    config = tmp_path / "gdanim.toml"
+    config.write_text("[homework]\nbumpy_start = [1.0]\n", encoding="utf-8")
+    result = run_cli("homework", "--config", str(config), "--out", str(tmp_path / "t"))
+    assert result.exit_code == 2
+    assert "'homework.bumpy_start': must be a list of 2 numbers" in result.output
+    config.write_text("[homework]\nbumpy_epochs = 20\n", encoding="utf-8")
+    result = run_cli("homework", "--config", str(config), "--out", str(tmp_path / "t"))
+    assert result.exit_code != 0
+    assert "'homework.bumpy_epochs'" in result.output and "not settled" in result.output
+    assert not (tmp_path / "t").exists()
