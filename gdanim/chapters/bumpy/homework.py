@@ -118,8 +118,9 @@ def questions(values: dict, scenario) -> list[Question]:
         text=("Write `descend_network(w1, w2, learning_rate, epochs)`: gradient descent on "
               "the network's loss with your `network_gradient`, moving both weights at once, "
               "`epochs` times. Return the last weights as `np.array([w1, w2])`. Set "
-              f"`network_final` to `{call}`{crossing}. Then set `valley` to `\"positive\"` if it ends in the "
-              "valley where both weights are positive, `\"negative\"` if both are negative."),
+              f"`network_final` to `{call}`{crossing}. Then set `valley` to "
+              "`\"positive\"` if it ends in the valley where both weights are positive, "
+              "`\"negative\"` if both are negative."),
         formulas=("g = network_gradient(w1, w2)   (both from the same, old weights)",
                   "w1 ← w1 − learning rate × g[0],   w2 ← w2 − learning rate × g[1]"),
         setup=setup(),
