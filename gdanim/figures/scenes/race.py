@@ -35,7 +35,8 @@ def _step_readout(step: int, last: int, batch_size: int | None) -> str:
 def _exits(ax, points, keys, legend, labels):
     """Paths that leave the surface panel: a triangle in the run's colour on the edge
     where it went farthest out, and one note in the panel saying how far each went.
-    Returns (marks, first rows out, note); a run that stays in has mark None."""
+    Returns (marks, the row each run is farthest out, note); a run that stays in has
+    mark None."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     marks, firsts, far = [], [], []
     for (px, py), key, name in zip(points, keys, legend):
@@ -53,7 +54,7 @@ def _exits(ax, points, keys, legend, labels):
         y = (y1 if side == 0 else y0) if vertical else float(np.clip(py[row], y0, y1))
         mark, = ax.plot([x], [y], "^v><"[side], color=LOOKS[key][0], ms=15, mec="white",
                         mew=1.5, clip_on=False, zorder=7)
-        marks.append(mark), firsts.append(int(np.argmax(out)))
+        marks.append(mark), firsts.append(int(row))      # shown once it gets there
         value = py[row] if vertical else px[row]
         axis = (labels[1] if vertical else labels[0]).split(" (")[0]
         far.append(f"{name.splitlines()[0]}: {axis} {number(float(value), 3)}")
