@@ -14,7 +14,7 @@ COLOURS = (BLUE, "#009E73", ORANGE, VERMILION)
 
 
 def _panels(quality: Quality, runs, draw_background, xy, frames: FrameTable,
-            threshold: float, share: bool) -> Scene:
+            threshold: float, share: bool, equal: bool = False) -> Scene:
     """A 2x2 grid; `draw_background(ax, run)` draws the static layer of a panel and
     `xy(params, loss)` maps a run's state to the panel's coordinates. With `share`
     every panel has the same axes."""
@@ -37,6 +37,9 @@ def _panels(quality: Quality, runs, draw_background, xy, frames: FrameTable,
     text = readout(fig)
     moving.append(text)
     freeze_layout(fig)
+    if equal:
+        for ax in axes:
+            _fill(ax)
     limit = decimal(float(f"{threshold:.3g}"))
     states = [xy(np.asarray(frames.params)[:, k], np.asarray(frames.loss)[:, k])
               for k in range(len(runs))]
@@ -61,8 +64,27 @@ def _panels(quality: Quality, runs, draw_background, xy, frames: FrameTable,
     return Scene(fig, moving, update, len(frames))
 
 
+def _fill(ax) -> None:
+    """Widen the view (about its middle) to the panel's shape, so one unit is as long
+    across as up: equal scales that fill the panel."""
+    box = ax.get_window_extent()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    shape, view = box.width / box.height, (x1 - x0) / (y1 - y0)
+    if view < shape:
+        half, middle = (y1 - y0) * shape / 2, (x0 + x1) / 2
+        ax.set_xlim(middle - half, middle + half)
+    else:
+        half, middle = (x1 - x0) / shape / 2, (y0 + y1) / 2
+        ax.set_ylim(middle - half, middle + half)
+
+
 def _gone_text(run) -> str:
-    return f"diverged: left the plot\nat epoch {count(run.left_plot)}"
+    """Said as the page says it (chapter.fate): the epoch it diverged from, then the
+    epoch it left the plot."""
+    left = f"left the plot at epoch {count(run.left_plot)}"
+    if run.diverged_at is None:
+        return left
+    return f"diverged from epoch {count(run.diverged_at)}\n{left}"
 
 
 def _inside(ax, xs, ys, inset: float = 0.025):
@@ -146,19 +168,19 @@ def rates_penguin_scene(quality: Quality, runs, frames: FrameTable,
                             closed_form()[None]])
         low, high = points.min(0), points.max(0)
         middle, half = (low + high) / 2, max((high - low).max() / 2 * 1.25, 0.5)
-        # The view is the box around the run, and "datalim" widens it to the panel's
-        # shape (equal scales kept) instead of leaving blank space beside a square; the
+        # The view is the box around the run, widened to the panel's shape once the
+        # layout is fixed (_fill: equal scales, no blank space beside a square); the
         # contour is drawn wide enough for any panel shape.
         contour(ax, (middle[0] - 3 * half, middle[0] + 3 * half),
                 (middle[1] - 3 * half, middle[1] + 3 * half))
-        reach = np.maximum((high - low) / 2 * 1.15, 0.3)
+        reach = np.maximum((high - low) / 2 + 0.12 * (high - low).max(), 0.3)
         ax.set(xlim=(middle[0] - reach[0], middle[0] + reach[0]),
                ylim=(middle[1] - reach[1], middle[1] + reach[1]))
-        ax.set_aspect("equal", adjustable="datalim")
         ax.set_xlabel("intercept")
         ax.set_ylabel("slope")
 
     def xy(params, loss):
         return params[:, 0], params[:, 1]
 
-    return _panels(quality, runs, background, xy, frames, threshold, share=False)
+    return _panels(quality, runs, background, xy, frames, threshold, share=False,
+                   equal=True)
