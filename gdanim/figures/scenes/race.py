@@ -133,7 +133,7 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
     if min(g.min() for g in gaps) <= FLOOR:
         loss_ax.axhline(FLOOR, color=GREY, lw=1.2, ls=":")
         # Curves stop at the floor, so the band below it is free for the label.
-        loss_ax.text(0.99, FLOOR * 0.8, "floor: closer than this is 32-bit rounding",
+        loss_ax.text(0.99, FLOOR * 0.8, "floor: 32-bit rounding",
                      transform=loss_ax.get_yaxis_transform(), ha="right", va="top",
                      fontsize=12, color="#444444")
     points = [xy(r) if xy else (r.params[:, 0], r.params[:, 1]) for r in runs]
@@ -163,7 +163,9 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
             moving.append(far)
     exits, firsts, exit_note = _exits(surface_ax, points, keys, legend, labels)
     moving += [m for m in exits if m is not None] + ([exit_note] if exit_note else [])
-    fig.legend(handles=curves, loc="outside lower center", ncol=len(runs), fontsize=13,
+    # Up to four across; five or more in rows of three, so the legend stays in frame.
+    fig.legend(handles=curves, loc="outside lower center",
+               ncol=len(runs) if len(runs) <= 4 else 3, fontsize=13,
                handlelength=2.8, columnspacing=1.4)
     text = readout(fig)
     moving.append(text)
