@@ -16,6 +16,7 @@ import signal
 import threading
 import time
 import traceback
+from multiprocessing import resource_tracker
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,13 +73,14 @@ def describe(error: BaseException) -> str:
 
 def _build_in_child(request: Request, answer) -> None:
     """Run in a fresh interpreter: build, then send None or the error's description.
-    It starts with the stop signals ignored (see rebuild) until it can unwind the
+    It starts with the stop signals blocked (see rebuild) until it can unwind the
     build cleanly."""
     from gdanim.core import stopping
 
     result = "interrupted"
     try:
         stopping.install()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping.SIGNALS)  # one waiting: now
         import jinja2
 
         try:
@@ -117,11 +119,17 @@ def rebuild(request: Request, live: LiveState, say) -> bool:
     child = context.Process(target=_build_in_child, args=(request, send), name="gdanim-build")
     started = time.perf_counter()
     try:
+        # The child starts with the stop signals blocked (a mask a new process keeps):
+        # a Ctrl-C while it imports (the terminal sends it to both) waits until it can
+        # unwind cleanly. multiprocessing starts its resource tracker with the first
+        # process and unblocks SIGINT and SIGTERM as it does, so that comes first.
+        # (Never SIG_IGN here: a signal that comes meanwhile to any thread is lost.)
+        resource_tracker.ensure_running()
         with stopping.deferred(block=stopping.SIGNALS):   # (here, a signal waits)
-            _start_ignoring_stops(child)
+            child.start()
         send.close()
         try:
-            error = receive.recv()
+            error = _answer(receive)
         except EOFError:
             error = f"the build stopped without a word (exit code {child.exitcode})"
     except BaseException:  # Ctrl-C: stop the build too, and let it clean up
@@ -139,19 +147,15 @@ def rebuild(request: Request, live: LiveState, say) -> bool:
     return False
 
 
-def _start_ignoring_stops(child) -> None:
-    """Start `child` with the stop signals ignored (a disposition a new process keeps,
-    where a blocked mask is not): a Ctrl-C while it imports (the terminal sends it to
-    both) would print a traceback. It handles them once it can clean up; until then
-    stop_child tells it again."""
+def _answer(receive):
+    """The build's answer. The wait looks at the stop signals twice a second, so that
+    one whose exception a library's finaliser dropped (core/stopping.py) still stops
+    the preview instead of leaving it waiting for the build, then watching forever."""
     from gdanim.core import stopping
 
-    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in stopping.SIGNALS}
-    try:
-        child.start()
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+    while not receive.poll(0.25):
+        stopping.check()
+    return receive.recv()
 
 
 def stop_child(child) -> None:
@@ -159,13 +163,13 @@ def stop_child(child) -> None:
     folder; otherwise it gets its own SIGINT; then SIGTERM. A build that still has not
     ended (stuck in a library) is killed: the preview stops either way, and the next
     build clears the staging folder it leaves."""
-    child.join(5)
-    for stop in (lambda: os.kill(child.pid, signal.SIGINT), child.terminate, child.kill):
+    child.join(2)
+    for stop, wait in ((lambda: os.kill(child.pid, signal.SIGINT), 10),
+                       (child.terminate, 5), (child.kill, None)):
         if not child.is_alive():
             break
         stop()
-        child.join(10)
-    child.join()
+        child.join(wait)
 
 
 def watched_paths(out: Path, config_file: Path | None) -> list[Path]:
@@ -215,8 +219,12 @@ def serve(request: Request, base: str, port: int) -> None:
         paths = watched_paths(out, config_file)
         rebuild(request, live, say)
         say("Watching for changes in " + ", ".join(map(str, paths)))
-        for changes in watchfiles.watch(
-                *paths, watch_filter=wanted, raise_interrupt=True):
+        # Every half second the watch also looks at the stop signals (see _answer).
+        for changes in watchfiles.watch(*paths, watch_filter=wanted, raise_interrupt=True,
+                                        rust_timeout=500, yield_on_timeout=True):
+            stopping.check()
+            if not changes:
+                continue
             names = sorted({Path(path).name for _, path in changes})
             say(f"Changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}")
             rebuild(request, live, say)

@@ -466,3 +466,30 @@ def test_open_free_server_says_which_port(tmp_path):
                             f"using port {got} instead."]
         finally:
             server.server_close()
+
+
+def test_serve_stopped_as_soon_as_it_says_serving_always_stops(tmp_path):
+    """Ctrl-C just after 'Serving' lands while the first build process starts: it was
+    once lost there (multiprocessing unblocks SIGINT as it starts its resource tracker,
+    and a signal ignored for the start was dropped), and the preview served on. Tried
+    several times: the moment moves with the machine's speed."""
+    for attempt in range(8):
+        log = tmp_path / f"stderr-{attempt}"
+        with open(log, "w") as stderr:
+            proc = subprocess.Popen([sys.executable, "-m", "gdanim", "serve", "--port", "0",
+                                     "--only", "guess-and-check", "--out",
+                                     str(tmp_path / "preview")], cwd=tmp_path,
+                                    env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                    stdout=subprocess.DEVNULL, stderr=stderr)
+        try:
+            deadline = time.monotonic() + 60
+            while "Serving" not in log.read_text() and time.monotonic() < deadline:
+                time.sleep(0.005)
+            proc.send_signal(signal.SIGINT)
+            assert proc.wait(timeout=40) == 130, log.read_text()
+        finally:
+            proc.kill()
+            proc.wait()
+        said = log.read_text()
+        assert said.rstrip().endswith("Stopped."), said
+        assert "Traceback" not in said, said
