@@ -88,17 +88,17 @@ class Arrival:
         """'within 1% of the answer from epoch 206 to 1,305, again from 2,678'; '' if never."""
         if not self.stays:
             return ""
+        def stay(a: int, b: int) -> str:
+            return f"from epoch {a:,}" if b == self.last else \
+                (f"at epoch {a:,}" if a == b else f"from epoch {a:,} to {b:,}")
         shown = list(self.stays)
         parts = []
-        if len(shown) > 3:       # many visits: the first, how many, the last
-            parts.append(f"from epoch {shown[0][0]:,} to {shown[0][1]:,}, "
-                         f"{len(shown) - 2:,} more times")
+        if len(shown) > 3:       # many visits: the first, how many more, the last
+            parts.append(f"{stay(*shown[0])}, in and out {len(shown) - 2:,} more times")
             shown = shown[-1:]
         for a, b in shown:
-            stay = f"from epoch {a:,}" if b == self.last else \
-                (f"at epoch {a:,}" if a == b else f"from epoch {a:,} to {b:,}")
-            parts.append(stay if not parts else "again " + stay.replace("from epoch ", "from ")
-                         .replace("at epoch ", "at "))
+            parts.append(stay(a, b) if not parts else
+                         "again " + stay(a, b).replace(" epoch ", " ", 1))
         return f"within {percent(within)} of {answer} " + ", ".join(parts)
 
 
@@ -145,11 +145,12 @@ def number(x) -> str:
     if x is None or not math.isfinite(x):
         return "too large for float32"
     if x != 0 and (abs(x) < 1e-3 or abs(x) >= 1e6):
-        text = f"{x:.3e}"
+        mantissa, exponent = f"{x:.3e}".split("e")
+        text = f"{mantissa}e{exponent[0]}{int(exponent[1:])}"      # 2.040e+10, 1.000e-4
     else:
         text = f"{x:,.5g}"
-        if "e" in text:            # 'g' switched to an exponent: write it out
-            text = f"{x:,.0f}"
+        if "e" in text:            # 'g' switched to an exponent: write it out, 5 digits
+            text = f"{float(f'{x:.5g}'):,.0f}"
     return text.replace("-", "\u2212")
 
 
