@@ -183,7 +183,7 @@ def test_a_link_the_explorer_writes_reopens_the_same_view(open_context, where, b
 
 MALFORMED = [
     ("#lr=%", "lr"), ("#epoch=%zz", "epoch"), ("#start=%E0%A4%A", "start"),
-    ("#lr=0.01&%E0%A4%A=1", "key"), ("#%E0%A4%A", "key"), ("#lr=abc", "lr"), ("#lr=-1", "lr"),
+    ("#lr=0.01&%E0%A4%A=1", "key"), ("#%E0%A4%A", "anchor"), ("#lr=abc", "lr"), ("#lr=-1", "lr"),
     ("#lr=0", "lr"), ("#lr=1e400", "lr"), ("#epoch=1e12", "epoch"), ("#epoch=-5", "epoch"),
     ("#epoch=2.5", "epoch"), ("#start=1e308,0", "start"), ("#start=1", "start"),
     ("#start=a,b", "start"), ("#optimizer=newton", "optimizer"), ("#beta=2", "beta"),
@@ -197,8 +197,6 @@ def test_every_malformed_link_gives_a_note_naming_the_key_and_no_error(open_cont
     context = open_context()
     page_wide = []
     for link, key in MALFORMED:
-        if page_name == "penguins-2d.html" and link == "#start=1e308,0":
-            pass
         visit = Visit(context, site_url + page_name + link)
         page = visit.page
         text = note(page)
@@ -264,8 +262,10 @@ def test_the_valley_race_can_be_run_with_each_optimizer(open_context, site_url, 
         if arrived is None:
             assert " creeps" in text, text
         else:
-            got = int(re.search(r"within 1% of the answer from epoch ([\d,]+)", text)
-                      .group(1).replace(",", ""))
+            # The stay that lasts to the end (a run that hovers names its earlier stays).
+            found = re.findall(r"from (?:epoch )?([\d,]+)\.$", text)
+            assert "within 1% of the answer" in text and found, (name, text)
+            got = int(found[-1].replace(",", ""))
             assert abs(got - arrived) <= max(2, 0.01 * arrived), (name, text)
         assert note(page) == "" and visit.problems == []
         page.close()

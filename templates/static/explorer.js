@@ -103,7 +103,8 @@
       if (!s.problem || typeof s.problem !== "object") problems.push(where + "problem");
       if (!s.panels) { problems.push(where + "panels"); return; }
       ["landscape", "data", "loss"].forEach(function (n) { checkPanel(s.panels[n], where + n, problems); });
-      if (!isNums(s.start, d.params.length)) problems.push(where + "start");
+        if (!isNums(s.start, d.params.length)) problems.push(where + "start");
+      if (s.epochs !== undefined && !(isNum(s.epochs) && s.epochs >= 1 && s.epochs % 1 === 0)) problems.push(where + "epochs");
     });
   }
 
@@ -120,7 +121,6 @@
     }
     if (problems.length) throw new Broken(problems);
     this.data = d;
-    this.limit = d.epochs;
     this.find();
     this.state = this.own();
     this.timer = null;
@@ -154,12 +154,25 @@
   };
 
   Explorer.prototype.own = function () {
-    var d = this.data, o = d.own;
+    var d = this.data, o = d.own, st = this.ownState(d, o), saved = this.state;
+    this.state = st;                        // the limit of the state's own surface
+    st.epoch = isNum(o.epoch) ? Math.min(o.epoch, this.limit) : this.limit;
+    this.state = saved;
+    return st;
+  };
+
+  Explorer.prototype.ownState = function (d, o) {
     return {surface: o.surface || (Array.isArray(d.surfaces) ? d.surfaces[0].name : null),
             optimizer: o.optimizer || "gd", lr: o.lr,
             beta: isNum(o.beta) ? o.beta : 0.9, beta2: isNum(o.beta2) ? o.beta2 : 0.999,
-            start: surfaces(d)[0].start.slice(), epoch: isNum(o.epoch) ? o.epoch : this.limit};
+            start: surfaces(d)[0].start.slice(), epoch: null};
   };
+
+  // The last epoch: the surface's own (the bowl races 400, the valley 3,000), else the page's.
+  Object.defineProperty(Explorer.prototype, "limit", {get: function () {
+    var s = this.surface();
+    return s.epochs !== undefined && s !== this.data ? s.epochs : this.data.epochs;
+  }});
 
   Explorer.prototype.surface = function () {
     var list = surfaces(this.data), s = this.state;
@@ -259,6 +272,8 @@
     on(this.surfaceMenu, "change", function () {
       self.state.surface = self.surfaceMenu.value;
       self.state.start = self.surface().start.slice();
+      self.state.epoch = self.limit;
+      self.epoch.max = self.limit;
       self.mapPanels();
       self.changed();
     });
@@ -406,7 +421,9 @@
       return v;
     }
     if (set.surface !== undefined) {
-      if (names.length > 1 && names.indexOf(set.surface) >= 0) { s.surface = set.surface; s.start = this.surface().start.slice(); }
+      if (names.length > 1 && names.indexOf(set.surface) >= 0) {
+        s.surface = set.surface; s.start = this.surface().start.slice(); s.epoch = this.limit;
+      }
       else notes.push("surface (\u201c" + set.surface + "\u201d is not one of " + (names.length > 1 ? names.join(", ") : "this page's") + "): left out");
     }
     if (set.optimizer !== undefined) {
@@ -457,7 +474,10 @@
   // #key=value&...: a hash without any "=" is a plain anchor (#explore) and says nothing.
   Explorer.prototype.fromHash = function (hash) {
     var text = String(hash || "").replace(/^#/, "");
-    if (text.indexOf("=") < 0) return;
+    if (text.indexOf("=") < 0) {               // an anchor: said only when unreadable
+      if (decode(text) === null) this.say("From the link: the anchor after # is not readable text: left out.");
+      return;
+    }
     var set = {}, notes = [];
     text.split("&").forEach(function (part) {
       if (!part) return;
@@ -602,6 +622,7 @@
     all(this.section, "[data-surface-note]").forEach(function (span) {
       span.hidden = span.getAttribute("data-surface-note") !== String(surface.name || "");
     });
+    this.epoch.max = this.limit;
     this.epoch.value = s.epoch;
     this.epochOut.textContent = whole(s.epoch) + " of " + whole(this.limit);
     this.epoch.setAttribute("aria-valuetext", "epoch " + whole(s.epoch) + " of " + whole(this.limit));
