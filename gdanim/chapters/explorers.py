@@ -74,7 +74,7 @@ def explorer(sweep, *, kind: str, own_rate: float, own_start, threshold: float,
              param_names: tuple[str, ...], landscape: Panel, data: Panel,
              landscape_figure: Callable, data_figure: Callable, best, best_loss: float,
              model: str, answer: str = "the answer",
-             loss_runs=None) -> tuple[tuple[Still, ...], dict]:
+             loss_runs=None, problem: dict | None = None) -> tuple[tuple[Still, ...], dict]:
     """The explorer's pictures (three Stills) and its page data, from a finished sweep.
     `model` is how the fitted line is drawn: "origin" (y = m·x) or "line" (b + m·x)."""
     from gdanim.figures.scenes.explorer import loss_figure
@@ -118,10 +118,38 @@ def explorer(sweep, *, kind: str, own_rate: float, own_start, threshold: float,
         "distance": [[_finite(d) for d in row] for row in sweep.distance.tolist()],
     }
     data_out["answer"] = answer
+    # What the page's engine (static/engine.js) runs for any setting, and the range of
+    # its learning-rate slider.
+    data_out["problem"] = problem
+    data_out["start"] = own_start
+    data_out["lr_range"] = [rates[0], rates[-1]]
+    data_out["own"]["lr"] = float(own_rate)
     data_out["says"] = [[verdict_text(sweep, i, j, epochs, answer) for j in range(len(starts))]
                         for i in range(len(rates))]
     data_out["questions"] = questions(data_out)
     return stills, data_out
+
+
+def lsq_page_problem(x, y, model: str, epochs: int, answer: str = "the answer") -> dict:
+    """The engine's least-squares problem (engine.js `lsqFromMoments`, the same
+    derivation in float64): the columns' means and centred mean squares and products,
+    the loss's Hessian h, the answer and its loss."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    mx, my = float(x.mean()), float(y.mean())
+    m = {"x": mx, "y": my, "xx": float(np.mean((x - mx) ** 2)),
+         "xy": float(np.mean((x - mx) * (y - my))), "yy": float(np.mean((y - my) ** 2))}
+    if model == "line":
+        slope = m["xy"] / m["xx"]
+        best = [my - slope * mx, slope]
+        best_loss = max(m["yy"] - m["xy"] ** 2 / m["xx"], 0.0)
+        h = [[2.0, 2 * mx], [2 * mx, 2 * (mx * mx + m["xx"])]]
+    else:
+        xx, xy, yy = mx * mx + m["xx"], mx * my + m["xy"], my * my + m["yy"]
+        best, best_loss, h = [xy / xx], max(yy - xy * xy / xx, 0.0), [[2 * xx]]
+    f32 = lambda v: float(f"{float(np.float32(v)):.9g}")   # noqa: E731
+    return {"kind": "lsq", "model": model, "n": len(x), "moments": m,
+            "h": [[f32(v) for v in row] for row in h], "best": [f32(v) for v in best],
+            "best_loss": f32(best_loss), "epochs": int(epochs), "answer": answer}
 
 
 def verdict_text(sweep, i: int, j: int, epochs: int, answer: str = "the answer") -> str:
@@ -240,7 +268,8 @@ def belt_explorer(rate: float, start: float, epochs: int,
                                  xlabel="multiplier (cm per inch)"),
         data_figure=partial(scatter_figure, x=BELT_INCHES, y=BELT_CM,
                             xlabel="belt length (inches)", ylabel="belt length (cm)"),
-        best=best, best_loss=best_loss, model="origin")
+        best=best, best_loss=best_loss, model="origin",
+        problem=lsq_page_problem(BELT_INCHES, BELT_CM, "origin", epochs))
 
 
 def line_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, rate: float,
@@ -292,7 +321,8 @@ def line_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, rate: 
         landscape=landscape, data=data, landscape_figure=figure,
         data_figure=partial(scatter_figure, x=x[shown], y=y[shown], xlabel=labels[0],
                             ylabel=labels[1]),
-        best=best, best_loss=best_loss, model=model)
+        best=best, best_loss=best_loss, model=model,
+        problem=lsq_page_problem(x, y, model, epochs))
 
 
 def _mse_surface(b, m, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -321,8 +351,8 @@ OPTIMIZER_CHOICES = {
 
 def optimizer_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, start,
                        epochs: int, view, labels: tuple[str, str], rates=None,
-                       own_rate: float = 0.05,
-                       choices=OPTIMIZER_CHOICES) -> tuple[tuple[Still, ...], dict]:
+                       own_rate: float = 0.05, choices=OPTIMIZER_CHOICES,
+                       valley: dict | None = None) -> tuple[tuple[Still, ...], dict]:
     """Every optimizer (and β) over one log grid of learning rates (`rates`, default a
     grid around the threshold), from the chapter's start: a sweep each, all on the same
     grid so the comparison is fair. The explorer opens on `own_rate`."""
@@ -369,7 +399,64 @@ def optimizer_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, s
     for key in ("path", "loss", "verdict", "diverged_at", "arrived_at", "says", "distance"):
         data.pop(key)
     data["questions"] = optimizer_questions(data)
+    data["problem"] = lsq_page_problem(x, y, "line", epochs)
+    data["surfaces"] = [{"name": "bowl", "label": "Round bowl (z-scores)",
+                         "problem": data["problem"], "panels": data["panels"],
+                         "start": [float(v) for v in start], "threshold": threshold,
+                         "epochs": int(epochs),
+                         "threshold_note": f"The mark is plain descent's threshold 2/λmax = "
+                                           f"{threshold:.3g} on the round bowl."}]
+    if valley is not None:
+        more, surface = valley_surface(start=start, **valley)
+        stills += more
+        data["surfaces"].append(surface)
+        data["lr_range"] = [min(data["lr_range"][0], surface["threshold"] / 100),
+                            data["lr_range"][1]]
     return stills, data
+
+
+def valley_surface(x, y, view, epochs: int, labels: tuple[str, str],
+                   start) -> tuple[tuple[Still, ...], dict]:
+    """The optimizers' narrow valley (the penguins in raw units) as a second surface of
+    their explorer: its three pictures (explore-valley-*) and its page data. Nothing is
+    precomputed: the page's engine runs every setting."""
+    from gdanim.figures.scenes.explorer import contour_figure, loss_figure, scatter_figure
+    from gdanim.maths.milestones import divergence_threshold
+
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    design = np.column_stack([np.ones_like(x), x])
+    problem = lsq_page_problem(x, y, "line", epochs)
+    threshold = divergence_threshold(design)
+    (b0, b1), (m0, m1) = view
+    intercepts, slopes = np.linspace(b0, b1, 121), np.linspace(m0, m1, 121)
+    bb, mm = np.meshgrid(intercepts, slopes)
+    surface = _mse_surface(bb, mm, x, y)
+    best, best_loss = problem["best"], problem["best_loss"]
+    top = float(_mse_surface(start[0], start[1], x, y)) * 30
+    landscape = Panel("landscape", (b0, b1), (m0, m1))
+    data = Panel("data", _padded(x, 0.08), _padded(y, 0.08))
+    loss = Panel("loss", (1.0, epochs + 1.0), (best_loss * 0.5, top), "log", "log")
+    stills = (
+        Still("explore-valley-landscape", "The narrow valley: the loss over intercept and "
+              "slope in raw units as contours, a star at the least-squares answer; the "
+              "explorer draws the chosen run's path on it.",
+              partial(contour_figure, panel=landscape, rect=RECT, intercepts=intercepts,
+                      slopes=slopes, surface=surface, best=best, xlabel="intercept (kg)",
+                      ylabel="slope (kg per cm)", title="Loss in raw units: a narrow valley")),
+        Still("explore-valley-data", "The birds in raw units as dots; the explorer draws "
+              "the chosen run's fitted line on them.",
+              partial(scatter_figure, panel=data, rect=RECT, x=x, y=y, xlabel=labels[0],
+                      ylabel=labels[1])),
+        Still("explore-valley-loss", "Empty axes for the loss by epoch in the valley (both "
+              "scales logarithmic), on which the explorer draws the chosen run's loss.",
+              partial(loss_figure, panel=loss, rect=RECT, ticks=LOSS_TICKS, best_loss=best_loss)))
+    return stills, {"name": "valley", "label": "Narrow valley (raw units)", "problem": problem,
+                    "panels": {"landscape": landscape.mapping(), "data": data.mapping(),
+                               "loss": loss.mapping()},
+                    "start": [float(v) for v in start], "threshold": threshold,
+                    "epochs": int(epochs),
+                    "threshold_note": f"In the valley plain descent's threshold is "
+                                      f"{threshold:.3g}: the steep direction caps the rate."}
 
 
 def optimizer_questions(d: dict) -> list[dict]:
@@ -433,6 +520,11 @@ def bumpy_explorer(rate: float, epochs: int, view, starts) -> tuple[tuple[Still,
         data_figure=partial(scatter_figure, x=x, y=y, xlabel="bill length (z-score)",
                             ylabel="body mass (z-score)",
                             title="The data and the network's curve"),
-        best=minima, best_loss=best_loss, model="tanh", answer="the nearest minimum")
+        best=minima, best_loss=best_loss, model="tanh", answer="the nearest minimum",
+        problem={"kind": "tanh", "model": "tanh", "params": ["w1", "w2"],
+                 "x": [float(v) for v in np.float32(x)], "y": [float(v) for v in np.float32(y)],
+                 "best": minima.tolist(), "best_loss": [best_loss, best_loss],
+                 "epochs": int(epochs), "answer": "the nearest minimum"})
+    data["threshold_shown"] = False      # the bumpy page defines no threshold
     return stills, data
 

@@ -500,9 +500,15 @@ def round_bowl_explorer(own_rate: float):
     from gdanim.maths.data import load_penguins
     from gdanim.maths.problems import penguin_loss
 
+    from gdanim.maths.problems import raw_design
+
     penguins = load_penguins()
+    Xr, yr = raw_design()
     return optimizer_explorer(penguin_loss(), penguins.x, penguins.y, penguins.design,
                               START, BOWL_EPOCHS, VIEW,
                               ("bill length (z-score)", "body mass (z-score)"),
-                              rates=RATES, own_rate=own_rate)
+                              rates=RATES, own_rate=own_rate,
+                              valley={"x": Xr[:, 1], "y": yr, "view": VALLEY_VIEW,
+                                      "epochs": VALLEY_EPOCHS,
+                                      "labels": ("bill length (cm)", "body mass (kg)")})
 

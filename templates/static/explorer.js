@@ -90,6 +90,31 @@
     return Array.isArray(d.surfaces) ? d.surfaces : [d];
   }
 
+  // The page data as the build writes it: older builds named the chapter's own setting
+  // by its place in a grid (own.rate, own.start), and kept a list of epochs.
+  function normalise(d) {
+    if (!d || typeof d !== "object") return;
+    if (Array.isArray(d.epochs)) { d.kept = d.epochs; d.epochs = d.epochs[d.epochs.length - 1]; }
+    d.own = d.own || {};
+    if (d.own.lr === undefined && Array.isArray(d.rates)) d.own.lr = d.rates[d.own.rate];
+    if (d.lr_range === undefined && Array.isArray(d.rates)) d.lr_range = [d.rates[0], d.rates[d.rates.length - 1]];
+    if (d.start === undefined && Array.isArray(d.starts)) d.start = d.starts[d.own.start] || d.starts[0];
+  }
+
+  function questionSet(d, set) {
+    if (set.rate !== undefined && Array.isArray(d.rates)) {
+      set.lr = d.rates[set.rate]; delete set.rate;
+      if (typeof set.start === "number" && Array.isArray(d.starts)) set.start = d.starts[set.start];
+      if (d.kept && set.epoch !== undefined) set.epoch = d.kept[set.epoch];
+      if (set.variant !== undefined && d.variants) {
+        var v = d.variants[set.variant];
+        set.optimizer = v.optimizer; if (v.beta !== null) set.beta = v.beta;
+        delete set.variant;
+      }
+    }
+    return set;
+  }
+
   function check(d, problems) {
     if (!d || typeof d !== "object") { problems.push("the whole"); return; }
     if (!Array.isArray(d.params) || !d.params.length) problems.push("params");
@@ -115,7 +140,7 @@
     var problems = [], d = null;
     try { d = JSON.parse(section.querySelector("script.explorer-data").textContent); }
     catch (e) { problems.push("it is not readable JSON"); }
-    if (d) check(d, problems);
+    if (d) { normalise(d); check(d, problems); }
     if (!window.GDEngine || typeof window.GDEngine.run !== "function") {
       problems.push("the engine script (static/engine.js) did not load");
     }
@@ -370,7 +395,7 @@
           self.halt();
           self.leaveOwnData();
           self.state = self.own();
-          self.apply(JSON.parse(details.getAttribute("data-set")), []);
+          self.apply(questionSet(self.data, JSON.parse(details.getAttribute("data-set"))), []);
           self.clearNote();
           self.changed();
         });
