@@ -131,25 +131,10 @@ def explorer(sweep, *, kind: str, own_rate: float, own_start, threshold: float,
 
 
 def lsq_page_problem(x, y, model: str, epochs: int, answer: str = "the answer") -> dict:
-    """The engine's least-squares problem (engine.js `lsqFromMoments`, the same
-    derivation in float64): the columns' means and centred mean squares and products,
-    the loss's Hessian h, the answer and its loss."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    mx, my = float(x.mean()), float(y.mean())
-    m = {"x": mx, "y": my, "xx": float(np.mean((x - mx) ** 2)),
-         "xy": float(np.mean((x - mx) * (y - my))), "yy": float(np.mean((y - my) ** 2))}
-    if model == "line":
-        slope = m["xy"] / m["xx"]
-        best = [my - slope * mx, slope]
-        best_loss = max(m["yy"] - m["xy"] ** 2 / m["xx"], 0.0)
-        h = [[2.0, 2 * mx], [2 * mx, 2 * (mx * mx + m["xx"])]]
-    else:
-        xx, xy, yy = mx * mx + m["xx"], mx * my + m["xy"], my * my + m["yy"]
-        best, best_loss, h = [xy / xx], max(yy - xy * xy / xx, 0.0), [[2 * xx]]
-    f32 = lambda v: float(f"{float(np.float32(v)):.9g}")   # noqa: E731
-    return {"kind": "lsq", "model": model, "n": len(x), "moments": m,
-            "h": [[f32(v) for v in row] for row in h], "best": [f32(v) for v in best],
-            "best_loss": f32(best_loss), "epochs": int(epochs), "answer": answer}
+    """The engine's least-squares problem from the columns' sums (gdanim.maths.live)."""
+    from gdanim.maths.live import lsq_problem
+
+    return lsq_problem(x, y, model, epochs=epochs, answer=answer)
 
 
 def verdict_text(sweep, i: int, j: int, epochs: int, answer: str = "the answer") -> str:
@@ -407,56 +392,14 @@ def optimizer_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, s
                          "threshold_note": f"The mark is plain descent's threshold 2/λmax = "
                                            f"{threshold:.3g} on the round bowl."}]
     if valley is not None:
+        from gdanim.chapters.optimizers.valley import valley_surface
+
         more, surface = valley_surface(start=start, **valley)
         stills += more
         data["surfaces"].append(surface)
         data["lr_range"] = [min(data["lr_range"][0], surface["threshold"] / 100),
                             data["lr_range"][1]]
     return stills, data
-
-
-def valley_surface(x, y, view, epochs: int, labels: tuple[str, str],
-                   start) -> tuple[tuple[Still, ...], dict]:
-    """The optimizers' narrow valley (the penguins in raw units) as a second surface of
-    their explorer: its three pictures (explore-valley-*) and its page data. Nothing is
-    precomputed: the page's engine runs every setting."""
-    from gdanim.figures.scenes.explorer import contour_figure, loss_figure, scatter_figure
-    from gdanim.maths.milestones import divergence_threshold
-
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    design = np.column_stack([np.ones_like(x), x])
-    problem = lsq_page_problem(x, y, "line", epochs)
-    threshold = divergence_threshold(design)
-    (b0, b1), (m0, m1) = view
-    intercepts, slopes = np.linspace(b0, b1, 121), np.linspace(m0, m1, 121)
-    bb, mm = np.meshgrid(intercepts, slopes)
-    surface = _mse_surface(bb, mm, x, y)
-    best, best_loss = problem["best"], problem["best_loss"]
-    top = float(_mse_surface(start[0], start[1], x, y)) * 30
-    landscape = Panel("landscape", (b0, b1), (m0, m1))
-    data = Panel("data", _padded(x, 0.08), _padded(y, 0.08))
-    loss = Panel("loss", (1.0, epochs + 1.0), (best_loss * 0.5, top), "log", "log")
-    stills = (
-        Still("explore-valley-landscape", "The narrow valley: the loss over intercept and "
-              "slope in raw units as contours, a star at the least-squares answer; the "
-              "explorer draws the chosen run's path on it.",
-              partial(contour_figure, panel=landscape, rect=RECT, intercepts=intercepts,
-                      slopes=slopes, surface=surface, best=best, xlabel="intercept (kg)",
-                      ylabel="slope (kg per cm)", title="Loss in raw units: a narrow valley")),
-        Still("explore-valley-data", "The birds in raw units as dots; the explorer draws "
-              "the chosen run's fitted line on them.",
-              partial(scatter_figure, panel=data, rect=RECT, x=x, y=y, xlabel=labels[0],
-                      ylabel=labels[1])),
-        Still("explore-valley-loss", "Empty axes for the loss by epoch in the valley (both "
-              "scales logarithmic), on which the explorer draws the chosen run's loss.",
-              partial(loss_figure, panel=loss, rect=RECT, ticks=LOSS_TICKS, best_loss=best_loss)))
-    return stills, {"name": "valley", "label": "Narrow valley (raw units)", "problem": problem,
-                    "panels": {"landscape": landscape.mapping(), "data": data.mapping(),
-                               "loss": loss.mapping()},
-                    "start": [float(v) for v in start], "threshold": threshold,
-                    "epochs": int(epochs),
-                    "threshold_note": f"In the valley plain descent's threshold is "
-                                      f"{threshold:.3g}: the steep direction caps the rate."}
 
 
 def optimizer_questions(d: dict) -> list[dict]:
