@@ -143,7 +143,7 @@
   function ticks(lo, hi, count) {
     var raw = (hi - lo) / count, p = Math.pow(10, Math.floor(Math.log10(raw))), r = raw / p;
     var step = (r < 1.5 ? 1 : r < 3.5 ? 2 : r < 7.5 ? 5 : 10) * p, list = [];
-    for (var v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) list.push(+v.toPrecision(12));
+    for (var k = Math.ceil(lo / step); k * step <= hi + step * 1e-9; k++) list.push(k === 0 ? 0 : +(k * step).toPrecision(12));
     return list;
   }
 
