@@ -397,7 +397,7 @@ def optimizer_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, s
         more, surface = valley_surface(start=start, **valley)
         stills += more
         data["surfaces"].append(surface)
-        data["lr_range"] = [min(data["lr_range"][0], surface["threshold"] / 100),
+        data["lr_range"] = [min(data["lr_range"][0], float(f"{surface['threshold'] / 100:.1g}")),
                             data["lr_range"][1]]
     return stills, data
 
