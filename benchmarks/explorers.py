@@ -41,10 +41,10 @@ SWEEPS = {
                     "p = load_penguins()\n"
                     "f(penguin_loss(), p.x, p.y, p.design, 0.01, (-2.0, 0.0), 1000,"
                     " ((-2.6, 2.6), (-2.0, 3.2)), ('x', 'y'))"),
-    "optimizers": ("from gdanim.chapters.optimizers import round_bowl_explorer as f\n"
+    "optimizers": ("from gdanim.chapters.optimizers.chapter import round_bowl_explorer as f\n"
                    "f(0.464)"),
     "bumpy": ("from gdanim.chapters.explorers import bumpy_explorer as f\n"
-              "from gdanim.chapters.bumpy import EPOCHS, RATE, STARTS, VIEW\n"
+              "from gdanim.chapters.bumpy.chapter import EPOCHS, RATE, STARTS, VIEW\n"
               "f(RATE, EPOCHS, VIEW, STARTS)"),
 }
 

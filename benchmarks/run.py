@@ -147,7 +147,7 @@ def training_benchmarks(say) -> dict:
     import jax.numpy as jnp
 
     from gdanim.maths.problems import penguin_loss
-    from gdanim.chapters.penguins_2d import EPOCHS, LEARNING_RATE, START
+    from gdanim.chapters.penguins_2d.chapter import EPOCHS, LEARNING_RATE, START
     from gdanim.maths.train import gradient_descent
 
     loss = penguin_loss()

@@ -75,7 +75,7 @@ def describe(error: Exception) -> str | None:
     if isinstance(error, OSError) and error.errno in (
             errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG,
             errno.EDQUOT, errno.EIO, errno.ENOTDIR, errno.EXDEV, errno.EBUSY):
-        from gdanim.build.outdir import describe_os_error
+        from gdanim.engine.outdir import describe_os_error
 
         return describe_os_error(error, "building the site") + \
             ". The previous site is unchanged"
@@ -148,7 +148,7 @@ def build(out: str, only: tuple[str, ...], formats: str, quality: str, fresh: bo
         if not quiet:
             for note in chosen.notes:
                 click.echo(f"note: {note}", err=True)
-        from gdanim.build.pipeline import build as run_build
+        from gdanim.engine.pipeline import build as run_build
 
         run_build(config, progress=not quiet, reuse=not fresh, jobs=jobs, dry_run=dry_run)
     stopping.check()   # a signal whose exception a library dropped: never report success

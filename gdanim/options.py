@@ -24,7 +24,7 @@ def check_out(out: Path) -> str | None:
     not write, but it will not move into a folder of someone else's files: the folder
     must be new, empty, hold only hidden files and CNAME (a fresh gh-pages checkout),
     or be a site an earlier build wrote."""
-    from gdanim.build import manifest, outdir
+    from gdanim.engine import manifest, outdir
 
     problem = outdir.check_out(out)
     if problem or not out.is_dir():

@@ -2,7 +2,7 @@
 
 It builds the site, serves the folder on 127.0.0.1 under the sub-path GitHub Pages will
 use for a project site (/<repo>/), and rebuilds whenever a template, gdanim's code or
-the config changes. Each rebuild runs `gdanim.build.pipeline.build` in a fresh Python process, so
+the config changes. Each rebuild runs `gdanim.engine.pipeline.build` in a fresh Python process, so
 edited code is the code that runs, and a crash cannot take the server down. A failed
 rebuild leaves the last good site in place (the build swaps folders only on success).
 
@@ -376,7 +376,7 @@ def _build_in_child(request: Request, answer) -> None:
     import jinja2
 
     try:
-        from gdanim.build.pipeline import build
+        from gdanim.engine.pipeline import build
 
         with request.config() as (config, _):
             build(config, progress=True, reuse=True)

@@ -204,9 +204,9 @@ def _builtin_settings(problems: _Problems, table) -> dict[str, dict]:
 
 def _csv_chapter(problems: _Problems, index: int, table, base: Path, builtin, notes):
     """One [[chapter]] table -> a Scenario, or None after adding its problems."""
-    from gdanim.chapters.csv_chapter import (OPTIMIZERS, CsvSpec, learning_rate_notes,
+    from gdanim.chapters.csv.chapter import (OPTIMIZERS, CsvSpec, learning_rate_notes,
                                               make_scenario)
-    from gdanim.chapters.csv_page import placeholder_problems
+    from gdanim.chapters.csv.prose import placeholder_problems
     from gdanim.maths.csv_columns import number_problems, read_columns, read_file
 
     where = f"chapter[{index}]"
@@ -443,7 +443,7 @@ CSV_KEYS_HELP = (
 def describe(scenarios) -> str:
     """What `list --settings` prints: each chapter's settings with defaults and ranges,
     then the keys of a [[chapter]] from a CSV."""
-    from gdanim.chapters.csv_page import NUMBER_KEYS
+    from gdanim.chapters.csv.prose import NUMBER_KEYS
 
     lines = ["Settings of the built-in chapters, in gdanim.toml as [chapters.<name>]:", ""]
     for scenario in scenarios:

@@ -3,7 +3,7 @@ the saddle run that never moves, and the schedule's claim, all checked from scra
 import numpy as np
 import pytest
 
-from gdanim.chapters import bumpy as chapter
+from gdanim.chapters.bumpy import chapter
 from gdanim.maths import bumpy
 
 

@@ -1,7 +1,7 @@
 """Bad input gets one clear message, exit code 2, and the previous site survives."""
 import pytest
 
-from gdanim.build import pipeline as build_module
+from gdanim.engine import pipeline as build_module
 from tests.conftest import run_cli
 
 

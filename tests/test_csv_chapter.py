@@ -13,7 +13,7 @@ import pytest
 
 from gdanim.core.config import QUALITIES
 from gdanim.figures.encode import probe
-from gdanim.chapters.csv_chapter import CsvSpec, compute, chapter_numbers, run
+from gdanim.chapters.csv.chapter import CsvSpec, compute, chapter_numbers, run
 from gdanim.maths.csv_columns import read_columns
 from tests.conftest import run_cli
 from tests.test_validity import checker  # noqa: F401  (the Nu checker fixture)
@@ -181,7 +181,7 @@ def test_semicolon_files_with_decimal_commas_read_as_numbers(tmp_path):
 
 
 def test_the_lesson_code_reads_a_semicolon_file_too(tmp_path, monkeypatch):
-    from gdanim.chapters.csv_page import lesson_code
+    from gdanim.chapters.csv.prose import lesson_code
 
     (tmp_path / "d.csv").write_text("x;y\n1,5;2\n2;4,25\n3;5,5\n4;8\n")
     data, _ = read_columns(tmp_path / "d.csv", "d.csv", "x", "y", lambda k: k)

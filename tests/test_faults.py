@@ -209,7 +209,7 @@ def test_a_fresh_gh_pages_checkout_is_accepted(tmp_path):
 def test_a_new_file_clashing_with_a_user_file_is_refused(site):
     (site / "about-me.html").write_text("mine")
     before = snapshot(site)
-    from gdanim.build import outdir
+    from gdanim.engine import outdir
 
     staging = site.parent / "staging"
     shutil.copytree(site, staging)
@@ -265,7 +265,7 @@ def stop():
     os.killpg(0, int(os.environ["SIGNUM"]))
 
 if __name__ == "__main__":   # not in the spawned workers
-    from gdanim.build import execute, outdir
+    from gdanim.engine import execute, outdir
     stage = os.environ["STAGE"]
     if stage == "in-a-finaliser":       # garbage collection runs a __del__ just then
         class Finaliser:

@@ -269,7 +269,7 @@ def test_slides_failing_while_writing_the_kit_keeps_the_previous_kit(kit_site, t
                                                                      monkeypatch):
     """The deck cannot be written (any failure after the media are made): the previous
     kit and site stay byte-identical and no staging folder is left."""
-    from gdanim import slides
+    from gdanim.outputs.kit import writer as slides
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device", "gdanim.pptx")
@@ -284,7 +284,7 @@ def test_slides_failing_while_writing_the_kit_keeps_the_previous_kit(kit_site, t
 
 
 def test_slides_into_a_new_folder_that_fails_leaves_no_folder(tmp_path, monkeypatch):
-    from gdanim import slides
+    from gdanim.outputs.kit import writer as slides
 
     monkeypatch.setattr(slides, "write_pptx", lambda *a, **k: (_ for _ in ()).throw(
         OSError(5, "Input/output error", "gdanim.pptx")))

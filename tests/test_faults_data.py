@@ -359,7 +359,7 @@ def sweep_cases():
 def test_a_sweep_of_magnitudes_is_fitted_right_or_refused_with_advice(tmp_path, sx, sy,
                                                                       standardize):
     from gdanim import settings
-    from gdanim.chapters.csv_chapter import chapter_numbers, compute
+    from gdanim.chapters.csv.chapter import chapter_numbers, compute
 
     x, y = scaled(XS, sx), scaled(YS, sy)
     n = min(len(x), len(y))

@@ -1,5 +1,5 @@
 """The package's folders are the pipeline's stages, and imports point down them:
-core < maths < figures < chapters < outputs < build < the commands at the top. And the
+core < maths < figures < chapters < outputs < engine < the commands at the top. And the
 README's recipe for a new chapter works, touching only the places it names."""
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gdanim.build import fingerprint
+from gdanim.engine import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "toy_chapter"
 # Lowest first. A module may import its own folder and any folder below it.
-LAYERS = ("core", "maths", "figures", "chapters", "outputs", "build")
+LAYERS = ("core", "maths", "figures", "chapters", "outputs", "engine")
 COMMANDS = len(LAYERS)          # gdanim/*.py: cli, serve, settings, starter, slides, options
 
 
@@ -32,7 +32,7 @@ def every_module() -> list[str]:
     names = []
     for path in sorted(fingerprint.PACKAGE.rglob("*.py")):
         rel = path.relative_to(fingerprint.PACKAGE).with_suffix("")
-        if "lessons" in rel.parts:      # scripts shown to readers, never imported
+        if rel.name.startswith("lesson"):     # scripts shown to readers, never imported
             continue
         names.append(".".join(["gdanim", *(p for p in rel.parts if p != "__init__")]))
     return names
@@ -63,8 +63,8 @@ def test_no_lower_folder_imports_a_higher_one():
 
 def test_the_layer_check_catches_an_upward_import():
     graph = {"gdanim.maths.train": {"gdanim.figures.media", "gdanim.core.values"},
-             "gdanim.build.plan": {"gdanim.outputs.kit_index"},
-             "gdanim.cli": {"gdanim.build.pipeline"}}
+             "gdanim.engine.plan": {"gdanim.outputs.kit_index"},
+             "gdanim.cli": {"gdanim.engine.pipeline"}}
     assert upward_imports(graph) == ["gdanim.maths.train -> gdanim.figures.media"]
 
 
@@ -75,12 +75,13 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_the_readme_recipe_adds_a_chapter(tmp_path):
-    """Follow README.md's "Add a chapter" with a toy chapter: its module, its lesson
-    listing, its page template and one word in the reading order; nothing else."""
+    """Follow README.md's "Add a chapter" with a toy chapter: a copy of a chapter folder,
+    renamed and edited (tests/fixtures/toy_chapter/halving/: its code, figure, lesson
+    and page), and its name in the one list of chapters; nothing else."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     recipe = readme.split("### Add a chapter", 1)[1].split("\n#", 1)[0]
-    for place in ("gdanim/chapters/<name>.py", "gdanim/chapters/lessons/<name>.py",
-                  "templates/chapters/<slug>.html", "gdanim/chapters/__init__.py"):
+    for place in ("gdanim/chapters/<name>/", "chapter.py", "scenes.py", "lesson.py",
+                  "page.html", "READING_ORDER", "gdanim/chapters/__init__.py"):
         assert place in recipe, place
     project = tmp_path / "project"
     project.mkdir()
@@ -89,18 +90,17 @@ def test_the_readme_recipe_adds_a_chapter(tmp_path):
     shutil.copy(ROOT / "generate.py", project)
     before = {p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()}
 
-    shutil.copy(FIXTURE / "halving.py", project / "gdanim/chapters/halving.py")
-    shutil.copy(FIXTURE / "halving_lesson.py", project / "gdanim/chapters/lessons/halving.py")
-    shutil.copy(FIXTURE / "halving.html", project / "templates/chapters/halving.html")
+    shutil.copytree(FIXTURE / "halving", project / "gdanim/chapters/halving",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     registry = project / "gdanim/chapters/__init__.py"
-    text, count = re.subn(r"(# Import order is reading order\.\nfrom gdanim\.chapters import \([^)]*)\)",
-                          r"\1, halving)", registry.read_text(encoding="utf-8"))
-    assert count == 1, "the reading-order import the recipe names has moved"
+    text, count = re.subn(r'(READING_ORDER = \([^)]*)\)', r'\1, "halving")',
+                          registry.read_text(encoding="utf-8"))
+    assert count == 1, "the list of chapters the recipe names has moved"
     registry.write_text(text, encoding="utf-8")
 
     after = {p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()}
-    assert after - before == {"gdanim/chapters/halving.py", "gdanim/chapters/lessons/halving.py",
-                              "templates/chapters/halving.html"}
+    assert after - before == {f"gdanim/chapters/halving/{name}" for name in
+                              ("__init__.py", "chapter.py", "scenes.py", "lesson.py", "page.html")}
 
     listed = run(project, "list")
     assert listed.returncode == 0, listed.stderr
@@ -116,3 +116,33 @@ def test_the_readme_recipe_adds_a_chapter(tmp_path):
     assert "media/halving/halves.png" in manifest["files"]
     notebook = json.loads((project / "site" / "lesson.ipynb").read_text(encoding="utf-8"))
     assert any("guess after 5 halvings" in "".join(c["source"]) for c in notebook["cells"])
+
+
+def test_no_module_is_too_long_to_read():
+    """Every module of the package stays under 450 lines."""
+    long = {path.relative_to(ROOT).as_posix(): n for path in fingerprint.PACKAGE.rglob("*.py")
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 450}
+    assert long == {}
+
+
+def test_every_folder_is_packaged_and_none_is_ignored():
+    """pyproject.toml names every package folder (a new one would be left out of the
+    wheel), and no folder has a name that Python's usual .gitignore (GitHub's
+    template) or this repository's ignores, as `build/` would be."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(project["tool"]["setuptools"]["packages"])
+    folders = {".".join(("gdanim",) + p.parent.relative_to(fingerprint.PACKAGE).parts)
+               for p in fingerprint.PACKAGE.rglob("__init__.py")}
+    assert folders - listed == set()
+    ignored_anywhere = {"build", "dist", "eggs", ".eggs", "lib", "lib64", "parts", "sdist",
+                        "var", "wheels", "env", "venv", "ENV", "htmlcov", "develop-eggs",
+                        "downloads", "site", "instance", "target"}
+    names = {p.name for p in fingerprint.PACKAGE.rglob("*") if p.is_dir()}
+    assert names & ignored_anywhere == set()
+    modules = [str(p.relative_to(ROOT)) for p in fingerprint.PACKAGE.rglob("*.py")]
+    if (ROOT / ".git").exists():
+        checked = subprocess.run(["git", "check-ignore", "--no-index", *modules], cwd=ROOT,
+                                 capture_output=True, text=True)
+        assert checked.stdout == "", checked.stdout

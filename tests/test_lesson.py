@@ -58,7 +58,7 @@ def check_namespace(slug: str, namespace: dict, numbers: dict) -> None:
 def check_arrivals(namespace: dict, numbers: dict) -> None:
     """The lesson's loop finds every arrival epoch in the page's tables, within the
     tolerance the page states (its float32 rounds in another order than the scan)."""
-    from gdanim.chapters.optimizers import OPTIMIZERS, agrees
+    from gdanim.chapters.optimizers.chapter import OPTIMIZERS, agrees
 
     for race in ("bowl", "valley"):
         for key, got in zip(OPTIMIZERS, namespace[f"{race}_arrived"]):

@@ -4,8 +4,8 @@ loss and parameters); every claim the page makes rechecked in float64."""
 import numpy as np
 import pytest
 
-from gdanim.chapters import optimizers as chapter
-from gdanim.chapters.optimizers import BETAS, OPTIMIZERS, RATES, START, agrees, best_index
+from gdanim.chapters.optimizers import chapter
+from gdanim.chapters.optimizers.chapter import BETAS, OPTIMIZERS, RATES, START, agrees, best_index
 from gdanim.maths import recheck
 from gdanim.maths.data import load_penguins
 from gdanim.maths.milestones import stays_within

@@ -11,7 +11,7 @@ import pytest
 from gdanim.maths.data import load_penguins
 from gdanim.figures.encode import probe
 from gdanim.maths import problems
-from gdanim.chapters import penguins_2d
+from gdanim.chapters.penguins_2d import chapter as penguins_2d
 
 SLUG = "penguins-2d"
 LESSON_FINAL = np.array([4.4573799e-08, 5.8944976e-01])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gdanim.build import fingerprint
+from gdanim.engine import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ("--only", "grid-search", "--only", "descent-1d")
@@ -70,7 +70,7 @@ def test_template_edit_reruns_pages_only(project):
 
 def test_changed_chapter_reruns_only_its_jobs(project):
     assert run(project, "build", "--quality", "draft", *CHAPTERS).returncode == 0
-    module = project / "gdanim" / "chapters" / "grid_search.py"
+    module = project / "gdanim" / "chapters" / "grid_search" / "chapter.py"
     module.write_text(module.read_text() + "\n# an edit to this chapter only\n")
     again = run(project, "build", "--quality", "draft", *CHAPTERS)
     assert again.returncode == 0, again.stderr
@@ -125,7 +125,7 @@ def test_dry_run_writes_nothing(project):
 
 def test_imports_point_one_way():
     """values and problems sit at the bottom; scenes never import scenarios; no cycle."""
-    modules = [m for m in fingerprint.closure("gdanim.chapters", "gdanim.build.pipeline",
+    modules = [m for m in fingerprint.closure("gdanim.chapters", "gdanim.engine.pipeline",
                                               "gdanim.cli")]
     graph = {m: set(fingerprint.direct_imports(m)) for m in modules}
     for module, imports in graph.items():

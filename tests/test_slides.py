@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gdanim import slides
+from gdanim.outputs.kit import gif_budget, notes as kit_notes
+from gdanim.outputs.kit.slide import Slide
 
 from gdanim.core import text
 from gdanim.figures.encode import probe
@@ -92,7 +93,7 @@ def test_pptx_speaker_notes_hold_the_caption_key_numbers_and_what_to_point_at(
         assert "Key numbers:" in notes and "Point at:" in notes
         # the numbers are the run's own: where it ends
         assert f"{table['label']} {last['epoch']:,}" in notes
-        assert slides.number(last["loss"] if not table.get("runs") else last["loss"][0]) in notes
+        assert kit_notes.number(last["loss"] if not table.get("runs") else last["loss"][0]) in notes
     descent = next(i for i, a in enumerate(kit_manifest["animations"])
                    if a["scenario"] == "descent-1d")
     notes = deck.slides[descent + 1].notes_slide.notes_text_frame.text
@@ -397,14 +398,14 @@ def test_gif_over_budget_is_shrunk_and_says_how(kit, kit_manifest, tmp_path):
     before = (copy / a["files"]["gif"]).stat().st_size
     budget = before // 3
     said = []
-    note = slides.shrink_gif(copy, slides.Slide(a, "chapter"), said.append, budget=budget)
+    note = gif_budget.shrink_gif(copy, Slide(a, "chapter"), said.append, budget=budget)
     after = (copy / a["files"]["gif"]).stat().st_size
     assert after <= budget
     assert text.file_size(before) in note and text.file_size(after) in note
     assert "colours" in note and said
     assert probe(copy / a["files"]["gif"])["codec"] == "gif"
     # a GIF within budget is left alone
-    assert slides.shrink_gif(copy, slides.Slide(a, "chapter"), said.append,
+    assert gif_budget.shrink_gif(copy, Slide(a, "chapter"), said.append,
                              budget=after) == ""
 
 
@@ -439,7 +440,7 @@ def test_talking_points_name_the_winner_ties_and_diverged_runs(tmp_path):
         (tmp_path / f"{name}.frames.json").write_text(json.dumps(table))
     entry = {"scenario": "s", "name": "race", "title": "A race", "alt": "Four runs.",
              "files": {"frames": "race.frames.json"}, "params": {"epochs": 40}}
-    notes = slides.talking_points(tmp_path, slides.Slide(entry, "Chapter"))
+    notes = kit_notes.talking_points(tmp_path, Slide(entry, "Chapter"))
     assert notes.heading == "Chapter: A race." and notes.caption == "Four runs."
     assert "End, epoch 40: slow: loss 0.8; good: loss 0.6525; also good: loss 0.6525; " \
            "wild: loss 116.4." in notes.numbers
@@ -447,7 +448,7 @@ def test_talking_points_name_the_winner_ties_and_diverged_runs(tmp_path):
                               "wild ends higher than at the start: diverged.")
     entry = dict(entry, name="descent", files={"frames": "descent.frames.json"},
                  params={"learning_rate": 1e-5, "epochs": 1000})
-    notes = slides.talking_points(tmp_path, slides.Slide(entry, "Chapter"))
+    notes = kit_notes.talking_points(tmp_path, Slide(entry, "Chapter"))
     assert notes.numbers == ("Start, epoch 0: multiplier 0, loss 1,000.",
                              "End, epoch 1,000: multiplier 2.54, loss 1.",
                              "Settings: learning rate 1\u00d710\u207b\u2075, epochs 1,000.")
@@ -527,7 +528,7 @@ def test_gif_that_no_step_brings_under_budget_says_it_is_over(kit, kit_manifest,
         shutil.copy(kit / a["files"][fmt], copy / a["files"][fmt])
     budget = 5000   # no GIF of a whole animation is this small
     said = []
-    note = slides.shrink_gif(copy, slides.Slide(a, "chapter"), said.append, budget=budget)
+    note = gif_budget.shrink_gif(copy, Slide(a, "chapter"), said.append, budget=budget)
     after = (copy / a["files"]["gif"]).stat().st_size
     assert after > budget
     assert f"over the {text.file_size(budget)} budget by {text.file_size(after - budget)}" \

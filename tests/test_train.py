@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from gdanim.maths.data import BELT_CM, BELT_INCHES
-from gdanim.chapters.descent_1d import descend_belt
+from gdanim.chapters.descent_1d.chapter import descend_belt
 
 
 def numpy_descent(start, learning_rate, epochs):

@@ -128,7 +128,7 @@ def test_the_chapter_cache_is_kept_between_runs_keyed_on_what_it_depends_on(work
     order = [s.get("name") or s.get("uses") for s in steps(workflow)]
     assert order.index(cache["name"]) < order.index("Build the site")
     # the code the cache key hashes is the code the chapter keys are made of
-    from gdanim.build import fingerprint
+    from gdanim.engine import fingerprint
 
     assert fingerprint.PACKAGE.relative_to(ROOT).as_posix() == "gdanim"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from importlib import import_module
 from typing import Callable, Iterator
 
 from gdanim.core.config import Quality
@@ -109,8 +110,13 @@ def installed(scenarios: list[Scenario]) -> Iterator[None]:
 
 BUILT_IN: dict[str, Scenario]   # set below, after the chapters registered themselves
 
-# Import order is reading order.
-from gdanim.chapters import (guess_and_check, grid_search, slopes, descent_1d,  # noqa: E402,F401
-                              penguins_2d, learning_rates, optimizers, bumpy)
+# Each chapter is a folder here: chapter.py (its numbers and figures, registered with
+# @scenario), scenes.py (figure code only it uses), lesson.py (the script its page
+# shows) and page.html (its page). This list is the reading order.
+READING_ORDER = ("guess_and_check", "grid_search", "slopes", "descent_1d", "penguins_2d",
+                 "learning_rates", "optimizers", "bumpy")
+
+for _name in READING_ORDER:
+    import_module(f"gdanim.chapters.{_name}.chapter")
 
 BUILT_IN = dict(SCENARIOS)

@@ -36,7 +36,7 @@ QUALITIES = {
     "draft": Quality("draft", dpi=50, fps=8, frames=16, hold=2, every_item=False),
     "web": Quality("web", dpi=100, fps=20, frames=120, hold=20, every_item=True),
     # 1920 x 1080 for projectors; a slower frame rate and a 2-3 s hold on the result
-    # leave time to talk over each clip (see gdanim/slides.py for the kit).
+    # leave time to talk over each clip (see gdanim/outputs/kit/ for the kit).
     # type_scale stays 1.0: ticks are then 27 px (1/40 of the height), the readout 35 px;
     # at 1.1 the optimizer race's legend and readout run off the frame.
     "slides": Quality("slides", dpi=150, fps=15, frames=120, hold=36, every_item=True,

@@ -1,5 +1,5 @@
 """Where the slides kit sits in a site folder, and what the site's pages read from it:
-each animation's slide files, sizes and snippets (kit.json, written by slides.py)."""
+each animation's slide files, sizes and snippets (kit.json, written by outputs/kit/writer.py)."""
 from __future__ import annotations
 
 import json

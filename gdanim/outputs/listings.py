@@ -105,13 +105,32 @@ def stylesheet() -> str:
             f"@media (prefers-color-scheme: dark) {{\n{rules(DARK_STYLE)}\n}}\n")
 
 
+CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
+
+
 def lesson_path(slug: str) -> Path:
-    """The lesson script for chapter `slug` ("descent-1d" ->
-    gdanim/chapters/lessons/descent_1d.py)."""
-    path = Path(__file__).resolve().parents[1] / "chapters" / "lessons" / f"{slug.replace('-', '_')}.py"
-    if not path.is_file():
-        raise ListingError(f"lesson({slug!r}): no lesson script {path.name} in gdanim/chapters/lessons/")
-    return path
+    """The lesson script for chapter `slug`, in the chapter's folder ("descent-1d" ->
+    gdanim/chapters/descent_1d/lesson.py); a chapter's second script is named by a
+    suffix ("learning-rates-sweep" -> gdanim/chapters/learning_rates/lesson_sweep.py)."""
+    name = slug.replace("-", "_")
+    candidates = [CHAPTERS / name / "lesson.py"]
+    if "_" in name:
+        base, part = name.rsplit("_", 1)
+        candidates.append(CHAPTERS / base / f"lesson_{part}.py")
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise ListingError(f"lesson({slug!r}): no lesson script gdanim/chapters/{name}/lesson.py")
+
+
+def lesson_files() -> list[Path]:
+    """Every chapter's lesson scripts."""
+    return sorted(CHAPTERS.glob("*/lesson*.py"))
+
+
+def script_name(slug: str) -> str:
+    """What a reader saves the script as: "descent_1d.py"."""
+    return slug.replace("-", "_") + ".py"
 
 
 def lesson(slug: str) -> Markup:
@@ -121,7 +140,7 @@ def lesson(slug: str) -> Markup:
     code = highlight(path.read_text(encoding="utf-8"), PythonLexer(), HtmlFormatter(nowrap=True))
     return Markup(
         f'<figure class="listing lesson" data-lesson="{escape(slug)}">'
-        f'<figcaption>The whole program, <code>{escape(path.name)}</code>: paste it into a '
+        f'<figcaption>The whole program, <code>{escape(script_name(slug))}</code>: paste it into a '
         f'Python file and run it, or run it in the <a href="lesson.ipynb" download>lesson '
         f'notebook</a>, which has every chapter\'s code in order.</figcaption>'
         f'<pre tabindex="0"><code>{code}</code></pre></figure>')

@@ -1,6 +1,6 @@
 """The companion notebook, site/lesson.ipynb: every chapter's lesson script in reading
 order, each after a short note on what it does, with the output it prints. Built with
-nbformat; the code cells are the files in gdanim/chapters/lessons/ as they are, so the
+nbformat; the code cells are the chapters' lesson scripts (gdanim/chapters/<name>/lesson.py) as they are, so the
 notebook and the pages never disagree.
 
 Ready to run anywhere: its first code cell installs what the scripts import (`%pip`
@@ -23,7 +23,6 @@ from pathlib import Path
 from gdanim.outputs.listings import ListingError, lesson_path
 
 NAME = "lesson.ipynb"
-LESSONS = Path(__file__).resolve().parents[1] / "chapters" / "lessons"
 PACKAGES = ("numpy", "jax", "palmerpenguins", "matplotlib")   # what the lesson scripts import
 INSTALL = f"%pip install --quiet {' '.join(PACKAGES)}"
 IN_REPOSITORY = "lesson.ipynb"    # where "Open in Colab" expects a copy (see the README)

@@ -108,8 +108,27 @@ def page_media() -> PageMedia:
     return _page_media.get()
 
 
+CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
+
+
+def loader() -> jinja2.BaseLoader:
+    """Templates from templates/, and each chapter's page from its own folder:
+    "chapters/descent-1d.html" is gdanim/chapters/descent_1d/page.html."""
+    def chapter_page(name: str):
+        path = CHAPTERS / name.removesuffix(".html").replace("-", "_") / "page.html"
+        if not name.endswith(".html") or not path.is_file():
+            return None
+        mtime = path.stat().st_mtime
+        return (path.read_text(encoding="utf-8"), str(path),
+                lambda: path.is_file() and path.stat().st_mtime == mtime)
+
+    return jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(TEMPLATES),
+        jinja2.PrefixLoader({"chapters": jinja2.FunctionLoader(chapter_page)})])
+
+
 def environment(site: SiteInfo | None = None) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+    env = jinja2.Environment(loader=loader(),
                              autoescape=jinja2.select_autoescape(["html", "xml"],
                                                                  default_for_string=True),
                              undefined=jinja2.StrictUndefined, trim_blocks=True,

@@ -122,8 +122,18 @@
       .forEach(function (el) { bar.appendChild(el); });
     this.keys = document.createElement("p");
     this.keys.className = "player-keys";
-    this.keys.textContent = "Keys, after a click on the animation: space play/pause \u00b7 " +
+    // Two hints, one shown: keys where there is a keyboard and a mouse, taps on a touch
+    // screen (style.css picks by the device's pointer).
+    var keyHint = document.createElement("span");
+    keyHint.className = "hint-keys";
+    keyHint.textContent = "Keys, after a click on the animation: space play/pause \u00b7 " +
       "\u2190 \u2192 one frame \u00b7 [ ] slower/faster \u00b7 f full screen";
+    var touchHint = document.createElement("span");
+    touchHint.className = "hint-touch";
+    touchHint.textContent = "Tap the picture to play or pause \u00b7 drag the slider to " +
+      "any moment \u00b7 the last button shows it full screen (turn your phone sideways)";
+    this.keys.appendChild(keyHint);
+    this.keys.appendChild(touchHint);
     this.root.appendChild(bar);
     this.root.appendChild(this.readout);
     this.root.appendChild(this.keys);

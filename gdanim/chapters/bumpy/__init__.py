@@ -1,0 +1,1 @@
+"""The chapter 'bumpy' (see gdanim/chapters/__init__.py)."""

@@ -1,0 +1,1 @@
+"""The chapter 'csv' (see gdanim/chapters/__init__.py)."""

@@ -1,0 +1,1 @@
+"""The chapter 'grid_search' (see gdanim/chapters/__init__.py)."""

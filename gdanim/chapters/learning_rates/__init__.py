@@ -1,0 +1,1 @@
+"""The chapter 'learning_rates' (see gdanim/chapters/__init__.py)."""

@@ -1,0 +1,1 @@
+"""The chapter 'optimizers' (see gdanim/chapters/__init__.py)."""

@@ -1,0 +1,232 @@
+"""Chapter 5: two parameters. Penguins' body mass from bill length (both z-scored), the
+loss as a surface over [intercept, slope], and gradient descent across it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gdanim.core.config import Quality
+from gdanim.maths.problems import closed_form, loss_surface, penguin_loss
+from gdanim.chapters import Setting, scenario
+from gdanim.core.values import Animation, Chapter, FrameTable, Still
+
+START = (-2.0, 0.0)              # [intercept, slope]
+LEARNING_RATE, EPOCHS = 0.01, 1000
+CHECK_PARAMS, CHECK_ROW = (2.0, 4.0), 1   # the dot-product example: second penguin
+# The parameter window drawn as the loss surface: centred near the bottom (0, 0.59)
+# and wide enough to hold the start with room to spare.
+INTERCEPTS = (-2.6, 2.6)
+SLOPES = (-2.0, 3.2)
+GRID_POINTS = 161
+TICK_EVERY = 10                  # epochs between the dots on the animated path
+CLOSE_WITHIN = 1e-3              # "close to the bottom": this far from the closed form
+# What gdanim.toml may change ([chapters.penguins-2d]). The z-scored bowl's divergence
+# threshold is 1.0; the page's snapshot table needs at least 100 epochs.
+SETTINGS = (
+    Setting("learning_rate", float, LEARNING_RATE, 1e-4, 0.95,
+            "step size; the run diverges above 1.0"),
+    Setting("epochs", int, EPOCHS, 100, 20000, "number of steps"),
+)
+
+
+def descend_penguins(start=START, learning_rate: float = LEARNING_RATE,
+                     epochs: int = EPOCHS):
+    """The whole 2-D run as a Trajectory: params has shape (epochs + 1, 2)."""
+    from gdanim.maths.train import gradient_descent
+
+    return gradient_descent(penguin_loss(), start, learning_rate, epochs)
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything the chapter computes once; figures and numbers are read from it."""
+
+    penguins: Any               # gdanim.maths.data.Penguins
+    trajectory: Any             # gdanim.maths.train.Trajectory, params (epochs + 1, 2)
+    intercepts: np.ndarray      # the surface grid's columns
+    slopes: np.ndarray          # ... and rows
+    surface: np.ndarray         # (len(slopes), len(intercepts))
+    best: np.ndarray            # closed-form [intercept, slope]
+    best_loss: float
+    learning_rate: float = LEARNING_RATE
+
+    @property
+    def epochs(self) -> int:
+        return self.trajectory.epochs
+
+    @property
+    def final(self) -> np.ndarray:
+        return self.trajectory.final.astype(float)
+
+    @property
+    def distance(self) -> np.ndarray:
+        """How far each epoch's parameters are from the closed-form bottom."""
+        return np.linalg.norm(self.trajectory.params.astype(float) - self.best, axis=1)
+
+
+def compute(learning_rate: float = LEARNING_RATE, epochs: int = EPOCHS) -> Results:
+    """The descent, the loss surface and the closed form (float64) for the chapter."""
+    from gdanim.maths.data import load_penguins
+
+    penguins = load_penguins()
+    intercepts = np.linspace(*INTERCEPTS, GRID_POINTS)
+    slopes = np.linspace(*SLOPES, GRID_POINTS)
+    best = closed_form()
+    best_loss = float(np.mean((penguins.design @ best - penguins.y) ** 2))
+    return Results(penguins, descend_penguins(START, learning_rate, epochs), intercepts, slopes,
+                   loss_surface(intercepts, slopes), best, best_loss, learning_rate)
+
+
+def _rows_before_dropna() -> int:
+    import palmerpenguins
+
+    return len(palmerpenguins.load_penguins())
+
+
+def _missing_counts() -> dict:
+    """How the dropped rows lack data: rows kept when only the two columns we use must
+    be complete, and dropped rows whose only gap is `sex`."""
+    import palmerpenguins
+
+    frame = palmerpenguins.load_penguins()
+    gaps = frame.isna()
+    return {"penguins_two_columns": int(len(frame.dropna(subset=["bill_length_mm",
+                                                                 "body_mass_g"]))),
+            "dropped_only_sex": int((gaps["sex"] & (gaps.sum(axis=1) == 1)).sum())}
+
+
+def _sci(value: float) -> str:
+    """Tiny values in scientific notation (the intercept ends as float noise)."""
+    return f"{value:.3g}" if abs(value) >= 1e-4 else f"{value:.2e}"
+
+
+def chapter_numbers(r: Results) -> dict:
+    """Every number the page shows (they also go to the manifest)."""
+    from gdanim.maths.milestones import first_true
+
+    p, X, final, distance = r.penguins, r.penguins.design, r.final, r.distance
+    start_grams, _ = p.to_grams_per_mm(*START)
+    grams_at_zero, grams_per_mm = p.to_grams_per_mm(*final)
+    # On this round bowl the distance to the bottom shrinks by one factor every epoch.
+    shrink = float(distance[1] / distance[0])
+    return {
+        "penguins": len(p.x), "penguins_before_dropna": _rows_before_dropna(),
+        **_missing_counts(),
+        "bill_mean_mm": float(p.bill_mm.mean()), "bill_std_mm": float(p.bill_mm.std()),
+        "bill_min_mm": float(p.bill_mm.min()), "bill_max_mm": float(p.bill_mm.max()),
+        "mass_mean_g": float(p.mass_g.mean()), "mass_std_g": float(p.mass_g.std()),
+        "design_shape": list(X.shape),
+        "check_params": list(CHECK_PARAMS), "check_row": CHECK_ROW,
+        "check_bill_z": float(X[CHECK_ROW, 1]),
+        "check_prediction": float(X[CHECK_ROW] @ np.asarray(CHECK_PARAMS)),
+        "start": list(START), "start_loss": float(r.trajectory.loss[0]),
+        "start_grams": start_grams, "lightest_grams": float(p.mass_g.min()),
+        "learning_rate": r.learning_rate, "epochs": r.epochs,
+        "final_intercept": float(final[0]), "final_slope": float(final[1]),
+        "final_loss": float(r.trajectory.loss[-1]),
+        "lstsq_intercept": float(r.best[0]), "lstsq_slope": float(r.best[1]),
+        "lstsq_loss": r.best_loss, "explained": 1.0 - r.best_loss / float(p.y.var()),
+        "correlation": float(np.corrcoef(p.x, p.y)[0, 1]),
+        "slope_gap": float(abs(final[1] - r.best[1])),
+        "float32_eps": float(np.finfo(np.float32).eps),
+        "shrink_per_epoch": shrink,
+        "exact_distance_left": float(distance[0] * shrink ** r.epochs),  # exact arithmetic
+        "close_epoch": first_true(distance < CLOSE_WITHIN), "close_within": CLOSE_WITHIN,
+        "grams_per_mm": grams_per_mm, "grams_at_zero_mm": grams_at_zero,
+        "surface_grid": [GRID_POINTS, GRID_POINTS], "path_dot_every": TICK_EVERY,
+        "surface_intercepts": list(INTERCEPTS), "surface_slopes": list(SLOPES),
+        "surface_min_loss": float(r.surface.min()),
+        "surface_max_loss": float(r.surface.max()),
+    }
+
+
+def descent_animation(r: Results, quality: Quality) -> Animation:
+    from functools import partial
+
+    from gdanim.figures.schedule import frame_epochs
+    from gdanim.chapters.penguins_2d.scenes import descent_scene
+
+    loss, params = r.trajectory.loss, r.trajectory.params.astype(float)
+    pick = frame_epochs(r.epochs, quality.frames, quality.hold)
+    frames = FrameTable(epoch=pick, loss=loss[pick], params=params[pick])
+    return Animation(
+        name="descent", title="Gradient descent on the penguins",
+        alt=(f"Three panels moving together. Left: a filled contour map of the loss over "
+             f"intercept and slope, a round bowl with its bottom at intercept 0, slope "
+             f"{r.best[1]:.3f}; a dot starts at [{START[0]:g}, {START[1]:g}] and travels "
+             f"in a straight line to the bottom, in long strides at first and short ones "
+             f"later. Top right: {len(r.penguins.x)} penguins (bill length against body "
+             f"mass, both z-scored) with a line that starts flat below them and tilts up "
+             f"through the cloud. Bottom right: the loss falls from {loss[0]:.1f} to "
+             f"{loss[-1]:.3f} by epoch."),
+        make_scene=partial(descent_scene, intercepts=r.intercepts, slopes=r.slopes,
+                           surface=r.surface, penguins=r.penguins, frames=frames,
+                           all_params=params, all_loss=loss, best=r.best,
+                           best_loss=r.best_loss, learning_rate=r.learning_rate,
+                           tick_every=TICK_EVERY),
+        frames=frames, poster_frame=int(np.argmax(pick >= 30)),
+        param_names=("intercept", "slope"),
+        params={"start": list(START), "learning_rate": r.learning_rate, "epochs": r.epochs})
+
+
+def stills(r: Results) -> tuple[Still, Still]:
+    """The 3-D loss surface with the path, and the final fit in both unit systems."""
+    from functools import partial
+
+    from gdanim.chapters.penguins_2d.scenes import fit_figure, surface_figure
+
+    p, final, loss = r.penguins, r.final, r.trajectory.loss
+    grams = p.to_grams_per_mm(*final)
+    surface = Still(
+        "surface",
+        f"A 3-D bowl: the loss (up) over intercept and slope (across), for intercepts "
+        f"{INTERCEPTS[0]:g} to {INTERCEPTS[1]:g} and slopes {SLOPES[0]:g} to {SLOPES[1]:g}. "
+        f"It is round and smooth with a single lowest point, loss {r.best_loss:.3f} at "
+        f"intercept 0 and slope {r.best[1]:.3f}. The descent path runs straight down the "
+        f"wall from the start at [{START[0]:g}, {START[1]:g}], loss {loss[0]:.1f}.",
+        partial(surface_figure, intercepts=r.intercepts, slopes=r.slopes,
+                surface=r.surface, path=r.trajectory.params.astype(float),
+                path_loss=loss, best=r.best, best_loss=r.best_loss))
+    fit = Still(
+        "fit",
+        f"The fitted line after {r.epochs} epochs, drawn twice. Left, in z-scores: "
+        f"intercept {_sci(final[0])} (zero up to rounding) and slope {final[1]:.4f}, "
+        f"rising through the cloud of {len(p.x)} penguins. Right, the same line in the "
+        f"data's units: body mass = {grams[0]:,.0f} g + {grams[1]:.1f} g per mm of bill "
+        f"length, over bills from {p.bill_mm.min():.0f} to {p.bill_mm.max():.0f} mm.",
+        partial(fit_figure, penguins=p, params=final, grams=grams))
+    return surface, fit
+
+
+def page_tables(r: Results) -> dict:
+    """The first penguins (raw, z-scored, their row of X, a prediction) and snapshots
+    of the descent."""
+    p, X, params = r.penguins, r.penguins.design, r.trajectory.params
+    rows = [{"row": i, "bill_mm": float(p.bill_mm[i]), "mass_g": float(p.mass_g[i]),
+             "bill_z": float(p.x[i]), "mass_z": float(p.y[i]),
+             "prediction": float(X[i] @ np.asarray(CHECK_PARAMS))} for i in range(5)]
+    snapshots = [{"epoch": e, "intercept": float(params[e, 0]),
+                  "slope": float(params[e, 1]), "loss": float(r.trajectory.loss[e])}
+                 for e in (0, 1, 2, 10, 100, r.epochs)]
+    return {"rows": rows, "first_epochs": snapshots}
+
+
+@scenario("penguins-2d", "Two parameters: the penguins",
+          "Fit body mass from bill length: an intercept and a slope, a loss surface, "
+          "and descent across it.", SETTINGS)
+def run(quality: Quality, learning_rate: float = LEARNING_RATE,
+        epochs: int = EPOCHS) -> Chapter:
+    from gdanim.chapters.explorers import line_explorer
+    from gdanim.maths.data import load_penguins
+
+    results = compute(learning_rate, epochs)
+    penguins = load_penguins()
+    explore_stills, explore = line_explorer(
+        penguin_loss(), penguins.x, penguins.y, penguins.design, learning_rate, START,
+        epochs, (INTERCEPTS, SLOPES), ("bill length (z-score)", "body mass (z-score)"))
+    return Chapter(numbers=chapter_numbers(results),
+                   animations=(descent_animation(results, quality),),
+                   stills=stills(results) + explore_stills,
+                   context={**page_tables(results), "explorer": explore})

@@ -1,0 +1,1 @@
+"""The chapter 'slopes' (see gdanim/chapters/__init__.py)."""
