@@ -909,10 +909,10 @@ def test_a_link_sets_every_control_and_the_numbers_are_the_lessons(open_context,
     on the chapter's data, recomputed here in NumPy."""
     d = explorer_data(built_site, page_name)
     X, y = problem_of(page_name)
-    own = d["own"]["start"]
-    lo, hi = d["rates"][0], d["rates"][-1]
-    picks = [(d["rates"][d["own"]["rate"]], d["starts"][own], 12),
-             (lo * (hi / lo) ** 0.61, d["starts"][(own + 1) % len(d["starts"])], 37)]
+    lo, hi = d["lr_range"]
+    view = d["panels"]["landscape"]
+    other = [round(a + 0.7 * (b - a), 3) for a, b in (view["xlim"], view["ylim"])][:len(d["params"])]
+    picks = [(d["own"]["lr"], d["start"], 12), (lo * (hi / lo) ** 0.61, other, 37)]
     context = open_context()
     for rate, start, epoch in picks:
         link = f"#lr={rate!r}&start={','.join(repr(v) for v in start)}&epoch={epoch}"
@@ -972,7 +972,7 @@ def test_answering_a_question_reveals_it_and_sets_the_explorer(open_context, sit
     assert not page.locator(f'details[data-question="{q["id"]}"] .answer').is_visible()
     details.get_by_role("button", name=q["choices"][q["right"]]).click()
     assert page.locator(f'details[data-question="{q["id"]}"] .answer').is_visible()
-    assert float(page.locator("#explore-rate-box").input_value()) == d["rates"][q["set"]["rate"]]
+    assert float(page.locator("#explore-rate-box").input_value()) == q["set"]["lr"]
     verdict = ("diverges", "oscillates", "converges", "creeps")
     said = next(w for w in verdict if f"the run {w}" in q["answer"])
     assert f"the run {said}" in explorer_readout(page)
@@ -1024,7 +1024,7 @@ def test_the_presenter_view_has_a_try_it_live_slide_whose_keys_stay_its_own(
 
 def test_the_optimizer_and_beta_come_from_the_link(open_context, site_url, built_site):
     d = explorer_data(built_site, "optimizers.html")
-    rate = d["rates"][d["own"]["rate"]]
+    rate = d["own"]["lr"]
     visit = Visit(open_context(), site_url + f"optimizers.html#lr={rate!r}"
                   f"&optimizer=momentum&beta=0.99")
     page = visit.page
