@@ -32,7 +32,10 @@ ANSWERS = {
     ("penguins-2d", "flat-start"): lambda n: n["start_loss"],
     ("learning-rates", "threshold"): lambda n: n["belt_threshold"],
     ("learning-rates", "headroom"): lambda n: n["threshold_over_lesson_rate"],
-    ("optimizers", "epoch-rows"): lambda n: n["rows_per_epoch"],
+    ("mini-batches", "epoch-rows"): lambda n: n["rows_per_epoch"],
+    ("mini-batches", "epoch-steps"): lambda n: n["budget"] * n["batches_per_epoch"],
+    ("optimizers", "momentum-speed"): lambda n: 1 / (1 - n["momentum_beta"]),
+    ("optimizers", "adam-first-step"): lambda n: n["bowl_adam_rate"],
     ("bumpy", "saddle-loss"): lambda n: n["saddle_loss"],
     ("fixture", "predict"): lambda n: n["lstsq_intercept_original"]
     + n["lstsq_slope_original"] * n["x_max"],

@@ -226,8 +226,8 @@ def fastest_task(x: dict, id: str = "fastest") -> Exercise | None:
         "compare the epochs the readout gives.",
         (f"The fastest rate on the slider is η = {rate_text(best['rate'])}: the run "
          f"{best['says']}.",
-         "On a bowl that curves the same way everywhere, a rate of one over the curvature "
-         "(half the threshold) jumps to the bottom in a single step; the slider's nearest "
+         "On a bowl that curves the same way everywhere, a rate of exactly half the "
+         "threshold jumps to the bottom in a single step; the slider's nearest "
          "rate lands close to it. Rates either side take longer: smaller ones because "
          "their steps are too short, larger ones because they overshoot."),
         "no rate on the slider gets there sooner.",

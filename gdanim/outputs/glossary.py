@@ -77,7 +77,7 @@ TERMS = (
     Term("threshold", "threshold (2 / curvature)", "The largest learning rate at which "
          "gradient descent on a bowl still settles: 2 divided by the bowl's steepest "
          "curvature. Above it, each step overshoots further than the last and the run "
-         "diverges.", "learning-rates"),
+         "diverges.", "descent-1d"),
     Term("eigenvalue", "eigenvalue", "A bowl over two parameters curves differently in "
          "different directions. Its curvatures along its steepest and its flattest "
          "direction are the two eigenvalues of its matrix of second derivatives (the "

@@ -32,4 +32,19 @@ def exercises(n: dict, context: dict) -> Exercises:
                           f"next shuffle."),
                   Mistake(float(batches + 1) * size, "That counts a batch that is not full; "
                           "only whole batches are used.")))
-    return Exercises("One count to check that the words are clear.", (task,))
+    budget, steps = n["budget"], n["sgd_steps"]
+    count = Exercise(
+        "epoch-steps", "Steps in the equal-epochs contest",
+        f"In the contest at equal epochs, both sides pass over the data {budget} times. How "
+        f"many steps (parameter updates) do the mini-batches take?",
+        "One step per batch: how many batches make one epoch?",
+        (f"One epoch is {batches} batches, so {batches} steps.",
+         f"{budget} epochs × {batches} steps = {steps} steps, against {budget} for the full "
+         f"batch, which takes one step per epoch."),
+        f"{batches} steps per epoch, for {budget} epochs.",
+        answer=float(steps), tolerance=0.5, digits=".0f",
+        mistakes=(Mistake(float(budget), f"That is the full batch's count: one step per "
+                          f"epoch. The mini-batches take one step per batch."),
+                  Mistake(float(budget * size), f"That multiplies by the batch size; count "
+                          f"batches per epoch instead ({batches}).")))
+    return Exercises("Two counts, to make the three words exact.", (task, count))

@@ -1,7 +1,8 @@
 """Your turn, optimizers: make Adam lose to momentum in the explorer."""
 from __future__ import annotations
 
-from gdanim.core.exercises import Check, Exercise, Exercises, gridded, link, rate_text, runs
+from gdanim.core.exercises import (Check, Exercise, Exercises, Mistake, gridded, link,
+                                   rate_text, runs)
 from gdanim.core.text import fmt
 
 
@@ -11,9 +12,43 @@ OBJECTIVES = (
 )
 
 
-def exercises(n: dict, context: dict) -> Exercises | None:
+def exercises(n: dict, context: dict) -> Exercises:
+    beta, rate = n["momentum_beta"], n["bowl_adam_rate"]
+    speed = 1 / (1 - beta)
+    tasks = [Exercise(
+        "momentum-speed", "How fast momentum rolls",
+        f"Momentum keeps β = {fmt(beta, 'g')} of its velocity each step and adds the new "
+        f"gradient. Along the narrow valley's floor the gradient stays almost the same for "
+        f"many steps. Once the velocity has built up, how many times longer is momentum's "
+        f"step than plain gradient descent's at the same learning rate?",
+        "Write the velocity after many steps as g + βg + β²g + …, and sum the series.",
+        (f"With a steady gradient g the velocity tends to g (1 + β + β² + …) = g / (1 − β).",
+         f"1 / (1 − {fmt(beta, 'g')}) = {fmt(speed, 'g')}: the steps become "
+         f"{fmt(speed, 'g')} times longer, which is why momentum runs along the valley's "
+         f"floor where plain descent creeps."),
+        f"the velocity sums the steady gradient {fmt(speed, 'g')} times over: 1 / (1 − β).",
+        answer=speed, tolerance=0.05, digits="g",
+        mistakes=(Mistake(beta, "That is the share of the velocity kept each step, not how "
+                          "long the steps become: add up all the kept shares."),
+                  Mistake(speed - 1, "That leaves out the newest gradient: the sum starts "
+                          "at g itself, 1 + β + β² + …")))]
+    tasks.append(Exercise(
+        "adam-first-step", "Adam's first step",
+        f"Adam starts at intercept {fmt(n['start'][0], 'g')}, slope "
+        f"{fmt(n['start'][1], 'g')} on the round bowl with η = {fmt(rate, '.3g')}. By how much "
+        f"does its very first step change the slope? (Ignore Adam's tiny ε.)",
+        "On the first step Adam's two averages hold just the first gradient g and its "
+        "square g², once the bias correction has scaled them up.",
+        ("After bias correction the first averages are exactly g and g².",
+         f"The update is η · g / √(g²) = η · (the sign of g): a step of η = "
+         f"{fmt(rate, '.3g')} for each parameter, however large or small its gradient."),
+        "Adam's first step is η long in every parameter: it divides the gradient by its "
+        "own size.",
+        answer=rate, tolerance=0.01 * rate, digits=".3g",
+        mistakes=()))
     beat = beat_adam(context["explorer"])
-    return Exercises("A race in the explorer above.", (beat,)) if beat else None
+    return Exercises("Two short calculations, then a race in the explorer above.",
+                     tuple(tasks + ([beat] if beat else [])))
 
 
 def beat_adam(x: dict) -> Exercise | None:
