@@ -167,8 +167,8 @@ def gd_questions(problem: dict, threshold: float, start, lr_range, epochs: int) 
         text = v.text(problem["answer"])
         rate = _rate(lr)
         if qid == "past-threshold":
-            q = {"text": f"With \u03b7 = {rate}, just past the threshold 2/\u03bbmax = "
-                         f"{_rate(float(f'{threshold:.3g}'))}, what will the guess do?",
+            q = {"text": f"With \u03b7 = {rate}, just past the threshold "
+                         f"({_rate(float(f'{threshold:.3g}'))}), what will the guess do?",
                  "choices": ["It settles on the answer", "It jumps back and forth without settling",
                              "It blows up"],
                  "right": {"converges": 0, "creeps": 0, "oscillates": 1, "diverges": 2}[v.kind]}
@@ -226,9 +226,9 @@ def _stills(prefix: str, surface: dict, kind: str, param_names, landscape_figure
     )
 
 
-def _threshold_note(threshold: float) -> str:
+def _threshold_note(threshold: float, who: str = "gradient descent") -> str:
     return (f"The mark is the threshold 2/\u03bbmax = {_rate(float(f'{threshold:.3g}'))}: "
-            f"past it, gradient descent blows up.")
+            f"past it, {who} blows up.")
 
 
 def lsq_explorer(x, y, model: str, rate: float, start, epochs: int, view, labels,
@@ -337,7 +337,7 @@ def optimizer_explorer(surfaces: list[dict], own_rate: float, labels=None):
         data = Panel("data", _padded(x, 0.08), _padded(y, 0.08))
         surf = {"name": s["name"], "label": s["label"], "epochs": s["epochs"],
                 **_surface(problem, s["start"], s["view"], s["epochs"], threshold,
-                           _threshold_note(threshold) + " (for gradient descent)",
+                           _threshold_note(threshold, "plain gradient descent"),
                            data, landscape)}
         out.append(surf)
         prefix = "" if k == 0 else f"{s['name']}-"
