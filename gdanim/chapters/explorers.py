@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 from functools import partial
-from typing import Callable
 
 import numpy as np
 

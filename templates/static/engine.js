@@ -213,7 +213,7 @@
   function number(x) {
     if (!finite(x)) return "too large for float32";
     var text;
-    if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) text = x.toExponential(3);
+    if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) text = x.toExponential(3).replace(/e([+-])(\d)$/, "e$10$2");  // e-04, as Python
     else text = x.toLocaleString("en-US", {maximumSignificantDigits: 5, useGrouping: true});
     return text.replace(/-/g, "\u2212");
   }
