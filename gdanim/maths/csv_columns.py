@@ -26,7 +26,7 @@ import stat
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -44,7 +44,7 @@ class Columns:
     y: np.ndarray
     rows_read: int                  # data rows in the file (the header not counted)
     dropped_rows: tuple[int, ...]   # spreadsheet rows (header = 1) dropped for an empty cell
-    lines: tuple[int, ...]          # the spreadsheet row of each kept value
+    lines: Sequence[int]            # the spreadsheet row of each kept value (an array)
     sha256: str                     # of the file's bytes: a changed file is a new chapter
     delimiter: str = ","            # ';' or tab: numbers may have decimal commas
 
@@ -202,7 +202,7 @@ def read_columns(path: Path, name: str, x: str, y: str,
     values = {x: array("d"), y: array("d")}   # 8 bytes a number, not a float object
     bad = {x: [], y: []}          # (file line, text) of cells that are not numbers
     infinite = {x: [], y: []}
-    empty, kept_lines = [], []
+    empty, kept_lines = [], array("q")     # 8 bytes a row, not an int object
     rows_read = 0
     # Row by row, never the whole file as lists of cells: a file of millions of rows
     # would otherwise take several times its size in memory.
@@ -255,7 +255,7 @@ def read_columns(path: Path, name: str, x: str, y: str,
                             f"standardized)")
     if problems:
         return None, problems
-    return Columns(xs, ys, rows_read, tuple(empty), tuple(kept_lines),
+    return Columns(xs, ys, rows_read, tuple(empty), kept_lines,
                    hashlib.sha256(data).hexdigest(), delimiter), []
 
 
