@@ -113,8 +113,8 @@ def report(rows: int, size: int, made: float, got: dict, loads: list[str]) -> st
         f"| peak memory, all the build's processes, proportional shares (Pss) summed | "
         f"{got['tree_pss_mib']:.0f} MiB | under 1,024 MiB | "
         f"{'pass' if got['tree_pss_mib'] < MIB_BUDGET else '**over**'} |",
-        f"| peak memory, all the build's processes, resident memory summed (shared "
-        f"libraries counted once per process) | {got['tree_mib']:.0f} MiB | | |",
+        f"| peak memory, all the build's processes, resident memory summed (a library "
+        f"loaded by several processes counted in each) | {got['tree_mib']:.0f} MiB | | |",
         "", "Earlier figures for the same build (issue 25, the largest process): 14 s / "
         "838 MiB before the explorers; 195 s / 5.8 GiB with the first explorers' "
         "precomputed grids; 15.3 s / 938 MiB (1,153 MiB resident summed) with the live "
