@@ -43,23 +43,37 @@ class GdanimGroup(click.Group):
             error.show()
             code = error.exit_code
         except (KeyboardInterrupt, click.exceptions.Abort):
-            click.echo(f"\nInterrupted: {_what_stayed()}.", err=True)
-            code = EXIT_INTERRUPTED
+            code = _stopped(signal.SIGINT)
         except Terminated as stop:
-            click.echo(f"\nStopped by {signal.Signals(stop.signum).name}: {_what_stayed()}.",
-                       err=True)
-            code = 128 + stop.signum
+            code = _stopped(stop.signum)
         except Exception as error:
-            message = describe(error)
-            if message is None or debug:
-                raise
-            click.echo(f"Error: {message}", err=True)
-            code = EXIT_FAILED
+            if stopping.received() is not None and not debug:
+                # The signal's own exception was turned into another one by a library's
+                # C code (matplotlib's Agg says "Invalid bounding box"): it is still a stop.
+                code = _stopped(stopping.received())
+            else:
+                code = _failed(error, debug)
         finally:
             stopping.restore(previous)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _stopped(signum: int) -> int:
+    if signum == signal.SIGINT:
+        click.echo(f"\nInterrupted: {_what_stayed()}.", err=True)
+        return EXIT_INTERRUPTED
+    click.echo(f"\nStopped by {signal.Signals(signum).name}: {_what_stayed()}.", err=True)
+    return 128 + signum
+
+
+def _failed(error: Exception, debug: bool) -> int:
+    message = describe(error)
+    if message is None or debug:
+        raise error
+    click.echo(f"Error: {message}", err=True)
+    return EXIT_FAILED
 
 
 def _what_stayed() -> str:

@@ -90,6 +90,8 @@ def _build_in_child(request: Request, answer) -> None:
         except (KeyboardInterrupt, stopping.Terminated):
             raise
         except BaseException as error:  # reported to the server, which keeps running
+            if stopping.received() is not None:   # a stop that a C library re-worded
+                raise KeyboardInterrupt from error
             if not isinstance(error, (GdanimError, click.ClickException,
                                       jinja2.TemplateError)):
                 traceback.print_exc()  # a bug, not an edit: the whole story, in the terminal
@@ -154,13 +156,15 @@ def _start_ignoring_stops(child) -> None:
 
 def stop_child(child) -> None:
     """End a build. Ctrl-C in a terminal reaches it too and it removes its staging
-    folder; otherwise it gets its own SIGINT; as a last resort, SIGTERM."""
+    folder; otherwise it gets its own SIGINT; then SIGTERM. A build that still has not
+    ended (stuck in a library) is killed: the preview stops either way, and the next
+    build clears the staging folder it leaves."""
     child.join(5)
-    if child.is_alive():
-        os.kill(child.pid, signal.SIGINT)
-        child.join(15)
-    if child.is_alive():
-        child.terminate()
+    for stop in (lambda: os.kill(child.pid, signal.SIGINT), child.terminate, child.kill):
+        if not child.is_alive():
+            break
+        stop()
+        child.join(10)
     child.join()
 
 

@@ -21,7 +21,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from gdanim.core.errors import GdanimError
-from gdanim.engine.kit_staging import _copy_kit, _missing_ancestors, _racing, _swap_in, clean_stale
+from gdanim.engine.kit_staging import (_copy_kit, _missing_ancestors, _racing, _swap_in,
+                                       clean_stale, one_run_at_a_time)
 from gdanim.outputs.kit.slide import DECK
 from gdanim.outputs.kit.writer import write_kit
 from gdanim.outputs.kit_index import KIT
@@ -60,37 +61,38 @@ def make(out: Path, only: tuple[str, ...], formats: str, progress: bool = True,
             raise ConfigError(problems)
         for note in chosen.notes:
             say(f"note: {note}")
-        site_config = site_to_relink(out, chosen.site)   # checked before anything is written
-        if clean_stale(kit):
-            say("removed a slides kit left half-made by an interrupted run")
-        made = _missing_ancestors(kit.parent)
-        staging = None
-        try:
-            staging = outdir.make_staging(kit)
-            with _racing(kit):
-                _copy_kit(kit, staging)
-            manifest = build(replace(config, out=staging, kind="kit"), progress=progress,
-                             reuse=reuse, jobs=jobs, shown_as=str(kit),
-                             kit_writer=lambda folder, manifest, final, say: write_kit(
-                                 folder, manifest, say, chosen.site, previous=final))
-            with _racing(kit):
-                _swap_in(staging, kit)
-        except BaseException as error:
-            if staging is not None:
-                shutil.rmtree(staging, ignore_errors=True)
-            for folder in made:         # the folders this run made, if still empty
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
-            if isinstance(error, OSError) and error.errno == errno.ENOSPC:
-                raise _disk_full(error, kit) from None
-            raise
-        count = len(manifest["animations"])
-        say(f"wrote the slides kit to {kit}/ ({count} animation{'' if count == 1 else 's'}: "
-            f"{DECK}, index.html, slides.qmd)")
-        if site_config is not None:
-            relink_site(site_config, progress, jobs)
+        with one_run_at_a_time(kit, say):   # another run into this folder waits
+            site_config = site_to_relink(out, chosen.site)   # checked before anything is written
+            if clean_stale(kit):
+                say("removed a slides kit left half-made by an interrupted run")
+            made = _missing_ancestors(kit.parent)
+            staging = None
+            try:
+                staging = outdir.make_staging(kit)
+                with _racing(kit):
+                    _copy_kit(kit, staging)
+                manifest = build(replace(config, out=staging, kind="kit"), progress=progress,
+                                 reuse=reuse, jobs=jobs, shown_as=str(kit),
+                                 kit_writer=lambda folder, manifest, final, say: write_kit(
+                                     folder, manifest, say, chosen.site, previous=final))
+                with _racing(kit):
+                    _swap_in(staging, kit)
+            except BaseException as error:
+                if staging is not None:
+                    shutil.rmtree(staging, ignore_errors=True)
+                for folder in made:         # the folders this run made, if still empty
+                    try:
+                        folder.rmdir()
+                    except OSError:
+                        break
+                if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+                    raise _disk_full(error, kit) from None
+                raise
+            count = len(manifest["animations"])
+            say(f"wrote the slides kit to {kit}/ ({count} animation{'' if count == 1 else 's'}: "
+                f"{DECK}, index.html, slides.qmd)")
+            if site_config is not None:
+                relink_site(site_config, progress, jobs)
     return kit
 
 

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 from gdanim.options import ConfigError
-from gdanim.core.errors import GdanimError
+from gdanim.core.errors import GdanimError, unwritable
 
 NAME_MAX, PATH_MAX = 255, 4096
 AGAIN = "nothing was written. Choose another FOLDER: python -m gdanim init NEW-FOLDER"
@@ -73,19 +73,12 @@ def problems(folder: str, files: list[Path]) -> list[str]:
     if found:
         return found + [f"'folder': {AGAIN} (init never overwrites a file)"]
     where = target if target.is_dir() else ancestor
-    if _read_only(where):
+    why = unwritable(where)
+    if why == "read-only file system":
         return [f"'folder': {str(where)!r} is on a read-only file system; {WRITABLE}"]
-    if not os.access(where, os.W_OK | os.X_OK):
-        return [f"'folder': {str(where)!r} cannot be written (permission denied); "
-                f"{WRITABLE}"]
+    if why:
+        return [f"'folder': {str(where)!r} cannot be written ({why}); {WRITABLE}"]
     return []
-
-
-def _read_only(path: Path) -> bool:
-    try:
-        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
 
 
 def write_starter(folder: str) -> list[Path]:

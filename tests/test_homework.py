@@ -53,18 +53,29 @@ def csv_teacher(tmp_path_factory) -> Path:
     return make_teacher(folder, "--config", str(folder / "gdanim.toml"))
 
 
-def with_mistake(teacher: Path, target: Path) -> Path:
-    """The solutions notebook with one mistake: momentum without its velocity (plain
-    descent), which passes the public check (beta = 0) but not the grader's."""
+# One deliberate mistake each, and the one question it must cost: (question, a line of
+# its solution, the line it becomes).
+MISTAKES = (
+    # momentum without its velocity (plain descent): passes the public check (beta = 0)
+    ("q_momentum", "multiplier = multiplier - learning_rate * velocity",
+     "multiplier = multiplier - learning_rate * gradient(multiplier)"),
+    # the tanh network's weights updated one after the other, w2 from the new w1: the
+    # page's long run still reaches the same minimum (the public check passes), the
+    # homework's runs do not end where the grader's do
+    ("q_valley", "w2 = w2 - learning_rate * g[1]",
+     "w2 = w2 - learning_rate * network_gradient(w1, w2)[1]"),
+)
+
+
+def with_mistake(teacher: Path, target: Path, line: str, wrong: str) -> Path:
+    """The solutions notebook with `line` (in exactly one cell) replaced by `wrong`."""
     notebook = nbformat.read(str(teacher / "homework-solutions.ipynb"), as_version=4)
-    wrong = 0
+    changed = 0
     for cell in notebook.cells:
-        if "velocity = beta * velocity + gradient(multiplier)" in cell.source:
-            cell.source = cell.source.replace(
-                "multiplier = multiplier - learning_rate * velocity",
-                "multiplier = multiplier - learning_rate * gradient(multiplier)")
-            wrong += 1
-    assert wrong == 1
+        if cell.cell_type == "code" and line in cell.source:
+            cell.source = cell.source.replace(line, wrong)
+            changed += 1
+    assert changed == 1
     nbformat.write(notebook, str(target))
     return target
 
@@ -82,6 +93,7 @@ def test_otter_grades_solutions_blank_and_one_mistake(teacher, tmp_path):
     made = json.loads((teacher / "manifest.json").read_text())
     questions = [q["name"] for q in made["questions"]]
     assert len(questions) >= 7          # one or more per chapter with homework
+    assert {"q_network", "q_valley"} <= set(questions)     # the bumpy chapter's two
 
     full = otter_run(teacher, teacher / "homework-solutions.ipynb", tmp_path / "full")
     assert set(full) == set(questions)
@@ -92,9 +104,11 @@ def test_otter_grades_solutions_blank_and_one_mistake(teacher, tmp_path):
     assert sum(s for s, _ in blank.values()) < sum(t for _, t in blank.values())
     assert set(failed) == set(questions)       # every question named, none answered
 
-    one = otter_run(teacher, with_mistake(teacher, tmp_path / "one.ipynb"), tmp_path / "one")
-    lost = {name: top - score for name, (score, top) in one.items() if score < top}
-    assert lost == {"q_momentum": full["q_momentum"][1]}
+    for question, line, wrong in MISTAKES:
+        notebook = with_mistake(teacher, tmp_path / f"{question}.ipynb", line, wrong)
+        one = otter_run(teacher, notebook, tmp_path / question)
+        lost = {name: top - score for name, (score, top) in one.items() if score < top}
+        assert lost == {question: full[question][1]}, (question, lost)
 
 
 def test_the_student_notebook_holds_no_answer(teacher):
@@ -202,3 +216,19 @@ def test_a_folder_inside_the_site_is_refused(built_site):
     assert result.exit_code == 2
     assert "inside the site" in result.output
     assert not (built_site / "teacher").exists()
+
+
+def test_bumpy_settings_are_checked(tmp_path):
+    """A network start that is not two numbers is named; a run too short to land within
+    1% of a minimum is refused (its valley would not be settled), before otter runs and
+    without touching the folder."""
+    config = tmp_path / "gdanim.toml"
+    config.write_text("[homework]\nbumpy_start = [1.0]\n", encoding="utf-8")
+    result = run_cli("homework", "--config", str(config), "--out", str(tmp_path / "t"))
+    assert result.exit_code == 2
+    assert "'homework.bumpy_start': must be a list of 2 numbers" in result.output
+    config.write_text("[homework]\nbumpy_epochs = 20\n", encoding="utf-8")
+    result = run_cli("homework", "--config", str(config), "--out", str(tmp_path / "t"))
+    assert result.exit_code != 0
+    assert "'homework.bumpy_epochs'" in result.output and "not settled" in result.output
+    assert not (tmp_path / "t").exists()

@@ -84,3 +84,41 @@ def test_diverging_runs_are_labelled_and_render_finite(built_site, manifest):
         last = frames["frames"][-1]["loss"][-1]
         assert verdicts.number(last) == text.number(n[f"learning-rates.{tag}_diverges_final_loss"])
         assert frames["left"][-1] == n[f"learning-rates.{tag}_diverges_left_plot_at"]
+
+
+def test_a_run_that_leaves_its_panel_stays_in_sight():
+    """A diverged run's dot is drawn inside its panel (a triangle on the edge it
+    crossed), and its note lies wholly inside the panel: neither is cut by the edge."""
+    from types import SimpleNamespace
+
+    from gdanim.chapters.learning_rates.scenes import rates_belt_scene
+    from gdanim.core.config import QUALITIES
+    from gdanim.core.values import FrameTable
+    from gdanim.figures.render import frames as render_frames
+
+    epochs = np.arange(6)
+    calm = np.linspace(0, 2.5, 6)[:, None]
+    wild = (2.5 + 2.5 * (-2.0) ** epochs)[:, None]          # 0, 7.5, -7.5, 22.5, ...
+    runs = [SimpleNamespace(params=p, left_plot=left, diverged_at=left and 1,
+                            label=f"run {k}")
+            for k, (p, left) in enumerate([(calm, None)] * 3 + [(wild, 3)])]
+    losses = np.column_stack([((r.params[:, 0, None] * BELT_INCHES - BELT_CM) ** 2).mean(1)
+                              for r in runs])
+    table = FrameTable(epoch=epochs, loss=losses,
+                       params=np.stack([r.params for r in runs], axis=1))
+    scene = rates_belt_scene(QUALITIES["draft"], runs, table, threshold=1.0, view=(-4, 9))
+    for _ in render_frames(scene):
+        pass                                             # leaves the last frame drawn
+    renderer = scene.fig.canvas.get_renderer()
+    ax = scene.fig.axes[3]
+    box = ax.get_window_extent(renderer)
+    dot = next(a for a in scene.moving if getattr(a, "axes", None) is ax
+               and hasattr(a, "get_marker") and a.get_linestyle() == "None")
+    assert dot.get_marker() in "^v<>", "the run that left is a triangle on the edge"
+    x, y = ax.transData.transform(np.column_stack(dot.get_data()))[0]
+    assert box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1
+    note = next(a for a in scene.moving if hasattr(a, "get_text") and a.axes is ax)
+    assert note.get_visible() and "diverged from epoch 1" in note.get_text()
+    extent = note.get_window_extent(renderer)
+    assert box.x0 <= extent.x0 and extent.x1 <= box.x1
+    assert box.y0 <= extent.y0 and extent.y1 <= box.y1

@@ -33,23 +33,26 @@ def need(*tools: str) -> list[str]:
 
 # --- the handout --------------------------------------------------------------------
 
-def test_handout_has_one_page_per_animation_and_fits_a4_and_letter(built_site, manifest):
+def test_handout_has_two_pages_per_animation_and_fits_a4_and_letter(built_site, manifest):
     pdfinfo, pdftotext = need("pdfinfo", "pdftotext")
     path = built_site / "handout.pdf"
     info = subprocess.run([pdfinfo, str(path)], capture_output=True, text=True,
                           check=True).stdout
     assert int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)) == \
-        len(manifest["animations"])
+        2 * len(manifest["animations"])
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
     a4, letter = (595.28, 841.89), (612.0, 792.0)
     assert width <= min(a4[0], letter[0]) + 0.5 and height <= min(a4[1], letter[1]) + 0.5
     words = subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True,
                            text=True, check=True).stdout.split("\f")
-    for page, a in zip(words, manifest["animations"]):
-        page = " ".join(page.split())
+    for page, frames, a in zip(words[0::2], words[1::2], manifest["animations"]):
+        page, frames = " ".join(page.split()), " ".join(frames.split())
         assert a["title"] in page
         assert "What it shows" in page and "The numbers" in page
         assert a["alt"].split()[0] in page
+        # the second page: two key frames, each with the numbers at it
+        assert f"{a['title']}: two moments" in frames
+        assert frames.count(f"of {a['frames']}: ") == 2
     # recorded like any output, and linked from the index and every page's footer
     assert manifest["build"]["jobs"]["handout"]["outputs"] == ["handout.pdf"]
     assert manifest["files"]["handout.pdf"]["size"] == path.stat().st_size
@@ -58,6 +61,7 @@ def test_handout_has_one_page_per_animation_and_fits_a4_and_letter(built_site, m
 
 def test_handout_pages_render_with_pictures(built_site, tmp_path):
     (pdftoppm,) = need("pdftoppm")
+    import numpy as np
     from PIL import Image, ImageStat
 
     subprocess.run([pdftoppm, "-r", "40", "-png", "-f", "1", "-l", "1",
@@ -69,6 +73,15 @@ def test_handout_pages_render_with_pictures(built_site, tmp_path):
         assert ImageStat.Stat(grey).mean[0] > 180
         histogram = grey.histogram()
         assert sum(histogram[:100]) > 500 and sum(histogram[100:230]) > 2000
+    # The second page's key frames span the text width (they were 56 mm, a third of it).
+    subprocess.run([pdftoppm, "-r", "40", "-png", "-f", "2", "-l", "2",
+                    str(built_site / "handout.pdf"), str(tmp_path / "frames")], check=True)
+    (png,) = tmp_path.glob("frames*.png")
+    with Image.open(png) as image:
+        grey = np.asarray(image.convert("L"))
+    band = grey[int(0.15 * len(grey)):int(0.4 * len(grey))]     # inside the first frame
+    inked = np.flatnonzero((band < 240).any(axis=0))
+    assert inked.size and inked[-1] - inked[0] > 0.75 * grey.shape[1]
 
 
 # --- the offline copy ---------------------------------------------------------------

@@ -11,6 +11,7 @@ numbers computed here in float64. Every number a learner's answer is compared wi
 in `answers`: the answer key and the teacher's manifest print these."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from importlib import import_module
 
@@ -61,6 +62,8 @@ class HomeworkSetting:
     high: float | None = None
     choices: tuple = ()
     kind: str = "number"        # number, int, choice, list
+    length: int = 0             # a list's length, if it must have one
+    example: str = "[0.0002, 0.0007]"
 
     def problem(self, value) -> str | None:
         if self.kind == "choice":
@@ -70,7 +73,10 @@ class HomeworkSetting:
         if self.kind == "list":
             if not isinstance(value, list) or not value or not all(
                     isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-                return f"must be a non-empty list of numbers, like [0.0002, 0.0007], not {value!r}"
+                return f"must be a non-empty list of numbers, like {self.example}, not {value!r}"
+            if self.length and len(value) != self.length:
+                return (f"must be a list of {self.length} numbers, like {self.example}, "
+                        f"not {value!r}")
             bad = [v for v in value if not self.low <= v <= self.high]
             if bad:
                 return f"{bad[0]!r} is out of range (from {self.low:g} to {self.high:g})"
@@ -114,6 +120,13 @@ SETTINGS = (
                     0.0, 0.99),
     HomeworkSetting("momentum_epochs", 30, "momentum's number of steps", 10, 20000,
                     kind="int"),
+    HomeworkSetting("bumpy_start", [1.5, -1.0], "where the tanh network's descent starts, "
+                    "[w1, w2] (pages: five starts, none of them this)", -3.0, 3.0,
+                    kind="list", length=2, example="[1.5, -1.0]"),
+    HomeworkSetting("bumpy_learning_rate", 0.8, "the tanh network's learning rate (pages: 1)",
+                    1e-3, 1.8),
+    HomeworkSetting("bumpy_epochs", 300, "the tanh network's number of steps (pages: 600); "
+                    "the run must end within 1% of a minimum", 10, 20000, kind="int"),
     HomeworkSetting("csv_rate_fraction", 0.1, "a CSV chapter's homework learning rate, as a "
                     "fraction of its divergence threshold (its page: 0.05, or its own)",
                     0.001, 0.95),
@@ -208,6 +221,8 @@ def number(value) -> str:
     answer key, the tests and the manifest agree to the last digit)."""
     if isinstance(value, (bool, np.bool_)):
         return repr(bool(value))
+    if isinstance(value, str):
+        return json.dumps(value)            # valid Python and JSON alike
     if isinstance(value, (list, tuple, np.ndarray)):
         return "[" + ", ".join(number(v) for v in value) + "]"
     if isinstance(value, (int, np.integer)):

@@ -11,6 +11,18 @@ class GdanimError(Exception):
     """A problem with the user's input, files or tools, with what to do about it."""
 
 
+def unwritable(path) -> str | None:
+    """Why the folder `path` cannot be written: 'read-only file system' or 'permission
+    denied'; None when it can."""
+    try:
+        read_only = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only = False
+    if read_only:
+        return "read-only file system"
+    return None if os.access(path, os.W_OK | os.X_OK) else "permission denied"
+
+
 def disk_of(name) -> str:
     """' holding <mount point> (<n> MB free)' for the disk a path is on, or ''."""
     if not name:

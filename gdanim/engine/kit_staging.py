@@ -34,6 +34,35 @@ def _racing(kit: Path):
                           ) from None
 
 
+@contextmanager
+def one_run_at_a_time(kit: Path, say):
+    """Hold the slides kit in `kit` for this run: another `slides` run into the same
+    folder waits here until this one has finished. Without this, two runs move each
+    other's folders: one run's copy or swap of the kit, or its relinking of the site
+    (which moves everything beside the site's own files, a half-made kit too), can take
+    a folder away while the other is writing in it. The lock is a file in the system's
+    temporary folder named after the kit's path, so nothing is written beside the kit;
+    where no lock can be had, runs go on unlocked (and `_racing` says what happened)."""
+    import hashlib
+
+    try:
+        import fcntl
+        name = hashlib.sha256(str(kit.resolve()).encode()).hexdigest()[:16]
+        handle = open(Path(tempfile.gettempdir()) / f"gdanim-slides-{name}.lock", "a")
+    except (ImportError, OSError):
+        yield
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"waiting for another `slides` run into {kit.parent} to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except OSError:
+            pass            # a file system without locks: go on unlocked
+        yield               # the lock goes when the file is closed
+
+
 def _copy_kit(kit: Path, staging: Path) -> None:
     """Fill `staging` with a copy of `kit` (media linked, not copied). The deck is left
     out: every run writes it anew, and it holds every MP4 again."""

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from gdanim.core import stopping
-from gdanim.core.errors import GdanimError, disk_of
+from gdanim.core.errors import GdanimError, disk_of, unwritable
 
 NAME_MAX, PATH_MAX = 255, 4096
 SYSTEM_FOLDERS = ("/proc", "/sys", "/dev")
@@ -56,16 +56,10 @@ def check_out(out: Path) -> str | None:
         if os.path.ismount(resolved):
             return (f"{raw!r} is a mount point; the build swaps the whole folder, which a "
                     f"mount point cannot be. Use a folder inside it, e.g. --out {raw}/site")
-    if not os.access(ancestor, os.W_OK | os.X_OK) or _read_only(ancestor):
-        return f"{str(ancestor)!r} cannot be written ({'read-only file system' if _read_only(ancestor) else 'permission denied'}); choose a folder you can write"
+    why = unwritable(ancestor)
+    if why:
+        return f"{str(ancestor)!r} cannot be written ({why}); choose a folder you can write"
     return None
-
-
-def _read_only(path: Path) -> bool:
-    try:
-        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
 
 
 def make_staging(out: Path) -> Path:

@@ -20,6 +20,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
+from gdanim.core.errors import unwritable
 from gdanim.core.values import Chapter
 
 KEEP_PER_CHAPTER = 6   # entries kept per chapter (qualities and settings a teacher switches between)
@@ -69,17 +70,10 @@ def _problem(folder: Path) -> str | None:
             existing = existing.parent
         if not existing.is_dir():
             return f"{existing} is a file, where the cache needs a folder"
-    if not os.access(existing, os.W_OK | os.X_OK):   # also no for a read-only disk
-        return ("it is on a read-only file system" if _read_only(existing)
-                else "it cannot be written (permission denied)")
-    return None
-
-
-def _read_only(path: Path) -> bool:
-    try:
-        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
+    why = unwritable(existing)
+    if why == "read-only file system":
+        return "it is on a read-only file system"
+    return f"it cannot be written ({why})" if why else None
 
 
 def _reason(error: OSError) -> str:

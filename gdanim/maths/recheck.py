@@ -89,9 +89,8 @@ def optax_run(X: np.ndarray, y: np.ndarray, start, rates, epochs: int,
     epochs + 1, P), loss (R, epochs + 1)) as float64 arrays."""
     import jax
     import jax.numpy as jnp
-    import optax
 
-    from gdanim.maths.sweeps import make_optimizer
+    from gdanim.maths.sweeps import run_one
 
     x64_mode = getattr(jax, "enable_x64", None)
     if x64_mode is None:                                   # older JAX
@@ -102,19 +101,10 @@ def optax_run(X: np.ndarray, y: np.ndarray, start, rates, epochs: int,
 
         def mse(params):
             return jnp.mean((Xj @ params - yj) ** 2)
-        value_and_grad = jax.value_and_grad(mse)
         first = jnp.asarray(start, dtype)
 
         def one(rate):
-            opt = make_optimizer(optimizer, rate, beta)
-
-            def step(carry, _):
-                params, state = carry
-                loss, grad = value_and_grad(params)
-                updates, state = opt.update(grad, state, params)
-                return (optax.apply_updates(params, updates), state), (params, loss)
-            (last, _), (ps, ls) = jax.lax.scan(step, (first, opt.init(first)), length=epochs)
-            return jnp.concatenate([ps, last[None]]), jnp.append(ls, mse(last))
+            return run_one(mse, optimizer, rate, first, epochs, beta)
 
         rates = jnp.asarray(rates, dtype)
         if one_at_a_time:

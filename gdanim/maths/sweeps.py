@@ -11,6 +11,8 @@ from typing import Callable
 
 import numpy as np
 
+from gdanim.maths.verdicts import holds_from
+
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 
 
@@ -42,6 +44,28 @@ def kept_epochs(epochs: int, count: int = 64) -> np.ndarray:
     return np.unique(np.concatenate([dense, spread, [epochs]]))
 
 
+def run_one(loss_fn: Callable, optimizer: str, rate, start, epochs: int,
+            beta: float | None = None):
+    """One full-batch run of `optimizer` on `loss_fn(params)` from `start` at `rate`,
+    as JAX traces it (inside `jax.jit`, `jax.vmap`): (params (epochs + 1, P), loss
+    (epochs + 1,)), epoch 0 first. The one run every sweep and recheck repeats."""
+    import jax
+    import jax.numpy as jnp
+    import optax
+
+    opt = make_optimizer(optimizer, rate, beta)
+    value_and_grad = jax.value_and_grad(loss_fn)
+
+    def step(carry, _):
+        params, state = carry
+        loss, grad = value_and_grad(params)
+        updates, state = opt.update(grad, state, params)
+        return (optax.apply_updates(params, updates), state), (params, loss)
+
+    (last, _), (ps, ls) = jax.lax.scan(step, (start, opt.init(start)), length=epochs)
+    return jnp.concatenate([ps, last[None]]), jnp.append(ls, loss_fn(last))
+
+
 @dataclass(frozen=True)
 class Sweep:
     """Runs over rates × starts. Arrays are indexed [rate, start, kept epoch, ...]."""
@@ -69,24 +93,13 @@ def sweep(loss_fn: Callable, starts, rates, epochs: int, optimizer: str = "gd",
     parameters within `within` (relative distance) of `best`, staying so to the end."""
     import jax
     import jax.numpy as jnp
-    import optax
 
     starts = np.asarray(starts, dtype=np.float32).reshape(len(starts), -1)
     rates = np.asarray(rates, dtype=np.float32)
     keep = kept_epochs(epochs) if keep is None else np.asarray(keep)
-    value_and_grad = jax.value_and_grad(loss_fn)
 
     def one(rate, start):
-        opt = make_optimizer(optimizer, rate, beta)
-
-        def step(carry, _):
-            params, state = carry
-            loss, grad = value_and_grad(params)
-            updates, state = opt.update(grad, state, params)
-            return (optax.apply_updates(params, updates), state), (params, loss)
-
-        (last, _), (ps, ls) = jax.lax.scan(step, (start, opt.init(start)), length=epochs)
-        return (jnp.concatenate([ps, last[None]]), jnp.append(ls, loss_fn(last)))
+        return run_one(loss_fn, optimizer, rate, start, epochs, beta)
 
     run = jax.jit(jax.vmap(jax.vmap(one, in_axes=(None, 0)), in_axes=(0, None)))
     params, loss = run(jnp.asarray(rates), jnp.asarray(starts))
@@ -119,10 +132,7 @@ def _judge(params, loss, best, best_loss, within):
     start = loss[..., :1]
     # Diverged from epoch e: from e on the loss is above where it started (or not a number).
     worse = ~finite | (loss > start * (1 + 1e-6))
-    better_after = np.flip(np.cumsum(np.flip(~worse, -1), -1), -1)  # later epochs not worse
-    only_worse = worse & (better_after == 0)
-    diverged = np.where(only_worse.any(-1), only_worse.argmax(-1), -1)
-    diverged = np.where(only_worse[..., -1], diverged, -1)
+    diverged = holds_from(worse)
     if best is not None:
         best = np.asarray(best, dtype=float)
         scale = max(float(np.linalg.norm(best)), 1e-12)
@@ -133,9 +143,7 @@ def _judge(params, loss, best, best_loss, within):
         lowest = np.nanmin(np.where(finite, loss, np.nan), axis=-1, keepdims=True)
         ok = finite & (loss <= np.abs(lowest) * (1 + within) + 1e-12)
         distance = np.full(shape, np.nan)
-    bad_after = np.flip(np.cumsum(np.flip(~ok, -1), -1), -1)
-    stays = ok & (bad_after == 0)
-    arrived = np.where(stays[..., -1], stays.argmax(-1), -1)
+    arrived = holds_from(ok)
     # Oscillates: most of the steps that still move (beyond float32 noise) point
     # against the step before them: the guess jumps back and forth across the valley.
     steps = np.diff(np.where(np.isfinite(params), params, 0.0), axis=-2)

@@ -255,6 +255,16 @@ def arrival(inside) -> Arrival:
     return Arrival(tuple((int(a), int(b)) for a, b in zip(starts, ends)), len(inside) - 1)
 
 
+def holds_from(inside) -> np.ndarray:
+    """For many runs at once (epochs on the last axis): the epoch from which `inside`
+    holds to the end, -1 where it does not hold at the last epoch. The epoch of the
+    last stay when it lasts to the end (`Arrival.epoch`), for a whole grid of runs."""
+    inside = np.asarray(inside, dtype=bool)
+    outside_after = np.flip(np.cumsum(np.flip(~inside, -1), -1), -1)   # this epoch on
+    to_the_end = inside & (outside_after == 0)
+    return np.where(to_the_end[..., -1], to_the_end.argmax(-1), -1)
+
+
 def _quarters(n: int) -> tuple[slice, slice]:
     """The last quarter of epochs 0..n and the quarter before it (at least one each)."""
     q = max(1, n // 4)

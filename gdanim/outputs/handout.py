@@ -1,6 +1,7 @@
-"""The printable handout, site/handout.pdf: one page per animation, with its poster,
-three key frames across the run, its description and its numbers (the
-settings of the run, and where it starts and ends).
+"""The printable handout, site/handout.pdf: two pages per animation. The first has its
+poster, its description and its numbers (the settings of the run, and where it starts
+and ends); the second two key frames across the run, each the full text width, so the
+type inside them prints at a readable size.
 
 The page is 210 x 279.4 mm: A4's width and US Letter's height, so it prints on either
 paper without scaling and with every margin at least 8 mm. Drawn with matplotlib's PDF
@@ -20,10 +21,11 @@ INK, GREY, LINE = "#1d1f22", "#575c63", "#c9ccd1"
 
 
 def key_frames(count: int, poster: int) -> list[int]:
-    """Three frames across the story, start to end, none of them the poster's."""
+    """Two frames from the middle of the story (a third and two thirds through), none
+    of them the poster's; the start and the end are frames 0 and the last otherwise."""
     last = count - 1
-    picks = [i for i in dict.fromkeys([0, last // 3, 2 * last // 3, last]) if i != poster]
-    return sorted(picks[:3])
+    picks = [i for i in dict.fromkeys([last // 3, 2 * last // 3, 0, last]) if i != poster]
+    return sorted(picks[:2])
 
 
 def read_frames(mp4: Path, wanted: list[int]) -> dict[int, "object"]:
@@ -96,8 +98,30 @@ def frame_line(table: dict, index: int) -> str:
     return f"{table.get('label', 'epoch')} {frame['epoch']}: loss {_number(loss)}{shown}"
 
 
+def key_frame_page(fig, site: Path, a, table, put, picture) -> None:
+    """The animation's second page: two key frames, each the full text width."""
+    width, height = PAGE
+    usable = width - 2 * MARGIN
+    y = height - MARGIN
+    put(MARGIN, y, "\n".join(textwrap.wrap(f"{a.title}: two moments", 70)), fontsize=12,
+        weight="bold", va="top")
+    y -= 0.5
+    wanted = key_frames(a.frames, a.poster_frame)
+    frames = read_frames(site / a.files["mp4"], wanted)
+    w = min(usable, (y - MARGIN - 0.4 - 0.6 * len(wanted)) / len(wanted) * a.width / a.height)
+    for index in wanted:
+        if index not in frames:
+            continue
+        y -= picture(frames[index], MARGIN + (usable - w) / 2, y, w) + 0.08
+        label = (frame_line(table, index) if table and index < len(table["frames"])
+                 else f"frame {index + 1}")
+        lines = textwrap.wrap(f"Frame {index + 1} of {a.frames}: {label}", 110)
+        put(MARGIN, y, "\n".join(lines), fontsize=8.5, color=GREY, va="top")
+        y -= 0.2 * len(lines) + 0.3
+
+
 def write(site: Path, pages: list[dict], site_info=None) -> Path | None:
-    """Write handout.pdf into `site` (one page per animation); None without animations."""
+    """Write handout.pdf into `site` (two pages per animation); None without animations."""
     import matplotlib
     import matplotlib.patches
     from matplotlib.backends.backend_pdf import PdfPages
@@ -113,26 +137,40 @@ def write(site: Path, pages: list[dict], site_info=None) -> Path | None:
     address = (site_info.site_url if site_info else "") or ""
     width, height = PAGE
     usable = width - 2 * MARGIN
+    pages_total = sum(2 if "mp4" in a.files and (site / a.files["mp4"]).is_file() else 1
+                      for _, _, a in entries)
+
+    def put_on(fig):
+        def put(x, y, words, **style):
+            fig.text(x / width, y / height, words, color=style.pop("color", INK),
+                     parse_math=False, **style)   # a teacher's `$` is a dollar
+        return put
+
+    def picture_on(fig):
+        def picture(array, left, top, w):
+            h = w * array.shape[0] / array.shape[1]
+            ax = fig.add_axes([left / width, (top - h) / height, w / width, h / height])
+            ax.imshow(array, interpolation="none")
+            ax.set_axis_off()
+            fig.add_artist(matplotlib.patches.Rectangle(
+                (left / width, (top - h) / height), w / width, h / height,
+                transform=fig.transFigure, fill=False, edgecolor=LINE, linewidth=0.6))
+            return h
+        return picture
+
+    def footer(fig, page, number):
+        foot = (f"{page['href']}{' · ' + address + page['href'] if address else ''}"
+                f" · text and figures CC BY 4.0 · page {number} of {pages_total}")
+        put_on(fig)(MARGIN, MARGIN * 0.6, foot, fontsize=7, color=GREY)
+
     with matplotlib.rc_context({"font.family": "DejaVu Sans", "pdf.fonttype": 42}), \
             atomic_path(path) as tmp:
         with PdfPages(tmp, metadata={"Title": f"{title}: handout", "Creator": "gdanim",
                                      "CreationDate": None, "ModDate": None}) as pdf:
-            for page_no, (number, page, a) in enumerate(entries, start=1):
+            sheet = 0
+            for number, page, a in entries:
                 fig = Figure(figsize=PAGE)
-
-                def put(x, y, words, **style):
-                    fig.text(x / width, y / height, words, color=style.pop("color", INK),
-                             parse_math=False, **style)   # a teacher's `$` is a dollar
-
-                def picture(array, left, top, w):
-                    h = w * array.shape[0] / array.shape[1]
-                    ax = fig.add_axes([left / width, (top - h) / height, w / width, h / height])
-                    ax.imshow(array, interpolation="none")
-                    ax.set_axis_off()
-                    fig.add_artist(matplotlib.patches.Rectangle(
-                        (left / width, (top - h) / height), w / width, h / height,
-                        transform=fig.transFigure, fill=False, edgecolor=LINE, linewidth=0.6))
-                    return h
+                put, picture = put_on(fig), picture_on(fig)
 
                 y = height - MARGIN
                 put(MARGIN, y, f"{title} · chapter {number}: {page['title']}", fontsize=8.5,
@@ -158,7 +196,7 @@ def write(site: Path, pages: list[dict], site_info=None) -> Path | None:
                                + 0.16 * len(wrapped))
                 room = y - MARGIN - 0.3 - text_height - 0.42 - 0.55 - 0.35
                 aspect = a.height / a.width
-                natural = usable * aspect + (usable - 0.28) / 3 * aspect
+                natural = usable * aspect
                 scale = max(0.5, min(1.0, room / natural))
                 if "poster" in a.files and (site / a.files["poster"]).is_file():
                     import numpy as np
@@ -169,27 +207,9 @@ def write(site: Path, pages: list[dict], site_info=None) -> Path | None:
                     end = (f" ({frame_line(table, a.poster_frame)})"
                            if table and a.poster_frame < len(table["frames"]) else "")
                     put(MARGIN, y, f"Above: the poster, frame {a.poster_frame + 1} of "
-                                   f"{a.frames}{end}. Below: three more.", fontsize=8,
+                                   f"{a.frames}{end}. Overleaf: two more.", fontsize=8,
                         color=GREY, va="top", wrap=True)
                     y -= 0.3
-                if "mp4" in a.files and (site / a.files["mp4"]).is_file():
-                    wanted = key_frames(a.frames, a.poster_frame)
-                    frames = read_frames(site / a.files["mp4"], wanted)
-                    gap = 0.14
-                    w = (usable * scale - gap * (len(wanted) - 1)) / len(wanted)
-                    tallest = 0.0
-                    for i, index in enumerate(wanted):
-                        if index not in frames:
-                            continue
-                        left = MARGIN + i * (w + gap)
-                        h = picture(frames[index], left, y, w)
-                        tallest = max(tallest, h)
-                        label = (frame_line(table, index) if table and index < len(table["frames"])
-                                 else f"frame {index + 1}")
-                        put(left, y - h - 0.06, "\n".join(textwrap.wrap(
-                            f"Frame {index + 1} of {a.frames}: {label}", max(20, int(w * 17)))),
-                            fontsize=7, color=GREY, va="top")
-                    y -= tallest + 0.55
                 put(MARGIN, y, "What it shows", fontsize=10.5, weight="bold", va="top")
                 y -= 0.22
                 put(MARGIN, y, body, fontsize=8.8, va="top", linespacing=1.35)
@@ -198,10 +218,15 @@ def write(site: Path, pages: list[dict], site_info=None) -> Path | None:
                 y -= 0.22
                 put(MARGIN, y, "\n".join(wrapped), fontsize=8.3, va="top", linespacing=1.35,
                     family="DejaVu Sans Mono")
-                foot = (f"{page['href']}{' · ' + address + page['href'] if address else ''}"
-                        f" · text and figures CC BY 4.0 · page {page_no} of {len(entries)}")
-                put(MARGIN, MARGIN * 0.6, foot, fontsize=7, color=GREY)
+                sheet += 1
+                footer(fig, page, sheet)
                 pdf.savefig(fig)
+                if "mp4" in a.files and (site / a.files["mp4"]).is_file():
+                    fig = Figure(figsize=PAGE)
+                    key_frame_page(fig, site, a, table, put_on(fig), picture_on(fig))
+                    sheet += 1
+                    footer(fig, page, sheet)
+                    pdf.savefig(fig)
             if not entries:          # a site of stills only: say so on a page of its own
                 fig = Figure(figsize=PAGE)
                 fig.text(0.5, 0.5, f"{title}\n\nThis build has no animations.",

@@ -262,10 +262,15 @@
     function on(node, type, fn) {
       if (node) node.addEventListener(type, function (event) { self.guard(fn, event); });
     }
+    // While a slider moves ("input") only the drawing follows; the address is written
+    // once it stops ("change", which the keyboard fires at every step too). Writing the
+    // address makes the browser fetch the page's icon again, so writing it at every
+    // step of a drag costs more than the run and the drawing together.
     this.rate.max = SLIDER_STEPS;
     on(this.rate, "input", function () {
-      self.state.lr = self.rateAt(+self.rate.value); self.clearNote(); self.changed();
+      self.state.lr = self.rateAt(+self.rate.value); self.clearNote(); self.render();
     });
+    on(this.rate, "change", function () { self.writeHash(); });
     on(this.rateBox, "change", function () {
       var v = parseFloat(self.rateBox.value);
       if (isFinite(v) && v > 0) { self.state.lr = v; self.clearNote(); }
@@ -274,8 +279,9 @@
     });
     this.epoch.max = this.limit;
     on(this.epoch, "input", function () {
-      self.halt(); self.state.epoch = +self.epoch.value; self.changed();
+      self.halt(); self.state.epoch = +self.epoch.value; self.render();
     });
+    on(this.epoch, "change", function () { self.writeHash(); });
     this.startInputs.forEach(function (input) {
       on(input, "change", function () {
         var k = +input.getAttribute("data-param"), v = parseFloat(input.value);

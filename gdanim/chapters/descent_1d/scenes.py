@@ -20,7 +20,7 @@ def descent_scene(quality: Quality, grid, grid_losses, frames: FrameTable,
     valley.plot(grid, grid_losses, color=DATA, lw=2.2)
     valley.set(xlim=(grid.min(), grid.max()), ylim=(0, grid_losses.max() * 1.05),
                xlabel="multiplier (cm per inch)", ylabel="mean squared error",
-               title=f"Stepping downhill (learning rate {decimal(learning_rate)})")
+               title=f"Stepping downhill\n(learning rate {decimal(learning_rate)})")
     belt_axes(data, "The fitted line")
     data.set_xlabel("inches")
     data.set_ylabel("cm")

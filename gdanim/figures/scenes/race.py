@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.patheffects import withStroke
 
 from gdanim.core.config import Quality
+from gdanim.core.text import number
 from gdanim.core.values import FrameTable, Scene
 from gdanim.figures.scenes import (BLUE, GREY, INK, ORANGE, PURPLE, SKY, freeze_layout, new_figure,
                            readout)
@@ -29,6 +30,43 @@ def _step_readout(step: int, last: int, batch_size: int | None) -> str:
         return (f"step {step:3d} of {last}    mini-batches of {batch_size}, in the same "
                 f"order for every stochastic run")
     return f"step {step:3d} of {last}    every step uses all the data"
+
+
+def _exits(ax, points, keys, legend, labels):
+    """Paths that leave the surface panel: a triangle in the run's colour on the edge
+    where it went farthest out, and one note in the panel saying how far each went.
+    Returns (marks, the row each run is farthest out, note); a run that stays in has
+    mark None."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    marks, firsts, far = [], [], []
+    for (px, py), key, name in zip(points, keys, legend):
+        px, py = np.asarray(px, dtype=float), np.asarray(py, dtype=float)
+        # How far out on each side (top, bottom, right, left), in panel heights/widths.
+        beyond = np.stack([(py - y1) / (y1 - y0), (y0 - py) / (y1 - y0),
+                           (px - x1) / (x1 - x0), (x0 - px) / (x1 - x0)])
+        out = np.nanmax(beyond, axis=0) > 0
+        if not out.any():
+            marks.append(None), firsts.append(None)
+            continue
+        side, row = np.unravel_index(np.nanargmax(beyond), beyond.shape)
+        vertical = side < 2
+        x = float(np.clip(px[row], x0, x1)) if vertical else (x1 if side == 2 else x0)
+        y = (y1 if side == 0 else y0) if vertical else float(np.clip(py[row], y0, y1))
+        mark, = ax.plot([x], [y], "^v><"[side], color=LOOKS[key][0], ms=15, mec="white",
+                        mew=1.5, clip_on=False, zorder=7)
+        marks.append(mark), firsts.append(int(row))      # shown once it gets there
+        value = py[row] if vertical else px[row]
+        axis = (labels[1] if vertical else labels[0]).split(" (")[0]
+        far.append(f"{name.splitlines()[0]}: {axis} {number(float(value), 3)}")
+    note = None
+    if far:
+        ax.set_title(ax.get_title(loc="left"), loc="left", pad=24)  # room for the triangles
+        note = ax.text(0.98, 0.03, "triangles: paths that leave the plot,\nthe farthest each goes\n" + "\n".join(far),
+                       transform=ax.transAxes, ha="right", va="bottom", fontsize=12,
+                       color=INK, zorder=8,
+                       bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": GREY,
+                             "alpha": 0.9})
+    return marks, firsts, note
 
 
 def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, view=None,
@@ -89,12 +127,13 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
         # Arrived: under both dashed lines (1% of the best loss, 1% of the answer's size).
         for ax, line in ((loss_ax, 0.01 * best_loss), (distance_ax, 0.01)):
             ax.axhline(line, color=GREY, lw=1.2, ls="--")
-            ax.text(0.99, line * 1.15, "1%", transform=ax.get_yaxis_transform(),
-                    ha="right", va="bottom", fontsize=12, color="#444444")
+            # In the margin right of the plot, where no curve can run over it.
+            ax.text(1.01, line, "1%", transform=ax.get_yaxis_transform(), ha="left",
+                    va="center", fontsize=12, color="#444444", clip_on=False)
     if min(g.min() for g in gaps) <= FLOOR:
         loss_ax.axhline(FLOOR, color=GREY, lw=1.2, ls=":")
         # Curves stop at the floor, so the band below it is free for the label.
-        loss_ax.text(0.99, FLOOR * 0.8, "floor: closer than this is 32-bit rounding",
+        loss_ax.text(0.99, FLOOR * 0.8, "floor: 32-bit rounding",
                      transform=loss_ax.get_yaxis_transform(), ha="right", va="top",
                      fontsize=12, color="#444444")
     points = [xy(r) if xy else (r.params[:, 0], r.params[:, 1]) for r in runs]
@@ -122,7 +161,11 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
                                     marker=marker, markevery=[-1], ms=11, zorder=3 + k)
             fars.append(far)
             moving.append(far)
-    fig.legend(handles=curves, loc="outside lower center", ncol=len(runs), fontsize=13,
+    exits, firsts, exit_note = _exits(surface_ax, points, keys, legend, labels)
+    moving += [m for m in exits if m is not None] + ([exit_note] if exit_note else [])
+    # Up to four across; five or more in rows of three, so the legend stays in frame.
+    fig.legend(handles=curves, loc="outside lower center",
+               ncol=len(runs) if len(runs) <= 4 else 3, fontsize=13,
                handlelength=2.8, columnspacing=1.4)
     text = readout(fig)
     moving.append(text)
@@ -138,5 +181,12 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
             if fars:
                 fars[k].set_data(xs[k][: row + 1], dists[k][: row + 1])
         text.set_text(readout_text(int(frames.epoch[i])))
+        shown = False
+        for k, (mark, first) in enumerate(zip(exits, firsts)):
+            if mark is not None:
+                mark.set_visible(int(positions[k][i]) >= first)
+                shown = shown or mark.get_visible()
+        if exit_note is not None:
+            exit_note.set_visible(shown)
 
     return Scene(fig, moving, update, len(frames))

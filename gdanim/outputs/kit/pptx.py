@@ -21,7 +21,7 @@ CREDITS = (
      "e90081). Licence: CC0."),
     ("The animations", "Computed with JAX and Optax, drawn with matplotlib and encoded with "
      "ffmpeg by gdanim. Every number in them comes from the runs shown."),
-    ("Handout", "A printable page per animation (its poster, key frames and numbers): "
+    ("Handout", "Two printable pages per animation (its poster, key frames and numbers): "
      "handout.pdf, beside the site's index.html, under \u201cTeach with this\u201d."),
 )
 
