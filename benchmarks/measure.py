@@ -45,23 +45,26 @@ def _children() -> dict[int, list[int]]:
     return kids
 
 
-def _rss_kib(pid: int) -> int:
+def _rss_kib(pid: int, file: str = "status", field: str = "VmRSS:") -> int:
     try:
-        with open(f"/proc/{pid}/status") as status:
+        with open(f"/proc/{pid}/{file}") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
 
 
-def tree_rss_kib(pid: int) -> int:
-    """Resident memory of `pid` and all its descendants, in KiB."""
+def tree_rss_kib(pid: int, pss: bool = False) -> int:
+    """Resident memory of `pid` and all its descendants, in KiB. With `pss`, each
+    process's proportional share (Pss): pages two processes share, such as the same
+    library loaded in both, count once in the sum rather than once per process."""
+    where = ("smaps_rollup", "Pss:") if pss else ("status", "VmRSS:")
     kids, todo, total = _children(), [pid], 0
     while todo:
         current = todo.pop()
-        total += _rss_kib(current)
+        total += _rss_kib(current, *where)
         todo.extend(kids.get(current, []))
     return total
 
@@ -69,15 +72,25 @@ def tree_rss_kib(pid: int) -> int:
 def peak_tree_memory(cmd: list[str], interval: float = 0.05, **kwargs) -> tuple[float, float]:
     """Run `cmd` to the end; return (seconds, peak MiB of it plus its children, summed
     at each sample). Raises CalledProcessError if it fails."""
-    peak = 0
+    seconds, rss, _ = peak_tree_memories(cmd, interval, pss=False, **kwargs)
+    return seconds, rss
+
+
+def peak_tree_memories(cmd: list[str], interval: float = 0.05, pss: bool = True,
+                       **kwargs) -> tuple[float, float, float]:
+    """Run `cmd` to the end; return (seconds, peak MiB of the resident memory of it and
+    its children summed, the same for their proportional shares (0 without `pss`)).
+    Raises CalledProcessError if it fails."""
+    peak = [0, 0]
     done = threading.Event()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, **kwargs)
 
     def sample() -> None:
-        nonlocal peak
         while not done.wait(interval):
-            peak = max(peak, tree_rss_kib(proc.pid))
+            peak[0] = max(peak[0], tree_rss_kib(proc.pid))
+            if pss:
+                peak[1] = max(peak[1], tree_rss_kib(proc.pid, pss=True))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -86,4 +99,4 @@ def peak_tree_memory(cmd: list[str], interval: float = 0.05, **kwargs) -> tuple[
     sampler.join()
     if code != 0:
         raise subprocess.CalledProcessError(code, cmd)
-    return time.perf_counter() - started, peak / 1024
+    return time.perf_counter() - started, peak[0] / 1024, peak[1] / 1024

@@ -107,6 +107,8 @@ def test_every_page_and_its_media_load_cleanly(site_url, open_context, manifest)
         visit = Visit(context, site_url + name)
         visit.scroll_through()
         page = visit.page
+        # A hidden surface's pictures are lazy (they load when it is chosen): load them now.
+        page.evaluate("document.querySelectorAll('img[hidden]').forEach(i => { i.loading = 'eager'; })")
         page.wait_for_function("[...document.images].every(i => i.complete)")
         broken = page.evaluate("[...document.images].filter(i => !i.naturalWidth)"
                                ".map(i => i.currentSrc || i.src)")
@@ -889,17 +891,15 @@ def test_the_keyboard_moves_the_rate_and_the_readout_follows(open_context, explo
     page.keyboard.press("ArrowRight")
     after = explorer_readout(page)
     assert after != before
-    assert page.locator("#explore-rate-value").inner_text() in after
+    assert page.locator("#explore-rate-box").input_value() in after
     assert "lr=" in page.evaluate("location.hash")
-    for _ in range(40):        # far past the threshold: the run diverges, and says so
-        page.keyboard.press("ArrowRight")
+    page.keyboard.press("End")          # far past the threshold: the run diverges, and says so
     last = explorer_readout(page)
-    assert "diverges at epoch" in last and "past the threshold" in page.locator(
-        "#explore-rate-value").inner_text()
+    assert " diverges" in last and "past the threshold" in slider.get_attribute("aria-valuetext")
     epoch = page.locator("#explore-epoch")
     epoch.focus()
     page.keyboard.press("Home")
-    for _ in range(int(epoch.get_attribute("max")) + 1):   # every epoch of a blow-up
+    for _ in range(min(int(epoch.get_attribute("max")), 60) + 1):   # the blow-up, epoch by epoch
         text = explorer_readout(page)
         assert "NaN" not in text and "Infinity" not in text and "undefined" not in text
         page.keyboard.press("ArrowRight")
@@ -907,44 +907,35 @@ def test_the_keyboard_moves_the_rate_and_the_readout_follows(open_context, explo
 
 
 @pytest.mark.parametrize("page_name", PAGES)
-def test_a_link_sets_every_control_and_the_numbers_are_the_builds(open_context, built_site,
-                                                                  explorer_where, page_name):
+def test_a_link_sets_every_control_and_the_numbers_are_the_lessons(open_context, built_site,
+                                                                   explorer_where, page_name):
+    """Any rate and start, not only the build's: the readout is float32 gradient descent
+    on the chapter's data, recomputed here in NumPy."""
     d = explorer_data(built_site, page_name)
     X, y = problem_of(page_name)
-    own = d["own"]["start"]
-    picks = [(d["own"]["rate"], own, len(d["epochs"]) - 1),
-             (d["threshold_index"] - 2, (own + 1) % len(d["starts"]), 12),
-             (len(d["rates"]) - 1, own, 6)]
+    lo, hi = d["lr_range"]
+    view = d["panels"]["landscape"]
+    other = [round(a + 0.7 * (b - a), 3) for a, b in (view["xlim"], view["ylim"])][:len(d["params"])]
+    picks = [(d["own"]["lr"], d["start"], 12), (lo * (hi / lo) ** 0.61, other, 37)]
     context = open_context()
-    for i, j, k in picks:
-        rate, start, epoch = d["rates"][i], d["starts"][j], d["epochs"][k]
+    for rate, start, epoch in picks:
         link = f"#lr={rate!r}&start={','.join(repr(v) for v in start)}&epoch={epoch}"
         visit = Visit(context, explorer_where(page_name) + link)
         page = visit.page
-        assert int(page.locator("#explore-rate").input_value()) == i
-        assert int(page.locator("#explore-epoch").input_value()) == k
+        assert float(page.locator("#explore-rate-box").input_value()) == rate
+        assert int(page.locator("#explore-epoch").input_value()) == epoch
         shown = [float(v) for v in page.locator("input[data-param]").evaluate_all(
             "els => els.map(e => e.value)")]
-        assert shown == pytest.approx(start, rel=1e-5)
+        assert shown == start
         text = explorer_readout(page)
         got_epoch, params, loss = parsed(text, d["params"])
         assert got_epoch == epoch
         ref_p, ref_l = numpy_descent(X, y, start, rate, epoch)
         assert params == pytest.approx(list(ref_p[epoch]), rel=2e-3, abs=1e-4), text
         assert loss == pytest.approx(float(ref_l[epoch]), rel=2e-3), text
-        assert d["says"][i][j] in text
-        assert page.locator(".explorer-snap").inner_text() == ""
+        assert page.locator(".explorer-note").inner_text() == ""
         assert visit.problems == []
         visit.page.close()
-
-
-def test_between_grid_values_the_explorer_says_what_it_shows(open_context, site_url, built_site):
-    d = explorer_data(built_site, "penguins-2d.html")
-    visit = Visit(open_context(), site_url + "penguins-2d.html#lr=0.3&start=2,0.5&epoch=15")
-    note = visit.page.locator(".explorer-snap").inner_text()
-    assert "nearest 0.3" in note and "nearest 2,0.5" in note
-    rate = d["rates"][int(visit.page.locator("#explore-rate").input_value())]
-    assert min(d["rates"], key=lambda r: abs(math.log(r / 0.3))) == rate
 
 
 def test_a_click_on_the_contour_places_the_start(open_context, site_url, built_site):
@@ -954,8 +945,7 @@ def test_a_click_on_the_contour_places_the_start(open_context, site_url, built_s
     panel = page.locator('.explorer-panel[data-panel="landscape"]')
     panel.scroll_into_view_if_needed()
     box = panel.bounding_box()
-    target = max(range(len(d["starts"])), key=lambda s: d["starts"][s][0] + d["starts"][s][1])
-    b, m = d["starts"][target]
+    b, m = 1.23, -0.71
     p = d["panels"]["landscape"]
     (x0, x1), (y0, y1), r = p["xlim"], p["ylim"], p["rect"]
     fx = r[0] + r[2] * (b - x0) / (x1 - x0)
@@ -963,8 +953,17 @@ def test_a_click_on_the_contour_places_the_start(open_context, site_url, built_s
     page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
     shown = [float(v) for v in page.locator("input[data-param]").evaluate_all(
         "els => els.map(e => e.value)")]
-    assert shown == pytest.approx([b, m], rel=1e-5)
+    assert shown == pytest.approx([b, m], abs=0.03)
     assert urllib.parse.unquote(page.evaluate("location.hash")).count(",") == 1
+    # A drag moves it on, and the link follows when the button is let go.
+    page.mouse.down()
+    page.mouse.move(box["x"] + (fx - 0.1) * box["width"], box["y"] + fy * box["height"], steps=5)
+    page.mouse.up()
+    moved = [float(v) for v in page.locator("input[data-param]").evaluate_all(
+        "els => els.map(e => e.value)")]
+    assert moved[0] < b - 0.2 and moved[1] == pytest.approx(m, abs=0.03)
+    assert f"start={moved[0]!r}" in page.evaluate("location.hash").replace("start=-", "start=-")
+    assert visit.problems == []
 
 
 def test_answering_a_question_reveals_it_and_sets_the_explorer(open_context, site_url, built_site):
@@ -977,23 +976,11 @@ def test_answering_a_question_reveals_it_and_sets_the_explorer(open_context, sit
     assert not page.locator(f'details[data-question="{q["id"]}"] .answer').is_visible()
     details.get_by_role("button", name=q["choices"][q["right"]]).click()
     assert page.locator(f'details[data-question="{q["id"]}"] .answer').is_visible()
-    assert int(page.locator("#explore-rate").input_value()) == q["set"]["rate"]
-    assert d["says"][q["set"]["rate"]][q["set"]["start"]] in explorer_readout(page)
-
-
-def test_nothing_moves_by_itself_and_play_is_the_readers(open_context, site_url):
-    visit = Visit(open_context(reduced_motion="no-preference"), site_url + "descent-1d.html")
-    page = visit.page
-    start = page.locator("#explore-epoch").input_value()
-    page.wait_for_timeout(600)
-    assert page.locator("#explore-epoch").input_value() == start
-    page.locator("[data-action=reset]").click()
-    page.locator("[data-action=play]").click()
-    page.wait_for_timeout(700)
-    page.locator("[data-action=play]").click()         # pause
-    moved = int(page.locator("#explore-epoch").input_value())
-    assert 0 < moved
-    assert page.locator(".explorer-readout").get_attribute("aria-busy") == "false"
+    assert float(page.locator("#explore-rate-box").input_value()) == q["set"]["lr"]
+    verdict = ("diverges", "oscillates", "converges", "creeps")
+    said = next(w for w in verdict if f"the run {w}" in q["answer"])
+    assert f"the run {said}" in explorer_readout(page)
+    assert visit.problems == []
 
 
 def test_the_explorer_fits_a_phone(open_context, site_url):
@@ -1001,7 +988,7 @@ def test_the_explorer_fits_a_phone(open_context, site_url):
     page = visit.page
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
-    for selector in ("#explore-rate", "#explore-epoch", "[data-action=play]",
+    for selector in ("#explore-rate", "#explore-rate-box", "#explore-epoch", "[data-action=play]",
                      "[data-action=step]", "[data-action=reset]", "input[data-param]"):
         box = page.locator(selector).first.bounding_box()
         assert box["height"] >= 24 and box["width"] >= 24, selector
@@ -1040,21 +1027,15 @@ def test_the_presenter_view_has_a_try_it_live_slide_whose_keys_stay_its_own(
 
 
 def test_the_optimizer_and_beta_come_from_the_link(open_context, site_url, built_site):
-    from tests.test_explorer import explorer_data
-
     d = explorer_data(built_site, "optimizers.html")
-    k = next(i for i, v in enumerate(d["variants"]) if v["optimizer"] == "momentum"
-             and v["beta"] == 0.99)
-    i = d["own"]["rate"]
-    visit = Visit(open_context(), site_url + f"optimizers.html#lr={d['rates'][i]!r}"
-                  f"&epoch={d['epochs'][-1]}&optimizer=momentum&beta=0.99")
+    rate = d["own"]["lr"]
+    visit = Visit(open_context(), site_url + f"optimizers.html#lr={rate!r}"
+                  f"&optimizer=momentum&beta=0.99")
     page = visit.page
     assert page.locator("#explore-optimizer").input_value() == "momentum"
     assert page.locator("#explore-beta").input_value() == "0.99"
-    text = explorer_readout(page)
-    assert d["variants"][k]["says"][i][0] in text
+    assert explorer_readout(page).startswith("Momentum (β = 0.99). ")
     page.locator("#explore-optimizer").select_option("adam")
     assert "optimizer=adam" in page.evaluate("location.hash")
-    adam = next(v for v in d["variants"] if v["optimizer"] == "adam")
-    assert adam["says"][i][0] in explorer_readout(page)
+    assert explorer_readout(page).startswith("Adam (β1 = 0.99, β2 = 0.999). ")
     assert visit.problems == []

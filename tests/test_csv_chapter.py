@@ -177,7 +177,7 @@ def test_a_big_csv_is_sampled_on_the_scatter_and_says_so(tmp_path):
 def test_semicolon_files_with_decimal_commas_read_as_numbers(tmp_path):
     data = columns("x;y\n1,5;2\n2;4,25\n3;5,5\n", tmp_path)
     assert list(data.x) == [1.5, 2.0, 3.0] and list(data.y) == [2.0, 4.25, 5.5]
-    assert data.lines == (2, 3, 4)
+    assert list(data.lines) == [2, 3, 4]
 
 
 def test_the_lesson_code_reads_a_semicolon_file_too(tmp_path, monkeypatch):

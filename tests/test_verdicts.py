@@ -148,5 +148,6 @@ def band(*args, **kwargs):
 
 def test_words():
     assert verdicts.number(2.04e10) == "2.040e+10" and verdicts.number(63024.4) == "63,024"
+    assert verdicts.number(1e-4) == "1.000e\u221204" and verdicts.number(123456.7) == "123,460"
     assert verdicts.number(-0.6525) == "\u22120.6525" and verdicts.number(None).startswith("too")
     assert verdicts.percent(0.01) == "1%" and verdicts.percent(0.1234) == "12.3%"

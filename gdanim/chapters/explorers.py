@@ -1,16 +1,25 @@
-"""What a chapter's explorer needs: its runs over a grid of settings (one compiled
-sweep), written out as page data, and the still pictures the explorer draws on.
+"""What a chapter's explorer needs: its problem (the data's sums, or the bumpy net's
+rows), the lesson's own settings, the range of the controls and the still pictures the
+page draws on. The page's engine (templates/static/engine.js) runs any setting the
+reader picks, as the lesson's code runs it; nothing is precomputed on a grid.
 
-The page gets three pictures (the landscape, the data, the loss by epoch), each drawn
-once by matplotlib with its axes at a fixed place, and for each the mapping from data to
-pixels; templates/static/explorer.js draws the moving parts on top. Every number the
-explorer prints is one of the sweep's, as the build computed it (float32)."""
+Page data (the JSON templates/explorer.html writes, read by static/explorer.js):
+  kind "1d" | "2d", model "origin" | "line" | "tanh", params [names], epochs (the
+  chapter's limit), own {lr, optimizer?, beta?, beta2?}, lr_range [low, high],
+  questions [{id, text, choices, right, answer, set: {lr, start, epoch, ...}}],
+  checked (one sentence: what was checked against JAX, how closely), answer, and the
+  surface: problem (engine.js's), panels {landscape, data, loss}, start, threshold,
+  threshold_note, best, best_loss; or, with several surfaces (the optimizers'
+  round bowl and narrow valley), surfaces [{name, label, the same keys}] and
+  optimizers [[name, label]]. Stills: explore-<panel>, then explore-<name>-<panel>.
+
+`checks` (popped by the build and written to checks/<slug>.json, not into the page):
+per surface, the lesson's settings and seeded random ones with their JAX runs at kept
+epochs, for tests/test_engine.py."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
 from functools import partial
-from typing import Callable
 
 import numpy as np
 
@@ -20,287 +29,162 @@ from gdanim.core.values import Still
 # (left, bottom, width, height): the script maps data to pixels with it.
 RECT = (0.16, 0.17, 0.78, 0.71)
 LOSS_TICKS = (0, 1, 10, 100, 1000, 10000)     # epochs labelled on the loss-by-epoch axis
+RANDOM_SETTINGS = 24      # seeded random settings per surface, checked against JAX
+TOLERANCE = 1e-5          # relative: the engine against JAX at every epoch rounding does not decide
+ROUNDING = 100            # where it does: within this many times a one-rounding nudge's effect
+OPTIMIZER_LABELS = {"gd": "Gradient descent", "momentum": "Momentum", "rmsprop": "RMSProp",
+                    "adam": "Adam"}
 
 
-@dataclass(frozen=True)
 class Panel:
     """One picture of the explorer: what its axes show, in data units."""
 
-    name: str            # landscape | data | loss
-    xlim: tuple[float, float]
-    ylim: tuple[float, float]
-    xscale: str = "linear"
-    yscale: str = "linear"
+    def __init__(self, name, xlim, ylim, xscale="linear", yscale="linear"):
+        self.name, self.xlim, self.ylim = name, tuple(xlim), tuple(ylim)
+        self.xscale, self.yscale = xscale, yscale
 
     def mapping(self) -> dict:
-        return {"rect": list(RECT), "xlim": list(self.xlim), "ylim": list(self.ylim),
-                "xscale": self.xscale, "yscale": self.yscale}
+        return {"rect": list(RECT), "xlim": [float(v) for v in self.xlim],
+                "ylim": [float(v) for v in self.ylim], "xscale": self.xscale,
+                "yscale": self.yscale}
 
 
-def rate_grid(own: float, threshold: float, low: float, count: int = 17) -> np.ndarray:
-    """Learning rates on a log scale from `low` to 1.5 × the threshold, with the chapter's
-    own rate, the threshold and rates just either side of it among them."""
-    grid = np.geomspace(low, 1.5 * threshold, count)
-    special = [own, 0.5 * threshold, 0.9 * threshold, threshold, 1.1 * threshold]
-    grid = np.concatenate([grid, [s for s in special if s > 0]])
-    grid = np.array(sorted({float(f"{r:.3g}") for r in grid}))
-    # Keep one of two rates closer than 6% on the log scale, never a special one.
-    keep = [grid[0]]
-    specials = {float(f"{s:.3g}") for s in special}
-    for r in grid[1:]:
-        if r / keep[-1] < 1.06 and r not in specials:
-            continue
-        if r / keep[-1] < 1.06 and keep[-1] not in specials:
-            keep[-1] = r
-            continue
-        keep.append(r)
-    return np.array(keep)
+def checked_sentence(count: int) -> str:
+    return (f"Checked: on the lesson's settings and {count} random ones, this page's engine "
+            f"gives every parameter and loss within {TOLERANCE:g} (relative) of the "
+            f"lesson's JAX code in float32, the same verdict and the same epoch of "
+            f"divergence (\u00b11), except where one float32 rounding already changes "
+            f"JAX's own run (RMSProp and Adam at large rates): there it stays as close "
+            f"as two equally valid roundings do.")
 
 
-def loss_axis(sweep, best_loss: float, epochs: int) -> Panel:
-    """The loss-by-epoch panel: log epoch + 1 across, log loss up, from a little below
-    the best loss to above the highest loss of any run that does not diverge (a
-    diverging run leaves through the top)."""
-    loss = np.asarray(sweep.loss, dtype=float)
-    calm = loss[sweep.verdict != "diverges"]
-    finite = calm[np.isfinite(calm) & (calm > 0)]
-    top = float(finite.max()) if finite.size else float(np.nanmax(loss[..., 0]))
-    bottom = best_loss * 0.5 if best_loss > 0 else float(finite.min()) * 0.5
-    bottom = max(bottom, top * 1e-12)
-    return Panel("loss", (1.0, epochs + 1.0), (bottom, top * 3), "log", "log")
+def nice_range(own: float, threshold: float) -> list[float]:
+    """The learning-rate slider's range: from well below the lesson's rate and the
+    threshold to three times the threshold."""
+    low = 10 ** math.floor(math.log10(min(own / 10, threshold / 1000)))
+    return [float(low), float(f"{3 * threshold:.2g}")]
 
 
-def explorer(sweep, *, kind: str, own_rate: float, own_start, threshold: float,
-             param_names: tuple[str, ...], landscape: Panel, data: Panel,
-             landscape_figure: Callable, data_figure: Callable, best, best_loss: float,
-             model: str, answer: str = "the answer",
-             loss_runs=None) -> tuple[tuple[Still, ...], dict]:
-    """The explorer's pictures (three Stills) and its page data, from a finished sweep.
-    `model` is how the fitted line is drawn: "origin" (y = m·x) or "line" (b + m·x)."""
-    from gdanim.figures.scenes.explorer import loss_figure
-
-    epochs = int(sweep.epochs[-1])
-    loss_panel = loss_axis(loss_runs or sweep, best_loss, epochs)   # every run drawn fits
-    alt_start = ", ".join(f"{v:g}" for v in np.atleast_1d(own_start))
-    stills = (
-        Still("explore-landscape",
-              f"The loss {'curve' if kind == '1d' else 'surface as contours'} over "
-              f"{' and '.join(param_names)}, with a star at the least-squares answer; the "
-              f"explorer draws the chosen run's path on it.",
-              partial(landscape_figure, panel=landscape, rect=RECT)),
-        Still("explore-data", "The data as dots; the explorer draws the chosen run's "
-              "fitted line on them.", partial(data_figure, panel=data, rect=RECT)),
-        Still("explore-loss", f"Empty axes for the loss by epoch (both scales "
-              f"logarithmic) on which the explorer draws the chosen run's loss, starting "
-              f"from {alt_start}.",
-              partial(loss_figure, panel=loss_panel, rect=RECT, ticks=LOSS_TICKS,
-                      best_loss=best_loss,
-                      best_label="least-squares loss" if answer == "the answer"
-                      else "the minimum's loss")),
-    )
-    rates = [float(f"{r:.7g}") for r in sweep.rates]
-    starts = [[float(v) for v in s] for s in sweep.starts]
-    own_start = [float(v) for v in np.atleast_1d(own_start)]
-    data_out = {
-        "kind": kind, "model": model, "params": list(param_names),
-        "optimizer": sweep.optimizer, "rates": rates, "starts": starts,
-        "epochs": [int(e) for e in sweep.epochs],
-        "own": {"rate": _index(rates, own_rate), "start": _nearest(starts, own_start)},
-        "threshold": threshold, "threshold_index": _index(rates, threshold),
-        "best": np.asarray(best, dtype=float).tolist(), "best_loss": best_loss,
-        "panels": {"landscape": landscape.mapping(), "data": data.mapping(),
-                   "loss": loss_panel.mapping()},
-        # [rate][start][epoch] -> parameters / loss, float32 values written so that
-        # they print the same to 6 significant digits (7 written).
-        "path": _numbers(sweep.params), "loss": _numbers(sweep.loss),
-        "verdict": sweep.verdict.tolist(), "diverged_at": sweep.diverged_at.tolist(),
-        "arrived_at": sweep.arrived_at.tolist(),
-        "distance": [[_finite(d) for d in row] for row in sweep.distance.tolist()],
-    }
-    data_out["answer"] = answer
-    data_out["says"] = [[verdict_text(sweep, i, j, epochs, answer) for j in range(len(starts))]
-                        for i in range(len(rates))]
-    data_out["questions"] = questions(data_out)
-    return stills, data_out
+def loss_panel(problem: dict, view, epochs: int) -> Panel:
+    """Loss by epoch: log epoch + 1 across, log loss up, from below the best loss to
+    above the highest loss of any start in the view."""
+    corners = [np.array(c, dtype=float) for c in _corners(view)]
+    top = max(_loss_at(problem, c) for c in corners)
+    best = min(np.atleast_1d(problem["best_loss"]))
+    bottom = best * 0.5 if best > 0 else top * 1e-9
+    return Panel("loss", (1.0, epochs + 1.0), (max(bottom, top * 1e-12), top * 3), "log", "log")
 
 
-def verdict_text(sweep, i: int, j: int, epochs: int, answer: str = "the answer") -> str:
-    """What the build says about run (rate i, start j), in words."""
-    verdict = str(sweep.verdict[i, j])
-    arrived, diverged = int(sweep.arrived_at[i, j]), int(sweep.diverged_at[i, j])
-    distance = float(sweep.distance[i, j])
-    there = f"within 1% of {answer} from epoch {arrived:,}" if arrived >= 0 else ""
-    if verdict == "diverges":
-        return f"diverges at epoch {diverged:,}: from there on its loss only grows"
-    if verdict == "oscillates":
-        return ("oscillates: it jumps back and forth across the valley" +
-                (f", and is {there}" if there else f", still {_percent(distance)} away "
-                 f"after {epochs:,} epochs"))
-    if verdict == "converges":
-        return f"converges: {there}"
-    return (f"creeps: after {epochs:,} epochs it is still "
-            f"{_percent(distance)} away from {answer}")
+def _corners(view):
+    if len(view) == 1:
+        return [(view[0][0],), (view[0][1],)]
+    return [(a, b) for a in view[0] for b in view[1]]
 
 
-def _percent(distance: float) -> str:
-    if not math.isfinite(distance):
-        return "far"
-    return f"{distance * 100:.3g}%"
+def _loss_at(problem: dict, p) -> float:
+    if problem["kind"] == "lsq":
+        d = np.asarray(p, float) - np.asarray(problem["best"], float)
+        return float(problem["best_loss"] + 0.5 * d @ np.asarray(problem["h"], float) @ d)
+    x, y = np.asarray(problem["x"]), np.asarray(problem["y"])
+    return float(np.mean((p[1] * np.tanh(p[0] * x) - y) ** 2))
 
 
-def questions(d: dict) -> list[dict]:
+def checks(problem: dict, lesson: list[dict], seed: int, lr_range, view, epochs: int,
+           optimizers=("gd",), threshold=None) -> dict:
+    """The lesson's settings and seeded random ones, each run in JAX with optax, at kept
+    epochs; each with its verdict (gdanim.maths.verdicts) and how far one float32
+    rounding moves JAX's own run (the larger of two nudged twins), per kept epoch."""
+    from gdanim.maths import live, verdicts
+    from gdanim.maths.sweeps import kept_epochs
+
+    settings = [dict(s, origin="lesson") for s in lesson] + [
+        dict(s, origin="random") for s in live.random_settings(
+            seed, RANDOM_SETTINGS, lr_range, view, epochs, optimizers, threshold)]
+    runs = live.jax_runs(problem, settings)
+    twins = [live.jax_runs(problem, settings, nudge=n) for n in ("longer", "random")]
+    out = []
+    for k, (s, (params, loss)) in enumerate(zip(settings, runs)):
+        keep = kept_epochs(len(loss) - 1, 96)
+        v = verdicts.verdict(loss, params, problem["best"], problem["best_loss"])
+        twin_kinds, spread = [], np.zeros(len(keep))
+        for twin in twins:
+            tp, tl = twin[k]
+            twin_kinds.append(verdicts.verdict(tl, tp, problem["best"], problem["best_loss"]).kind)
+            spread = np.maximum(spread, _relative(params, loss, tp, tl, problem)[keep])
+        out.append({"setting": s, "kept": keep.tolist(),
+                    "params": [[_f(v_) for v_ in row] for row in params[keep]],
+                    "loss": [_f(v_) for v_ in loss[keep]],
+                    "rounding": [_f(v_) if math.isfinite(v_) else None for v_ in spread],
+                    "verdict": {**v.as_dict(problem["answer"]), "kind": v.kind},
+                    "twin_verdicts": twin_kinds})
+    return {"tolerance": TOLERANCE, "rounding_factor": ROUNDING, "problem": problem,
+            "runs": out}
+
+
+def _relative(p, l, q, m, problem) -> np.ndarray:
+    """Per epoch: the larger relative difference, parameters (over the larger of their
+    size and the answer's) or loss; inf where one is finite and the other not."""
+    best = np.abs(np.asarray(problem["best"], float)).max()
+    p, q = np.asarray(p, float), np.asarray(q, float)
+    with np.errstate(all="ignore"):
+        dp = np.abs(p - q).max(-1) / np.maximum(np.abs(p).max(-1), best)
+        dl = np.abs(np.asarray(l, float) - m) / np.abs(l)
+        out = np.maximum(np.nan_to_num(dp, nan=0.0), np.nan_to_num(dl, nan=0.0))
+        both = np.isfinite(l) & np.isfinite(m)
+        out = np.where(both, out, np.where(np.isfinite(l) == np.isfinite(m), 0.0, np.inf))
+    return out
+
+
+def _f(v):
+    from gdanim.maths.live import f32
+
+    v = float(v)
+    return f32(v) if math.isfinite(v) else None
+
+
+def _says(problem: dict, setting: dict) -> str:
+    """The verdict on one setting, as the page's engine will say it."""
+    from gdanim.maths import live, verdicts
+
+    params, loss = live.jax_runs(problem, [setting])[0]
+    return verdicts.verdict(loss, params, problem["best"], problem["best_loss"]).text(
+        problem["answer"])
+
+
+def gd_questions(problem: dict, threshold: float, start, lr_range, epochs: int) -> list[dict]:
     """Two questions to answer before trying: just past the threshold, and the smallest
-    rate. Each names its choices, the right one (from the sweep), the answer in words
-    and the settings that show it."""
-    own = d["own"]["start"]
-    epochs = d["epochs"][-1]
-    above = next((i for i, r in enumerate(d["rates"]) if r > 1.05 * d["threshold"]), None)
+    rate. Each names its choices, the right one (from the JAX run), the answer in words
+    and the setting that shows it."""
+    from gdanim.maths import live, verdicts
+
     result = []
-    threshold = _rate(float(f"{d['threshold']:.3g}"))
-    if above is not None:
-        verdict = d["verdict"][above][own]
-        choices = ["It settles on the answer", "It jumps back and forth, but settles",
-                   "It blows up"]
-        right = {"converges": 0, "creeps": 0, "oscillates": 1, "diverges": 2}[verdict]
-        result.append({
-            "id": "past-threshold",
-            "text": f"With η = {_rate(d['rates'][above])}, just past the threshold "
-                    f"({threshold}), what will the guess do?",
-            "choices": choices, "right": right,
-            "answer": f"At η = {_rate(d['rates'][above])} the run "
-                      f"{d['says'][above][own]}.",
-            "set": {"rate": above, "start": own, "epoch": len(d["epochs"]) - 1}})
-    slow = 0
-    arrived = d["arrived_at"][slow][own]
-    result.append({
-        "id": "smallest-rate",
-        "text": f"With the smallest rate here, η = {_rate(d['rates'][slow])}, is the "
-                f"guess within 1% of {d['answer']} after {epochs:,} epochs?",
-        "choices": ["Yes", "No"], "right": 0 if arrived >= 0 else 1,
-        "answer": f"At η = {_rate(d['rates'][slow])} the run {d['says'][slow][own]}.",
-        "set": {"rate": slow, "start": own, "epoch": len(d["epochs"]) - 1}})
+    above = float(f"{1.1 * threshold:.3g}")
+    for qid, lr in (("past-threshold", above), ("smallest-rate", lr_range[0])):
+        setting = {"optimizer": "gd", "lr": lr, "start": list(start), "epochs": epochs}
+        params, loss = live.jax_runs(problem, [setting])[0]
+        v = verdicts.verdict(loss, params, problem["best"], problem["best_loss"])
+        text = v.text(problem["answer"])
+        rate = _rate(lr)
+        if qid == "past-threshold":
+            q = {"text": f"With \u03b7 = {rate}, just past the threshold "
+                         f"({_rate(float(f'{threshold:.3g}'))}), what will the guess do?",
+                 "choices": ["It settles on the answer", "It jumps back and forth without settling",
+                             "It blows up"],
+                 "right": {"converges": 0, "creeps": 0, "oscillates": 1, "diverges": 2}[v.kind]}
+        else:
+            q = {"text": f"With the smallest rate here, \u03b7 = {rate}, is the guess within 1% "
+                         f"of {problem['answer']} after {epochs:,} epochs?",
+                 "choices": ["Yes", "No"], "right": 0 if v.kind == "converges" else 1}
+        result.append({"id": qid, **q, "answer": f"At \u03b7 = {rate} the run {text}.",
+                       "set": {"lr": lr, "start": list(start), "epoch": epochs}})
     return result
 
 
 def _rate(value: float) -> str:
-    """A learning rate as the explorer prints it: three significant figures, no exponent."""
+    """A learning rate as the explorer prints it: no exponent."""
     from gdanim.core.text import decimal
 
-    return decimal(float(f"{value:.3g}"))
-
-
-def _index(values: list[float], value: float) -> int:
-    return int(np.argmin([abs(math.log(v / value)) for v in values]))
-
-
-def _nearest(starts: list[list[float]], start: list[float]) -> int:
-    return int(np.argmin([sum((a - b) ** 2 for a, b in zip(s, start)) for s in starts]))
-
-
-def _finite(value: float):
-    return value if math.isfinite(value) else None
-
-
-def _numbers(array: np.ndarray):
-    """Nested lists of float32 values as floats that print short but read back exactly;
-    NaN and infinity (a run that blew up) become None."""
-    def one(v):
-        v = float(v)
-        return float(f"{v:.7g}") if math.isfinite(v) else None
-    flat = [one(v) for v in np.asarray(array, dtype=np.float32).ravel()]
-    return np.array(flat, dtype=object).reshape(array.shape).tolist()
-
-
-def belt_explorer(rate: float, start: float, epochs: int,
-                  starts=(0.0, 1.0, 2.0, 3.0, 4.0, 5.0)) -> tuple[tuple[Still, ...], dict]:
-    """Gradient descent on the belt chart from each start at each learning rate."""
-    from gdanim.figures.scenes.explorer import curve_figure, scatter_figure
-    from gdanim.maths.data import BELT_CM, BELT_INCHES
-    from gdanim.maths.losses import belt_losses
-    from gdanim.maths.milestones import divergence_threshold
-    from gdanim.maths.problems import belt_loss
-    from gdanim.maths.sweeps import sweep
-
-    threshold = divergence_threshold(BELT_INCHES)
-    rates = rate_grid(rate, threshold, low=min(rate / 10, threshold / 1000))
-    start_list = np.array(sorted(set(starts) | {float(start)}))[:, None]
-    best = float(np.sum(BELT_INCHES * BELT_CM) / np.sum(BELT_INCHES ** 2))
-    loss = belt_loss()
-    runs = sweep(lambda p: loss(p[0]), start_list, rates, epochs, best=[best])
-    best_loss = float(loss(np.float32(best)))
-    grid = np.linspace(-0.5, 5.5, 241)
-    losses = np.asarray(belt_losses(grid, BELT_INCHES, BELT_CM), dtype=float)
-    landscape = Panel("landscape", (-0.5, 5.5), (best_loss * 0.5, float(losses.max()) * 2),
-                      yscale="log")
-    data = Panel("data", (28.0, 51.0), (0.0, 140.0))
-    return explorer(
-        runs, kind="1d", own_rate=rate, own_start=start, threshold=threshold,
-        param_names=("multiplier",), landscape=landscape, data=data,
-        landscape_figure=partial(curve_figure, grid=grid, losses=losses, best=best,
-                                 xlabel="multiplier (cm per inch)"),
-        data_figure=partial(scatter_figure, x=BELT_INCHES, y=BELT_CM,
-                            xlabel="belt length (inches)", ylabel="belt length (cm)"),
-        best=best, best_loss=best_loss, model="origin")
-
-
-def line_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, rate: float,
-                  start, epochs: int, view, labels: tuple[str, str],
-                  param_names=("intercept", "slope"), sample=None) -> tuple[tuple[Still, ...], dict]:
-    """Gradient descent on y = intercept + slope·x (or slope·x when `design` has one
-    column) from a grid of starts over `view` at each learning rate. `sample`: the rows
-    drawn on the scatter (default all); every computation uses every row."""
-    from gdanim.figures.scenes.explorer import contour_figure, curve_figure, scatter_figure
-    from gdanim.maths.milestones import divergence_threshold
-    from gdanim.maths.sweeps import sweep
-
-    design = np.asarray(design, dtype=float).reshape(len(design), -1)
-    threshold = divergence_threshold(design)
-    rates = rate_grid(rate, threshold, low=min(rate / 10, threshold / 1000))
-    best = np.linalg.lstsq(design, y, rcond=None)[0]
-    best_loss = float(loss(np.asarray(best, dtype=np.float32)))
-    start = np.atleast_1d(np.asarray(start, dtype=float))
-    pad = 0.08
-    shown = slice(None) if sample is None else np.asarray(sample)
-    data = Panel("data", _padded(x, pad), _padded(y, pad))
-    if design.shape[1] == 2:
-        (b0, b1), (m0, m1) = view
-        bs = np.linspace(b0, b1, 5)[1:-1]
-        ms = np.linspace(m0, m1, 5)[1:-1]
-        grid_starts = [(b, m) for m in ms for b in bs]
-        starts = np.array(sorted(set(grid_starts) | {tuple(start)}), dtype=float)
-        intercepts, slopes = np.linspace(b0, b1, 121), np.linspace(m0, m1, 121)
-        bb, mm = np.meshgrid(intercepts, slopes)
-        surface = _mse_surface(bb, mm, x, y)
-        landscape = Panel("landscape", (b0, b1), (m0, m1))
-        figure = partial(contour_figure, intercepts=intercepts, slopes=slopes,
-                         surface=surface, best=best, xlabel="intercept", ylabel="slope")
-        model = "line"
-    else:
-        m0, m1 = view
-        starts = np.array(sorted(set(np.linspace(m0, m1, 5)[1:-1]) | {float(start[0])}))[:, None]
-        grid = np.linspace(m0, m1, 241)
-        losses = _mse_surface(0.0, grid, x, y)
-        landscape = Panel("landscape", (m0, m1), (best_loss * 0.5, float(losses.max()) * 2),
-                          yscale="log")
-        figure = partial(curve_figure, grid=grid, losses=losses, best=best, xlabel="slope",
-                         title="Loss by slope")
-        model = "origin"
-    runs = sweep(loss, starts, rates, epochs, best=best)
-    return explorer(
-        runs, kind="2d" if model == "line" else "1d", own_rate=rate, own_start=start,
-        threshold=threshold, param_names=tuple(param_names[-design.shape[1]:]),
-        landscape=landscape, data=data, landscape_figure=figure,
-        data_figure=partial(scatter_figure, x=x[shown], y=y[shown], xlabel=labels[0],
-                            ylabel=labels[1]),
-        best=best, best_loss=best_loss, model=model)
-
-
-def _mse_surface(b, m, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Mean squared error of y ≈ b + m·x at every (b, m) pair given (arrays), from the
-    columns' sums: a quadratic in b and m, so any number of rows costs the same."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    return (b ** 2 + 2 * b * m * x.mean() + m ** 2 * np.mean(x * x) - 2 * b * y.mean()
-            - 2 * m * np.mean(x * y) + np.mean(y * y))
+    return decimal(float(f"{value:.4g}"))
 
 
 def _padded(values: np.ndarray, pad: float) -> tuple[float, float]:
@@ -309,130 +193,211 @@ def _padded(values: np.ndarray, pad: float) -> tuple[float, float]:
     return (low - pad * span, high + pad * span)
 
 
-# name -> (what the explorer calls it, the βs offered: momentum's β, RMSProp's decay,
-# Adam's β1; None: optax's own default)
-OPTIMIZER_CHOICES = {
-    "gd": ("Gradient descent", (None,)),
-    "momentum": ("Momentum", (0.5, 0.9, 0.99)),
-    "rmsprop": ("RMSProp", (0.9,)),
-    "adam": ("Adam", (0.9,)),
-}
+def _surface(problem: dict, start, view, epochs: int, threshold: float, note: str,
+             data: Panel, landscape: Panel) -> dict:
+    return {"problem": problem, "start": [float(v) for v in start],
+            "threshold": float(threshold), "threshold_note": note,
+            "best": problem["best"], "best_loss": problem["best_loss"],
+            "panels": {"landscape": landscape.mapping(), "data": data.mapping(),
+                       "loss": loss_panel(problem, view, epochs).mapping()}}
 
 
-def optimizer_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, start,
-                       epochs: int, view, labels: tuple[str, str], rates=None,
-                       own_rate: float = 0.05,
-                       choices=OPTIMIZER_CHOICES) -> tuple[tuple[Still, ...], dict]:
-    """Every optimizer (and β) over one log grid of learning rates (`rates`, default a
-    grid around the threshold), from the chapter's start: a sweep each, all on the same
-    grid so the comparison is fair. The explorer opens on `own_rate`."""
-    from gdanim.figures.scenes.explorer import contour_figure, scatter_figure
-    from gdanim.maths.milestones import divergence_threshold
-    from gdanim.maths.sweeps import sweep
+def _stills(prefix: str, surface: dict, kind: str, param_names, landscape_figure,
+            data_figure, best_label: str, start) -> tuple[Still, ...]:
+    from gdanim.figures.scenes.explorer import loss_figure
 
-    design = np.asarray(design, dtype=float)
-    threshold = divergence_threshold(design)
-    rates = rate_grid(own_rate, threshold, low=threshold / 1000) if rates is None \
-        else np.asarray(rates, dtype=float)
-    best = np.linalg.lstsq(design, y, rcond=None)[0]
-    best_loss = float(loss(np.asarray(best, dtype=np.float32)))
-    (b0, b1), (m0, m1) = view
-    intercepts, slopes = np.linspace(b0, b1, 121), np.linspace(m0, m1, 121)
-    bb, mm = np.meshgrid(intercepts, slopes)
-    surface = _mse_surface(bb, mm, x, y)
-    runs = [(name, beta, sweep(loss, [start], rates, epochs, optimizer=name, beta=beta,
-                               best=best))
-            for name, (_, betas) in choices.items() for beta in betas]
-    first = runs[0][2]
-    every = replace(first,                   # the loss axis fits every optimizer's runs
-                    loss=np.concatenate([s.loss for _, _, s in runs], axis=1),
-                    verdict=np.concatenate([s.verdict for _, _, s in runs], axis=1))
-    stills, data = explorer(
-        first, kind="2d", own_rate=own_rate, own_start=start, threshold=threshold,
-        param_names=("intercept", "slope"), landscape=Panel("landscape", (b0, b1), (m0, m1)),
-        data=Panel("data", _padded(x, 0.08), _padded(y, 0.08)),
-        landscape_figure=partial(contour_figure, intercepts=intercepts, slopes=slopes,
-                                 surface=surface, best=best, xlabel="intercept",
-                                 ylabel="slope"),
-        data_figure=partial(scatter_figure, x=x, y=y, xlabel=labels[0], ylabel=labels[1]),
-        best=best, best_loss=best_loss, model="line", loss_runs=every)
-    data["optimizers"] = [[name, label] for name, (label, _) in choices.items()]
-    data["variants"] = []
-    for name, beta, s in runs:
-        says = [[verdict_text(s, i, 0, epochs)] for i in range(len(s.rates))]
-        data["variants"].append({
-            "optimizer": name, "beta": beta, "label": choices[name][0],
-            "path": _numbers(s.params), "loss": _numbers(s.loss),
-            "verdict": s.verdict.tolist(), "diverged_at": s.diverged_at.tolist(),
-            "arrived_at": s.arrived_at.tolist(), "says": says,
-            "distance": [[_finite(d) for d in row] for row in s.distance.tolist()]})
-    for key in ("path", "loss", "verdict", "diverged_at", "arrived_at", "says", "distance"):
-        data.pop(key)
-    data["questions"] = optimizer_questions(data)
+    panels = surface["panels"]
+    loss = Panel("loss", panels["loss"]["xlim"], panels["loss"]["ylim"], "log", "log")
+    starting = ", ".join(f"{v:g}" for v in start)
+    return (
+        Still(f"explore-{prefix}landscape",
+              f"The loss {'curve' if kind == '1d' else 'surface as contours'} over "
+              f"{' and '.join(param_names)}, with a star at the answer; the explorer draws "
+              f"the chosen run's path on it.", landscape_figure),
+        Still(f"explore-{prefix}data", "The data as dots; the explorer draws the chosen "
+              "run's fitted line on them.", data_figure),
+        Still(f"explore-{prefix}loss", f"Empty axes for the loss by epoch (both scales "
+              f"logarithmic) on which the explorer draws the chosen run's loss, starting "
+              f"from {starting}.",
+              partial(loss_figure, panel=loss, rect=RECT, ticks=LOSS_TICKS,
+                      best_loss=float(min(np.atleast_1d(surface['best_loss']))),
+                      best_label=best_label)),
+    )
+
+
+def _threshold_note(threshold: float, who: str = "gradient descent") -> str:
+    return (f"The mark is the threshold 2/\u03bbmax = {_rate(float(f'{threshold:.3g}'))}: "
+            f"past it, {who} blows up.")
+
+
+def lsq_explorer(x, y, model: str, rate: float, start, epochs: int, view, labels,
+                 param_names, sample=None, seed: int = 0, kind=None, landscape_xlabel=None):
+    """A least-squares explorer on y ≈ intercept + slope·x ("line") or slope·x
+    ("origin"), from the columns' sums: any number of rows costs the same."""
+    from gdanim.figures.scenes.explorer import contour_figure, curve_figure, scatter_figure
+    from gdanim.maths import live
+
+    start = [float(v) for v in np.atleast_1d(start)]
+    problem = live.lsq_problem(x, y, model, epochs=epochs, params=list(param_names))
+    h = np.asarray(problem["h"], float)
+    threshold = float(2 / np.linalg.eigvalsh(h).max())
+    lr_range = nice_range(rate, threshold)
+    shown = slice(None) if sample is None else np.asarray(sample)
+    data = Panel("data", _padded(x, 0.08), _padded(y, 0.08))
+    best = np.asarray(problem["best"], float)
+    if model == "line":
+        (b0, b1), (m0, m1) = view
+        intercepts, slopes = np.linspace(b0, b1, 121), np.linspace(m0, m1, 121)
+        bb, mm = np.meshgrid(intercepts, slopes)
+        db, dm = bb - best[0], mm - best[1]
+        surface = problem["best_loss"] + 0.5 * (h[0, 0] * db * db + 2 * h[0, 1] * db * dm
+                                                 + h[1, 1] * dm * dm)
+        landscape = Panel("landscape", (b0, b1), (m0, m1))
+        figure = partial(contour_figure, intercepts=intercepts, slopes=slopes,
+                         surface=surface, best=best, xlabel="intercept", ylabel="slope")
+        views = ((b0, b1), (m0, m1))
+    else:
+        m0, m1 = view
+        grid = np.linspace(m0, m1, 241)
+        losses = problem["best_loss"] + 0.5 * h[0, 0] * (grid - best[0]) ** 2
+        top = float(losses.max()) * 2
+        bottom = problem["best_loss"] * 0.5 if problem["best_loss"] > 0 else top * 1e-6
+        landscape = Panel("landscape", (m0, m1), (bottom, top), yscale="log")
+        figure = partial(curve_figure, grid=grid, losses=losses, best=best,
+                         xlabel=landscape_xlabel or param_names[-1],
+                         **({} if landscape_xlabel else {"title": "Loss by slope"}))
+        views = ((m0, m1),)
+    surf = _surface(problem, start, views, epochs, threshold, _threshold_note(threshold),
+                    data, landscape)
+    data_out = {"kind": kind or ("2d" if model == "line" else "1d"), "model": model,
+                "params": list(param_names), "epochs": int(epochs),
+                "own": {"lr": float(rate), "optimizer": "gd"}, "lr_range": lr_range,
+                "answer": problem["answer"], **surf}
+    data_out["questions"] = gd_questions(problem, threshold, start, lr_range, epochs)
+    data_out["checks"] = {"surfaces": {"": checks(
+        problem, [{"optimizer": "gd", "lr": float(rate), "start": start, "epochs": epochs}],
+        seed, lr_range, views, epochs, threshold=threshold)}}
+    data_out["checked"] = checked_sentence(RANDOM_SETTINGS)
+    stills = _stills("", surf, data_out["kind"], param_names,
+                     partial(figure, panel=landscape, rect=RECT),
+                     partial(scatter_figure, panel=data, rect=RECT, x=x[shown], y=y[shown],
+                             xlabel=labels[0], ylabel=labels[1]),
+                     "least-squares loss", start)
+    return stills, data_out
+
+
+def belt_explorer(rate: float, start: float, epochs: int, starts=None):
+    """Gradient descent on the belt chart: the multiplier alone (y = m·x)."""
+    from gdanim.maths.data import BELT_CM, BELT_INCHES
+
+    stills, data = lsq_explorer(
+        np.asarray(BELT_INCHES, float), np.asarray(BELT_CM, float), "origin", rate,
+        [start], epochs, (-0.5, 5.5), ("belt length (inches)", "belt length (cm)"),
+        ("multiplier",), seed=epochs, landscape_xlabel="multiplier (cm per inch)")
     return stills, data
 
 
-def optimizer_questions(d: dict) -> list[dict]:
-    """Each optimizer at its own best rate of the shared grid: which gets within 1% of
-    the answer (loss and parameters) first?"""
-    best = []
-    for k, v in enumerate(d["variants"]):
-        arrived = [(a[0], i) for i, a in enumerate(v["arrived_at"]) if a[0] >= 0]
-        if arrived:
-            best.append((min(arrived), k))
-    if not best:
-        return []
-    (epoch, i), fastest = min(best)
-    names = [_variant_name(v) for v in d["variants"]]
-    v = d["variants"][fastest]
-    return [{"id": "first-down",
-             "text": "Each at its own best learning rate (of the same grid): which gets "
-                     "within 1% of the answer first?",
-             "choices": names, "right": fastest,
-             "answer": f"{names[fastest]}, at η = {_rate(d['rates'][i])}: the run "
-                       f"{v['says'][i][0]}.",
-             "set": {"rate": i, "start": 0, "epoch": len(d["epochs"]) - 1,
-                     "variant": fastest}}]
+def line_explorer(loss, x: np.ndarray, y: np.ndarray, design: np.ndarray, rate: float,
+                  start, epochs: int, view, labels: tuple[str, str],
+                  param_names=("intercept", "slope"), sample=None):
+    """Gradient descent on y = intercept + slope·x (or slope·x when `design` has one
+    column), from the columns' sums. `loss` (the lesson's, on the rows) is not needed:
+    the explorer's problem is the same quadratic, from its sums. `sample`: the rows drawn
+    on the scatter (default all)."""
+    design = np.asarray(design).reshape(len(design), -1)
+    model = "line" if design.shape[1] == 2 else "origin"
+    names = tuple(param_names[-design.shape[1]:])
+    return lsq_explorer(np.asarray(x, float), np.asarray(y, float), model, rate, start,
+                        epochs, view, labels, names, sample=sample, seed=len(y) % 9973)
 
 
-def _variant_name(v: dict) -> str:
-    if v["beta"] is None:
-        return v["label"]
-    symbol = {"momentum": "β", "rmsprop": "decay", "adam": "β1"}[v["optimizer"]]
-    return f"{v['label']}, {symbol} = {v['beta']:g}"
-
-
-def bumpy_explorer(rate: float, epochs: int, view, starts) -> tuple[tuple[Still, ...], dict]:
-    """The bumpy chapter's explorer: y = w2 · tanh(w1 · x) on the z-scored penguins, from
-    the chapter's starts, the saddle and a grid of others, at each learning rate; each
-    run is judged against the minimum it ends nearest to."""
+def optimizer_explorer(surfaces: list[dict], own_rate: float, labels=None):
+    """Every optimizer, any rate and β, on each surface ({name, label, x, y, start,
+    epochs, view, xlabels}): the round bowl and the narrow valley. The explorer opens
+    on the first surface with plain gradient descent at `own_rate`."""
     from gdanim.figures.scenes.explorer import contour_figure, scatter_figure
-    from gdanim.maths import bumpy
-    from gdanim.maths.sweeps import sweep
+    from gdanim.maths import live
+
+    stills, out, all_checks = [], [], {}
+    lr_range = [0.001, 10.0]
+    for k, s in enumerate(surfaces):
+        x, y = np.asarray(s["x"], float), np.asarray(s["y"], float)
+        problem = live.lsq_problem(x, y, "line", epochs=s["epochs"])
+        h = np.asarray(problem["h"], float)
+        threshold = float(2 / np.linalg.eigvalsh(h).max())
+        (b0, b1), (m0, m1) = s["view"]
+        intercepts, slopes = np.linspace(b0, b1, 121), np.linspace(m0, m1, 121)
+        bb, mm = np.meshgrid(intercepts, slopes)
+        best = np.asarray(problem["best"], float)
+        db, dm = bb - best[0], mm - best[1]
+        surface = problem["best_loss"] + 0.5 * (h[0, 0] * db * db + 2 * h[0, 1] * db * dm
+                                                 + h[1, 1] * dm * dm)
+        landscape = Panel("landscape", (b0, b1), (m0, m1))
+        data = Panel("data", _padded(x, 0.08), _padded(y, 0.08))
+        surf = {"name": s["name"], "label": s["label"], "epochs": s["epochs"],
+                **_surface(problem, s["start"], s["view"], s["epochs"], threshold,
+                           _threshold_note(threshold, "plain gradient descent"),
+                           data, landscape)}
+        out.append(surf)
+        prefix = "" if k == 0 else f"{s['name']}-"
+        stills += _stills(prefix, surf, "2d", ("intercept", "slope"),
+                          partial(contour_figure, panel=landscape, rect=RECT,
+                                  intercepts=intercepts, slopes=slopes, surface=surface,
+                                  best=best, xlabel="intercept", ylabel="slope"),
+                          partial(scatter_figure, panel=data, rect=RECT, x=x, y=y,
+                                  xlabel=s["xlabels"][0], ylabel=s["xlabels"][1]),
+                          "least-squares loss", s["start"])
+        lesson = [{"optimizer": name, "lr": float(s.get("rates", {}).get(name, own_rate)),
+                   "start": [float(v) for v in s["start"]], "epochs": s["epochs"]}
+                  for name in live.OPTIMIZERS]
+        all_checks[s["name"]] = checks(problem, lesson, 7 + k, lr_range, s["view"],
+                                       s["epochs"], live.OPTIMIZERS)
+    epochs = max(s["epochs"] for s in surfaces)
+    data_out = {"kind": "2d", "model": "line", "params": ["intercept", "slope"],
+                "epochs": int(epochs), "own": {"lr": float(own_rate), "optimizer": "gd",
+                                               "surface": surfaces[0]["name"]},
+                "lr_range": lr_range, "answer": "the answer", "surfaces": out,
+                "optimizers": [[n, OPTIMIZER_LABELS[n]] for n in live.OPTIMIZERS],
+                "questions": [], "checked": checked_sentence(RANDOM_SETTINGS),
+                "checks": {"surfaces": all_checks}}
+    return tuple(stills), data_out
+
+
+def bumpy_explorer(rate: float, epochs: int, view, starts):
+    """The bumpy chapter's explorer: y = w2 · tanh(w1 · x) on the z-scored penguins;
+    each run is judged against the minimum it ends nearest to."""
+    from gdanim.figures.scenes.explorer import contour_figure, scatter_figure
+    from gdanim.maths import bumpy, live
 
     x, y = bumpy.data()
     minimum = np.asarray(bumpy.minimum(), dtype=float)
-    minima = np.stack([minimum, -minimum])
+    problem = live.tanh_problem(x, y, [minimum, -minimum], epochs)
     threshold = 2 / float(np.linalg.eigvalsh(bumpy.hessian(minimum)).max())
-    rates = rate_grid(rate, threshold, low=threshold / 1000)
+    lr_range = nice_range(rate, threshold)
     (a0, a1), (b0, b1) = view
-    grid = [(w1, w2) for w2 in np.linspace(b0, b1, 4)[1:-1] for w1 in np.linspace(a0, a1, 4)[1:-1]]
-    all_starts = list(dict.fromkeys([tuple(map(float, s)) for s in starts] + [(0.0, 0.0)] +
-                                    [tuple(map(float, s)) for s in grid]))
-    runs = sweep(bumpy.jax_loss(), np.array(all_starts), rates, epochs, best=minima)
     w1s, w2s = np.linspace(a0, a1, 121), np.linspace(b0, b1, 121)
     surface = np.mean((w2s[:, None, None] * np.tanh(w1s[None, :, None] * x) - y) ** 2, axis=-1)
-    best_loss = float(bumpy.loss(minimum, x, y))
-    stills, data = explorer(
-        runs, kind="2d", own_rate=rate, own_start=starts[0], threshold=threshold,
-        param_names=("w1", "w2"), landscape=Panel("landscape", (a0, a1), (b0, b1)),
-        data=Panel("data", _padded(x, 0.08), _padded(y, 0.08)),
-        landscape_figure=partial(contour_figure, intercepts=w1s, slopes=w2s, surface=surface,
-                                 best=minimum, xlabel="w1", ylabel="w2",
-                                 title="Loss over w1 and w2"),
-        data_figure=partial(scatter_figure, x=x, y=y, xlabel="bill length (z-score)",
-                            ylabel="body mass (z-score)",
-                            title="The data and the network's curve"),
-        best=minima, best_loss=best_loss, model="tanh", answer="the nearest minimum")
-    return stills, data
-
+    start = [float(v) for v in starts[0]]
+    landscape = Panel("landscape", (a0, a1), (b0, b1))
+    data = Panel("data", _padded(x, 0.08), _padded(y, 0.08))
+    note = (f"The mark is 2/\u03bbmax at the minimum = {_rate(float(f'{threshold:.3g}'))}, "
+            f"from the curvature there; far from the minimum the surface bends differently.")
+    surf = _surface(problem, start, view, epochs, threshold, note, data, landscape)
+    data_out = {"kind": "2d", "model": "tanh", "params": ["w1", "w2"], "epochs": int(epochs),
+                "own": {"lr": float(rate), "optimizer": "gd"}, "lr_range": lr_range,
+                "answer": problem["answer"], **surf}
+    data_out["questions"] = gd_questions(problem, threshold, start, lr_range, epochs)
+    lesson = [{"optimizer": "gd", "lr": float(rate), "start": [float(v) for v in s],
+               "epochs": epochs} for s in starts]
+    data_out["checks"] = {"surfaces": {"": checks(problem, lesson, 11, lr_range, view, epochs,
+                                                  threshold=threshold)}}
+    data_out["checked"] = checked_sentence(RANDOM_SETTINGS)
+    stills = _stills("", surf, "2d", ("w1", "w2"),
+                     partial(contour_figure, panel=landscape, rect=RECT, intercepts=w1s,
+                             slopes=w2s, surface=surface, best=np.stack([minimum, -minimum]),
+                             xlabel="w1", ylabel="w2", title="Loss over w1 and w2"),
+                     partial(scatter_figure, panel=data, rect=RECT, x=x, y=y,
+                             xlabel="bill length (z-score)", ylabel="body mass (z-score)",
+                             title="The data and the network's curve"),
+                     "the minimum's loss", start)
+    return stills, data_out

@@ -129,9 +129,10 @@ def problems(exercises: Exercises) -> list[str]:
 # --- explorer tasks, from the explorer's page data (gdanim/chapters/explorers.py) -------
 
 def gridded(x: dict | None) -> bool:
-    """Whether explorer page data carries the build's grid of runs (rates x starts), from
-    which the tasks below take their worked solutions. An explorer without it (one that
-    computes its runs in the page) gets no explorer tasks from here, rather than a crash."""
+    """Whether `x` carries a grid of runs (rates x starts), from which the tasks below take
+    their worked solutions: the live explorer's page data does not; the build makes one
+    for the tasks (gdanim/chapters/explorer_tasks.py). Without it, no explorer tasks
+    rather than a crash."""
     return bool(x) and all(k in x for k in ("rates", "starts", "own")) and \
         ("says" in x or "variants" in x)
 
@@ -156,6 +157,8 @@ def link(x: dict, rate: int, start: int | None = None, variant: int | None = Non
     s = x["own"]["start"] if start is None else start
     out = (f"#lr={text.decimal(x['rates'][rate])}&start="
            f"{','.join(f'{v:g}' for v in x['starts'][s])}&epoch={x['epochs'][-1]}")
+    if x.get("surface"):
+        out += f"&surface={x['surface']}"
     if variant is not None:
         v = x["variants"][variant]
         out += f"&optimizer={v['optimizer']}" + ("" if v["beta"] is None else f"&beta={v['beta']}")

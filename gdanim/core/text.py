@@ -68,8 +68,8 @@ def number(value, digits: int = 5) -> str:
     if x != 0 and (abs(x) < 1e-3 or abs(x) >= 1e6):
         return minus(f"{x:.{max(min(digits, 4) - 1, 0)}e}")
     out = f"{x:,.{digits}g}"
-    if "e" in out:                       # 'g' chose an exponent (a large whole number)
-        out = f"{x:,.0f}"
+    if "e" in out:      # 'g' chose an exponent: a whole number, rounded to `digits` figures
+        out = f"{float(f'{x:.{digits}g}'):,.0f}"
     return minus(out)
 
 

@@ -231,8 +231,18 @@ def _write_pages(pages: list[dict], staging: Path, site_info=None,
                  out: Path | None = None) -> None:
     """The pages job: HTML, the publishing extras (with a site URL) and the static
     files."""
+    import json
+
     from gdanim.outputs import publish, webpages
 
+    for page in pages:        # the explorers' JAX runs, for the tests: beside, not in, the page
+        explorer = page["context"].get("explorer")
+        if isinstance(explorer, dict) and "checks" in explorer:
+            (staging / "checks").mkdir(exist_ok=True)
+            (staging / "checks" / f"{page['slug']}.json").write_text(
+                json.dumps(explorer["checks"], allow_nan=False), encoding="utf-8")
+            page["context"] = {**page["context"],
+                               "explorer": {k: v for k, v in explorer.items() if k != "checks"}}
     for name, html in webpages.render_pages(pages, site_info, root=staging, out=out).items():
         (staging / name).write_text(html, encoding="utf-8")
     publish.write(staging, pages, site_info.site_url if site_info else None)

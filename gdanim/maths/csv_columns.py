@@ -23,9 +23,10 @@ import io
 import math
 import os
 import stat
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -43,7 +44,7 @@ class Columns:
     y: np.ndarray
     rows_read: int                  # data rows in the file (the header not counted)
     dropped_rows: tuple[int, ...]   # spreadsheet rows (header = 1) dropped for an empty cell
-    lines: tuple[int, ...]          # the spreadsheet row of each kept value
+    lines: Sequence[int]            # the spreadsheet row of each kept value (an array)
     sha256: str                     # of the file's bytes: a changed file is a new chapter
     delimiter: str = ","            # ';' or tab: numbers may have decimal commas
 
@@ -198,37 +199,38 @@ def read_columns(path: Path, name: str, x: str, y: str,
                       f"rename the copies so the chapter knows which one to use"
                       for c in twice]
     cols = {c: header.index(c) for c in (x, y)}
-    values = {x: [], y: []}
+    values = {x: array("d"), y: array("d")}   # 8 bytes a number, not a float object
     bad = {x: [], y: []}          # (file line, text) of cells that are not numbers
     infinite = {x: [], y: []}
-    empty, kept_lines = [], []
+    empty, kept_lines = [], array("q")     # 8 bytes a row, not an int object
     rows_read = 0
+    # Row by row, never the whole file as lists of cells: a file of millions of rows
+    # would otherwise take several times its size in memory.
     try:
-        rows = list(reader)
+        for line, row in enumerate(reader, start=2):   # row 1 is the header
+            if not any(cell.strip() for cell in row):
+                continue                      # a blank line is not a row
+            rows_read += 1
+            cells = {c: (row[i].strip() if i < len(row) else "") for c, i in cols.items()}
+            if any(v == "" for v in cells.values()):
+                empty.append(line)
+                continue
+            parsed = {}
+            for column, cell in cells.items():
+                try:
+                    number = float(cell.replace(",", ".") if decimal_comma else cell)
+                except ValueError:
+                    bad[column].append((line, cell))
+                    continue
+                if not math.isfinite(number):
+                    infinite[column].append(line)
+                parsed[column] = number
+            if len(parsed) == 2:
+                values[x].append(parsed[x])
+                values[y].append(parsed[y])
+                kept_lines.append(line)
     except csv.Error as error:
         return None, [f"{name}: line {reader.line_num} does not read as CSV ({error})"]
-    for line, row in enumerate(rows, start=2):   # row 1 is the header
-        if not any(cell.strip() for cell in row):
-            continue                      # a blank line is not a row
-        rows_read += 1
-        cells = {c: (row[i].strip() if i < len(row) else "") for c, i in cols.items()}
-        if any(v == "" for v in cells.values()):
-            empty.append(line)
-            continue
-        parsed = {}
-        for column, cell in cells.items():
-            try:
-                number = float(cell.replace(",", ".") if decimal_comma else cell)
-            except ValueError:
-                bad[column].append((line, cell))
-                continue
-            if not math.isfinite(number):
-                infinite[column].append(line)
-            parsed[column] = number
-        if len(parsed) == 2:
-            values[x].append(parsed[x])
-            values[y].append(parsed[y])
-            kept_lines.append(line)
     problems = []
     for column in (x, y):
         if bad[column]:
@@ -253,7 +255,7 @@ def read_columns(path: Path, name: str, x: str, y: str,
                             f"standardized)")
     if problems:
         return None, problems
-    return Columns(xs, ys, rows_read, tuple(empty), tuple(kept_lines),
+    return Columns(xs, ys, rows_read, tuple(empty), kept_lines,
                    hashlib.sha256(data).hexdigest(), delimiter), []
 
 

@@ -96,18 +96,17 @@ class Arrival:
         """'within 1% of the answer from epoch 206 to 1,305, again from 2,678'; '' if never."""
         if not self.stays:
             return ""
+        def stay(a: int, b: int) -> str:
+            return f"from epoch {a:,}" if b == self.last else \
+                (f"at epoch {a:,}" if a == b else f"from epoch {a:,} to {b:,}")
         shown = list(self.stays)
         parts = []
-        if len(shown) > 3:       # many visits: the first, how many, the last
-            a, b = shown[0]
-            parts.append((f"at epoch {a:,}" if a == b else f"from epoch {a:,} to {b:,}")
-                         + f", in and out {len(shown) - 2:,} more times")
+        if len(shown) > 3:       # many visits: the first, how many more, the last
+            parts.append(f"{stay(*shown[0])}, in and out {len(shown) - 2:,} more times")
             shown = shown[-1:]
         for a, b in shown:
-            stay = f"from epoch {a:,}" if b == self.last else \
-                (f"at epoch {a:,}" if a == b else f"from epoch {a:,} to {b:,}")
-            parts.append(stay if not parts else "again " + stay.replace("from epoch ", "from ")
-                         .replace("at epoch ", "at "))
+            parts.append(stay(a, b) if not parts else
+                         "again " + stay(a, b).replace(" epoch ", " ", 1))
         return f"within {percent(within)} of {answer} " + ", ".join(parts)
 
 

@@ -1,17 +1,21 @@
-/* gdanim explorer. Each <section class="explorer"> carries, in a JSON <script>, every run
-   the build computed over a grid of learning rates and starting points (so it works from
-   disk, file://). This script shows the controls, draws the chosen run's path, current
-   point, fitted line and loss on the three still pictures (whose axes sit where the data
-   says: `panels`), and prints the build's own numbers and verdict.
+/* gdanim explorer. Each <section class="explorer"> carries its chapter's problem in a
+   JSON <script> (the data's sums, or the data itself for the bumpy network). The page's
+   engine (static/engine.js, window.GDEngine) runs the chosen setting, any learning rate,
+   start, optimizer and β, as the lesson's code runs it; this script is the controls,
+   the drawing on the three still pictures (whose axes sit where `panels` says) and the
+   address. Every verdict word is the engine's.
 
-   The view lives in the address's hash, so a link reproduces it:
-   #lr=0.00001&start=1.5&epoch=40 (two parameters: start=-2,0). A setting between two
-   computed ones snaps to the nearer. Nothing moves by itself: Play is the reader's. */
+   The view lives in the address's hash, so a link reproduces it exactly:
+   #lr=0.0123&start=-2,0.5&epoch=40 (optimizers: &surface=valley&optimizer=adam&beta=0.9
+   &beta2=0.999). A value the explorer cannot take is clamped or left out, and a note
+   names the key. Nothing moves by itself: Play is the reader's. Works from file://. */
 (function () {
   "use strict";
 
   var SVG = "http://www.w3.org/2000/svg";
-  var PATH_COLOUR = "#D55E00", POINT_EDGE = "#ffffff", LINE_COLOUR = "#D55E00";
+  var PATH_COLOUR = "#D55E00", POINT_EDGE = "#ffffff";
+  var SLIDER_STEPS = 200;                      // positions of the learning-rate slider
+  var OPTIMIZERS = ["gd", "momentum", "rmsprop", "adam"];
   var reduceMotion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)")
                                        : {matches: false};
 
@@ -24,16 +28,18 @@
     return text.replace(/-/g, "\u2212");
   }
 
-  function rateText(r) {
-    // As the page writes rates: a plain decimal (0.00001), never an exponent.
-    var digits = Math.max(0, Math.ceil(-Math.log10(r)) + 2);
-    return Number(r.toFixed(Math.min(digits, 12))).toFixed(Math.min(digits, 12))
-      .replace(/0+$/, "").replace(/\.$/, "");
+  // A setting as the reader chose it: every digit (the address keeps them all).
+  function exact(x) { return String(x).replace(/-/g, "\u2212"); }
+
+  function whole(n) { return n.toLocaleString("en-US"); }
+
+  function sig(x, digits) { return x === 0 ? 0 : +x.toPrecision(digits); }
+
+  function decode(text) {
+    try { return decodeURIComponent(text.replace(/\+/g, " ")); } catch (e) { return null; }
   }
 
-  function scale(kind, v) {
-    return kind === "log" ? Math.log10(v) : v;
-  }
+  function scale(kind, v) { return kind === "log" ? Math.log10(v) : v; }
 
   // Data -> pixels in a picture of size w x h whose axes sit at `p.rect`.
   function mapper(p, w, h) {
@@ -60,125 +66,324 @@
     return node;
   }
 
-  function Explorer(section) {
-    this.section = section;
-    this.data = JSON.parse(section.querySelector("script.explorer-data").textContent);
-    this.controls = section.querySelector(".explorer-controls");
-    this.rate = section.querySelector("#explore-rate");
-    this.epoch = section.querySelector("#explore-epoch");
-    this.rateOut = section.querySelector("#explore-rate-value");
-    this.epochOut = section.querySelector("#explore-epoch-value");
-    this.startInputs = Array.prototype.slice.call(section.querySelectorAll("input[data-param]"));
-    this.readout = section.querySelector(".explorer-readout");
-    this.snapNote = section.querySelector(".explorer-snap");
-    this.playButton = section.querySelector("[data-action=play]");
-    this.optimizer = section.querySelector("#explore-optimizer");
-    this.beta = section.querySelector("#explore-beta");
-    this.state = this.own();
-    this.timer = null;
-    this.panels = {};
-    var self = this;
-    Array.prototype.forEach.call(section.querySelectorAll(".explorer-panel"), function (div) {
-      var svg = div.querySelector("svg.overlay");
-      var box = svg.viewBox.baseVal;
-      var name = div.getAttribute("data-panel");
-      var map = mapper(self.data.panels[name], box.width, box.height);
-      var clip = "explore-clip-" + name;
-      var defs = el("defs", {}, svg);
-      var cp = el("clipPath", {id: clip}, defs);
-      el("rect", {x: map.box[0], y: map.box[1], width: map.box[2], height: map.box[3]}, cp);
-      var g = el("g", {"clip-path": "url(#" + clip + ")"}, svg);
-      self.panels[name] = {svg: svg, g: g, map: map, width: box.width};
-    });
-    this.controls.hidden = false;
-    this.bind();
-    this.fromHash(true);
-    this.render(false);
+  function all(root, selector) {
+    return Array.prototype.slice.call(root.querySelectorAll(selector));
   }
 
-  Explorer.prototype.own = function () {
-    return {rate: this.data.own.rate, start: this.data.own.start,
-            epoch: this.data.epochs.length - 1, variant: 0};
-  };
+  // --- the page data: checked before use, so damage shows as a message ----------------
 
-  // The runs on show: the chapter's, or with several optimizers the chosen one's.
-  Explorer.prototype.runs = function () {
-    return this.data.variants ? this.data.variants[this.state.variant] : this.data;
-  };
+  function isNum(v) { return typeof v === "number" && isFinite(v); }
+  function isNums(v, n) {
+    return Array.isArray(v) && (n === undefined || v.length === n) && v.every(isNum);
+  }
 
-  Explorer.prototype.findVariant = function (optimizer, beta) {
-    var vs = this.data.variants, best = -1, bestD = Infinity;
-    for (var i = 0; i < vs.length; i++) {
-      if (vs[i].optimizer !== optimizer) continue;
-      var d = (beta === null || vs[i].beta === null) ? (beta === vs[i].beta ? 0 : 1) :
-        Math.abs(vs[i].beta - beta);
-      if (d < bestD) { bestD = d; best = i; }
+  function checkPanel(p, name, problems) {
+    if (!p || !isNums(p.rect, 4) || !isNums(p.xlim, 2) || !isNums(p.ylim, 2) ||
+        p.xlim[0] === p.xlim[1] || p.ylim[0] === p.ylim[1]) {
+      problems.push("panels." + name);
     }
-    return best;
+  }
+
+  // The surfaces a page offers (the optimizers page: a round bowl and a narrow valley;
+  // every other page: one), each with its problem, pictures' axes, threshold and view.
+  function surfaces(d) {
+    return Array.isArray(d.surfaces) ? d.surfaces : [d];
+  }
+
+  // The page data as the build writes it: older builds named the chapter's own setting
+  // by its place in a grid (own.rate, own.start), and kept a list of epochs.
+  function normalise(d) {
+    if (!d || typeof d !== "object") return;
+    if (Array.isArray(d.epochs)) { d.kept = d.epochs; d.epochs = d.epochs[d.epochs.length - 1]; }
+    d.own = d.own || {};
+    if (d.own.lr === undefined && Array.isArray(d.rates)) d.own.lr = d.rates[d.own.rate];
+    if (d.lr_range === undefined && Array.isArray(d.rates)) d.lr_range = [d.rates[0], d.rates[d.rates.length - 1]];
+    if (d.start === undefined && Array.isArray(d.starts)) d.start = d.starts[d.own.start] || d.starts[0];
+  }
+
+  function questionSet(d, set) {
+    if (set.rate !== undefined && Array.isArray(d.rates)) {
+      set.lr = d.rates[set.rate]; delete set.rate;
+      if (typeof set.start === "number" && Array.isArray(d.starts)) set.start = d.starts[set.start];
+      if (d.kept && set.epoch !== undefined) set.epoch = d.kept[set.epoch];
+      if (set.variant !== undefined && d.variants) {
+        var v = d.variants[set.variant];
+        set.optimizer = v.optimizer; if (v.beta !== null) set.beta = v.beta;
+        delete set.variant;
+      }
+    }
+    return set;
+  }
+
+  function check(d, problems) {
+    if (!d || typeof d !== "object") { problems.push("the whole"); return; }
+    if (!Array.isArray(d.params) || !d.params.length) problems.push("params");
+    if (!(isNum(d.epochs) && d.epochs >= 1 && d.epochs % 1 === 0)) problems.push("epochs");
+    if (!d.own || !isNum(d.own.lr) || d.own.lr <= 0) problems.push("own.lr");
+    if (!d.lr_range || !isNums(d.lr_range, 2) || !(d.lr_range[0] > 0 && d.lr_range[1] > d.lr_range[0])) {
+      problems.push("lr_range");
+    }
+    surfaces(d).forEach(function (s, i) {
+      var where = Array.isArray(d.surfaces) ? "surfaces[" + i + "]." : "";
+      if (!s.problem || typeof s.problem !== "object") problems.push(where + "problem");
+      if (!s.panels) { problems.push(where + "panels"); return; }
+      ["landscape", "data", "loss"].forEach(function (n) { checkPanel(s.panels[n], where + n, problems); });
+        if (!isNums(s.start, d.params.length)) problems.push(where + "start");
+      if (s.epochs !== undefined && !(isNum(s.epochs) && s.epochs >= 1 && s.epochs % 1 === 0)) problems.push(where + "epochs");
+    });
+  }
+
+  // --- one explorer --------------------------------------------------------------------
+
+  function Explorer(section) {
+    this.section = section;
+    var problems = [], d = null;
+    try { d = JSON.parse(section.querySelector("script.explorer-data").textContent); }
+    catch (e) { problems.push("it is not readable JSON"); }
+    if (d) { normalise(d); check(d, problems); }
+    if (!window.GDEngine || typeof window.GDEngine.run !== "function") {
+      problems.push("the engine script (static/engine.js) did not load");
+    }
+    if (problems.length) throw new Broken(problems);
+    this.data = d;
+    this.find();
+    this.state = this.own();
+    this.timer = null;
+    this.cache = null;
+    this.pending = false;
+    this.ownData = null;
+    this.layoutPanels();
+    this.controls.hidden = false;
+    this.bind();
+    this.fromHash(window.location.hash);
+    this.render();
+  }
+
+  function Broken(problems) { this.problems = problems; }
+
+  Explorer.prototype.find = function () {
+    var q = this.section.querySelector.bind(this.section);
+    this.controls = q(".explorer-controls");
+    this.rate = q("#explore-rate");
+    this.rateBox = q("#explore-rate-box");
+    this.epoch = q("#explore-epoch");
+    this.epochOut = q("#explore-epoch-value");
+    this.startInputs = all(this.section, "input[data-param]");
+    this.readout = q(".explorer-readout");
+    this.note = q(".explorer-note");
+    this.playButton = q("[data-action=play]");
+    this.optimizer = q("#explore-optimizer");
+    this.beta = q("#explore-beta");
+    this.beta2 = q("#explore-beta2");
+    this.surfaceMenu = q("#explore-surface");
   };
+
+  Explorer.prototype.own = function () {
+    var d = this.data, o = d.own, st = this.ownState(d, o), saved = this.state;
+    this.state = st;                        // the limit of the state's own surface
+    st.epoch = isNum(o.epoch) ? Math.min(o.epoch, this.limit) : this.limit;
+    this.state = saved;
+    return st;
+  };
+
+  Explorer.prototype.ownState = function (d, o) {
+    return {surface: o.surface || (Array.isArray(d.surfaces) ? d.surfaces[0].name : null),
+            optimizer: o.optimizer || "gd", lr: o.lr,
+            beta: isNum(o.beta) ? o.beta : 0.9, beta2: isNum(o.beta2) ? o.beta2 : 0.999,
+            start: surfaces(d)[0].start.slice(), epoch: null};
+  };
+
+  // The last epoch: the surface's own (the bowl races 400, the valley 3,000), else the page's.
+  Object.defineProperty(Explorer.prototype, "limit", {get: function () {
+    var s = this.surface();
+    return s.epochs !== undefined && s !== this.data ? s.epochs : this.data.epochs;
+  }});
+
+  Explorer.prototype.surface = function () {
+    var list = surfaces(this.data), s = this.state;
+    if (this.ownData) return this.ownData.surface;
+    for (var i = 0; i < list.length; i++) if (list[i].name === s.surface) return list[i];
+    return list[0];
+  };
+
+  // The overlay of each picture: a clip to its axes, and the mapping from data.
+  Explorer.prototype.layoutPanels = function () {
+    var self = this;
+    this.panels = {};
+    all(this.section, ".explorer-panel").forEach(function (div) {
+      var svg = div.querySelector("svg.overlay"), name = div.getAttribute("data-panel");
+      var box = svg.viewBox.baseVal, clip = "explore-clip-" + name;
+      while (svg.firstChild) svg.removeChild(svg.firstChild);
+      var back = el("g", {"class": "own-axes"}, svg);
+      var cp = el("clipPath", {id: clip}, el("defs", {}, svg));
+      var rect = el("rect", {}, cp);
+      var g = el("g", {"clip-path": "url(#" + clip + ")"}, svg);
+      self.panels[name] = {div: div, svg: svg, back: back, g: g, clip: rect,
+                           width: box.width, height: box.height};
+    });
+    this.mapPanels();
+  };
+
+  Explorer.prototype.mapPanels = function () {
+    var surface = this.surface(), P = this.panels;
+    for (var name in P) {
+      var p = P[name], map = mapper(surface.panels[name], p.width, p.height);
+      p.map = map;
+      p.clip.setAttribute("x", map.box[0]); p.clip.setAttribute("y", map.box[1]);
+      p.clip.setAttribute("width", map.box[2]); p.clip.setAttribute("height", map.box[3]);
+    }
+    var self = this;
+    all(this.section, ".explorer-panel img[data-surface]").forEach(function (img) {
+      if (!self.ownData) img.hidden = img.getAttribute("data-surface") !== surface.name;
+    });
+  };
+
+  // --- the learning rate: a log slider over the page's range, and a number box --------
+
+  Explorer.prototype.lrRange = function () {
+    return this.ownData ? this.ownData.lrRange : this.data.lr_range;
+  };
+
+  Explorer.prototype.rateAt = function (position) {
+    var r = this.lrRange(), lo = Math.log10(r[0]), hi = Math.log10(r[1]);
+    return sig(Math.pow(10, lo + (hi - lo) * position / SLIDER_STEPS), 3);
+  };
+
+  Explorer.prototype.positionOf = function (lr) {
+    var r = this.lrRange(), lo = Math.log10(r[0]), hi = Math.log10(r[1]);
+    var t = (Math.log10(lr) - lo) / (hi - lo) * SLIDER_STEPS;
+    return Math.max(0, Math.min(SLIDER_STEPS, Math.round(t)));
+  };
+
+  // --- wiring ----------------------------------------------------------------------------
 
   Explorer.prototype.bind = function () {
     var self = this;
-    if (this.optimizer) {
-      this.optimizer.addEventListener("change", function () {
-        var now = self.data.variants[self.state.variant];
-        var i = self.findVariant(self.optimizer.value, now.beta);
-        if (i >= 0) { self.state.variant = i; self.changed(); }
-      });
-      this.beta.addEventListener("change", function () {
-        var i = self.findVariant(self.optimizer.value, parseFloat(self.beta.value));
-        if (i >= 0) { self.state.variant = i; self.changed(); }
-      });
+    function on(node, type, fn) {
+      if (node) node.addEventListener(type, function (event) { self.guard(fn, event); });
     }
-    this.rate.addEventListener("input", function () {
-      self.state.rate = +self.rate.value; self.snapNote.textContent = ""; self.changed();
+    // While a slider moves ("input") only the drawing follows; the address is written
+    // once it stops ("change", which the keyboard fires at every step too). Writing the
+    // address makes the browser fetch the page's icon again, so writing it at every
+    // step of a drag costs more than the run and the drawing together.
+    this.rate.max = SLIDER_STEPS;
+    on(this.rate, "input", function () {
+      self.state.lr = self.rateAt(+self.rate.value); self.clearNote(); self.render();
     });
-    this.epoch.addEventListener("input", function () {
-      self.stop(); self.state.epoch = +self.epoch.value; self.changed();
-    });
-    this.startInputs.forEach(function (input) {
-      input.addEventListener("change", function () {
-        var wanted = self.startInputs.map(function (i, k) {
-          var v = parseFloat(i.value);
-          return isFinite(v) ? v : self.data.starts[self.state.start][k];
-        });
-        self.setStart(wanted);
-      });
-    });
-    var land = this.panels.landscape;
-    land.svg.parentNode.addEventListener("click", function (event) {
-      var rect = land.svg.getBoundingClientRect();
-      var box = land.svg.viewBox.baseVal;
-      var px = (event.clientX - rect.left) * box.width / rect.width;
-      var py = (event.clientY - rect.top) * box.height / rect.height;
-      var value = land.map.inverse(px, py);
-      self.setStart(self.data.kind === "1d" ? [value[0]] : value);
-    });
-    this.section.querySelector("[data-action=play]").addEventListener("click", function () {
-      if (self.timer) self.stop(); else self.play();
-    });
-    this.section.querySelector("[data-action=step]").addEventListener("click", function () {
-      self.stop();
-      if (self.state.epoch < self.data.epochs.length - 1) { self.state.epoch += 1; self.changed(); }
-    });
-    this.section.querySelector("[data-action=reset]").addEventListener("click", function () {
-      self.stop();
-      self.state = self.own();
-      self.snapNote.textContent = "";
+    on(this.rate, "change", function () { self.writeHash(); });
+    on(this.rateBox, "change", function () {
+      var v = parseFloat(self.rateBox.value);
+      if (isFinite(v) && v > 0) { self.state.lr = v; self.clearNote(); }
+      else self.say("The learning rate must be a number above 0; it stays " + exact(self.state.lr) + ".");
       self.changed();
     });
-    window.addEventListener("hashchange", function () { self.fromHash(false); self.render(false); });
-    Array.prototype.forEach.call(this.section.querySelectorAll("details.question"), function (q) {
-      self.question(q);
+    this.epoch.max = this.limit;
+    on(this.epoch, "input", function () {
+      self.halt(); self.state.epoch = +self.epoch.value; self.render();
+    });
+    on(this.epoch, "change", function () { self.writeHash(); });
+    this.startInputs.forEach(function (input) {
+      on(input, "change", function () {
+        var k = +input.getAttribute("data-param"), v = parseFloat(input.value);
+        var wanted = self.state.start.slice();
+        if (isFinite(v)) wanted[k] = v;
+        else self.say("The start's " + self.data.params[k] + " must be a number.");
+        self.setStart(wanted, true);
+      });
+    });
+    on(this.optimizer, "change", function () { self.state.optimizer = self.optimizer.value; self.changed(); });
+    [["beta", this.beta, 0.9999], ["beta2", this.beta2, 0.99999]].forEach(function (b) {
+      on(b[1], "change", function () {
+        var v = parseFloat(b[1].value);
+        if (isFinite(v) && v >= 0 && v <= b[2]) self.state[b[0]] = v;
+        else self.say("β must be a number from 0 to " + b[2] + "; it stays " + self.state[b[0]] + ".");
+        self.changed();
+      });
+    });
+    on(this.surfaceMenu, "change", function () {
+      self.state.surface = self.surfaceMenu.value;
+      self.state.start = self.surface().start.slice();
+      self.state.epoch = self.limit;
+      self.epoch.max = self.limit;
+      self.mapPanels();
+      self.changed();
+    });
+    on(this.playButton, "click", function () { if (self.timer) self.halt(); else self.play(); });
+    on(this.section.querySelector("[data-action=step]"), "click", function () {
+      self.halt();
+      if (self.state.epoch < self.limit) { self.state.epoch += 1; self.changed(); }
+    });
+    on(this.section.querySelector("[data-action=reset]"), "click", function () {
+      self.halt();
+      var surface = self.state.surface;
+      self.state = self.own();
+      if (self.ownData) self.state.start = self.ownData.surface.start.slice();
+      else if (surface && surfaces(self.data).length > 1) {
+        self.state.surface = surface; self.state.start = self.surface().start.slice();
+      }
+      self.clearNote();
+      self.changed();
+    });
+    this.bindDrag();
+    window.addEventListener("hashchange", function () {
+      self.guard(function () { self.fromHash(window.location.hash); self.render(); });
+    });
+    all(this.section, "details.question").forEach(function (q) { self.question(q); });
+  };
+
+  // Whatever goes wrong in a handler becomes a note, never a console error.
+  Explorer.prototype.guard = function (fn, event) {
+    try { fn(event); } catch (e) {
+      this.say("Something went wrong in the explorer (" + (e && e.message || e) + "). Reset puts it back.");
+    }
+  };
+
+  // The start: a tap or click on the landscape puts it there; the mouse (or a finger on
+  // the start point itself) drags it. The number boxes do the same from the keyboard.
+  Explorer.prototype.bindDrag = function () {
+    var self = this, land = this.panels.landscape, dragging = null, moved = false;
+    function at(event) {
+      var rect = land.svg.getBoundingClientRect();
+      var px = (event.clientX - rect.left) * land.width / rect.width;
+      var py = (event.clientY - rect.top) * land.height / rect.height;
+      var v = land.map.inverse(px, py);
+      return self.data.kind === "1d" ? [v[0]] : v;
+    }
+    land.div.addEventListener("pointerdown", function (event) {
+      var onHandle = event.target && event.target.getAttribute &&
+        event.target.getAttribute("data-handle") === "start";
+      if (event.pointerType !== "mouse" && !onHandle) return;   // a finger elsewhere scrolls
+      if (event.button !== 0) return;
+      event.preventDefault();
+      self.halt();
+      dragging = event.pointerId; moved = false;
+      try { land.div.setPointerCapture(event.pointerId); } catch (e) { /* not capturable */ }
+      self.guard(function () { self.setStart(at(event), false, true); });
+    });
+    land.div.addEventListener("pointermove", function (event) {
+      if (dragging !== event.pointerId) return;
+      moved = true;
+      self.guard(function () { self.setStart(at(event), false, true); });
+    });
+    function end(event) {
+      if (dragging !== event.pointerId) return;
+      dragging = null;
+      self.guard(function () { self.writeHash(); });
+    }
+    land.div.addEventListener("pointerup", end);
+    land.div.addEventListener("pointercancel", end);
+    land.div.addEventListener("click", function (event) {
+      if (event.pointerType === "mouse" || moved || dragging !== null) return;
+      if (event.detail === 0) return;
+      self.guard(function () { self.setStart(at(event), true, true); });
     });
   };
 
   // A question becomes buttons: answering opens the answer and sets the explorer to it.
   Explorer.prototype.question = function (details) {
     var self = this, right = +details.getAttribute("data-right");
-    var list = details.querySelector(".choices");
     var answer = details.querySelector(".answer");
-    var items = Array.prototype.slice.call(list.querySelectorAll("li"));
+    var items = all(details, ".choices li");
     answer.hidden = true;
     items.forEach(function (li, k) {
       var b = document.createElement("button");
@@ -188,198 +393,261 @@
       li.appendChild(b);
       b.addEventListener("click", function () {
         items.forEach(function (other, j) {
-          var ob = other.querySelector("button");
-          ob.setAttribute("aria-pressed", j === k ? "true" : "false");
+          other.querySelector("button").setAttribute("aria-pressed", j === k ? "true" : "false");
           other.className = j === right ? "right" : (j === k ? "wrong" : "");
         });
         answer.hidden = false;
-        var set = JSON.parse(details.getAttribute("data-set"));
-        self.stop();
-        self.state = {rate: set.rate, start: set.start, epoch: set.epoch,
-                      variant: set.variant || 0};
-        self.snapNote.textContent = "";
-        self.changed();
+        self.guard(function () {
+          self.halt();
+          self.leaveOwnData();
+          self.state = self.own();
+          self.apply(questionSet(self.data, JSON.parse(details.getAttribute("data-set"))), []);
+          self.clearNote();
+          self.changed();
+        });
       });
     });
   };
 
-  Explorer.prototype.setStart = function (wanted) {
-    var best = 0, bestD = Infinity, starts = this.data.starts;
-    var spans = this.data.panels.landscape;
-    for (var i = 0; i < starts.length; i++) {
-      var d = 0;
-      for (var k = 0; k < wanted.length; k++) {
-        var lim = k === 0 ? spans.xlim : spans.ylim;
-        var span = (lim[1] - lim[0]) || 1;
-        d += Math.pow((starts[i][k] - wanted[k]) / span, 2);
-      }
-      if (d < bestD) { bestD = d; best = i; }
+  // --- settings in, with a note naming whatever had to change --------------------------
+
+  Explorer.prototype.view = function () {
+    var p = this.surface().panels.landscape;
+    return this.data.kind === "1d" ? [p.xlim] : [p.xlim, p.ylim];
+  };
+
+  // The start, kept inside the picture and rounded to what the picture can show.
+  Explorer.prototype.clampStart = function (wanted) {
+    var view = this.view(), clamped = false;
+    var start = wanted.map(function (v, k) {
+      var lo = Math.min(view[k][0], view[k][1]), hi = Math.max(view[k][0], view[k][1]);
+      var c = Math.max(lo, Math.min(hi, v));
+      if (c !== v) clamped = true;
+      return c;
+    });
+    return {start: start, clamped: clamped};
+  };
+
+  Explorer.prototype.setStart = function (wanted, write, round) {
+    var view = this.view(), got = this.clampStart(wanted);
+    this.state.start = got.start.map(function (v, k) {
+      if (!round) return v;
+      var step = Math.pow(10, Math.floor(Math.log10(Math.abs(view[k][1] - view[k][0]) / 500)));
+      return +(Math.round(v / step) * step).toFixed(12);
+    });
+    if (got.clamped) {
+      this.say("The start must lie in the picture (" + this.data.params.map(function (n, k) {
+        return n + " " + number(view[k][0]) + " to " + number(view[k][1]);
+      }).join(", ") + "); it is now " + this.state.start.map(number).join(", ") + ".");
     }
-    this.state.start = best;
-    var shown = starts[best].map(number).join(", ");
-    var asked = wanted.map(number).join(", ");
-    this.snapNote.textContent = shown === asked ? "" :
-      "You asked for a start at " + asked + "; the nearest computed start is " + shown + ".";
-    this.changed();
+    if (write) this.changed(); else this.schedule();
   };
 
-  Explorer.prototype.play = function () {
-    var self = this;
-    if (this.state.epoch >= this.data.epochs.length - 1) this.state.epoch = 0;
-    this.playButton.textContent = "Pause";
-    this.playButton.setAttribute("aria-pressed", "true");
-    this.timer = window.setInterval(function () {
-      if (self.state.epoch >= self.data.epochs.length - 1) { self.stop(); return; }
-      self.state.epoch += 1;
-      self.render(true);
-    }, reduceMotion.matches ? 600 : 150);
-    this.render(true);
+  // Values from a link or a question: each key checked; `notes` gets what was changed.
+  Explorer.prototype.apply = function (set, notes) {
+    var d = this.data, s = this.state, self = this, names = surfaces(d).map(function (x) { return x.name; });
+    function num(key, text) {
+      var v = typeof text === "number" ? text : (/^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(text) ? +text : NaN);
+      if (!isFinite(v)) { notes.push(key + " (\u201c" + text + "\u201d is not a number): left out"); return null; }
+      return v;
+    }
+    if (set.surface !== undefined) {
+      if (names.length > 1 && names.indexOf(set.surface) >= 0) {
+        s.surface = set.surface; s.start = this.surface().start.slice(); s.epoch = this.limit;
+      }
+      else notes.push("surface (\u201c" + set.surface + "\u201d is not one of " + (names.length > 1 ? names.join(", ") : "this page's") + "): left out");
+    }
+    if (set.optimizer !== undefined) {
+      if (this.optimizer && OPTIMIZERS.indexOf(set.optimizer) >= 0) s.optimizer = set.optimizer;
+      else notes.push("optimizer (\u201c" + set.optimizer + "\u201d " + (this.optimizer ?
+        "is not one of " + OPTIMIZERS.join(", ") : "has no choice on this page") + "): left out");
+    }
+    if (set.lr !== undefined) {
+      var lr = num("lr", set.lr);
+      if (lr !== null && lr <= 0) notes.push("lr (" + set.lr + " is not above 0): left out");
+      else if (lr !== null) s.lr = lr;
+    }
+    [["beta", 0.9999], ["beta2", 0.99999]].forEach(function (b) {
+      if (set[b[0]] === undefined) return;
+      if (!self.beta) { notes.push(b[0] + " (this page has no β): left out"); return; }
+      var v = num(b[0], set[b[0]]);
+      if (v === null) return;
+      var c = Math.max(0, Math.min(b[1], v));
+      if (c !== v) notes.push(b[0] + " (" + set[b[0]] + " is outside 0 to " + b[1] + "): set to " + c);
+      s[b[0]] = c;
+    });
+    if (set.start !== undefined) {
+      var parts = Array.isArray(set.start) ? set.start : String(set.start).split(",");
+      var values = parts.map(function (t) { return num("start", t); });
+      if (parts.length !== d.params.length) {
+        notes.push("start (" + parts.length + " value" + (parts.length === 1 ? "" : "s") + " for " +
+                   d.params.length + " parameter" + (d.params.length === 1 ? "" : "s") + "): left out");
+      } else if (values.every(function (v) { return v !== null; })) {
+        var got = this.clampStart(values);
+        if (got.clamped) notes.push("start (" + parts.join(", ") + " lies outside the picture): set to " +
+                                    got.start.map(exact).join(", "));
+        s.start = got.start;
+      }
+    }
+    if (set.epoch !== undefined) {
+      var e = num("epoch", set.epoch);
+      if (e !== null) {
+        var c = Math.max(0, Math.min(this.limit, Math.round(e)));
+        if (c !== e) notes.push("epoch (" + set.epoch + (e % 1 ? " is not a whole number" :
+          " is outside 0 to " + whole(this.limit)) + "): set to " + whole(c));
+        s.epoch = c;
+      }
+    }
   };
 
-  Explorer.prototype.stop = function () {
-    if (this.timer) window.clearInterval(this.timer);
-    this.timer = null;
-    this.playButton.textContent = "Play";
-    this.playButton.setAttribute("aria-pressed", "false");
+  var KEYS = ["surface", "optimizer", "lr", "beta", "beta2", "start", "epoch"];
+
+  // #key=value&...: a hash without any "=" is a plain anchor (#explore) and says nothing.
+  Explorer.prototype.fromHash = function (hash) {
+    var text = String(hash || "").replace(/^#/, "");
+    if (text.indexOf("=") < 0) {               // an anchor: said only when unreadable
+      if (decode(text) === null) this.say("From the link: the anchor after # is not readable text: left out.");
+      return;
+    }
+    var set = {}, notes = [];
+    text.split("&").forEach(function (part) {
+      if (!part) return;
+      var i = part.indexOf("="), rawKey = i < 0 ? part : part.slice(0, i);
+      var key = decode(rawKey), value = i < 0 ? "" : decode(part.slice(i + 1));
+      if (key === null) { notes.push("a key that is not readable text (" + rawKey.slice(0, 20) + "): left out"); return; }
+      if (KEYS.indexOf(key) < 0) { notes.push(key.slice(0, 20) + " (not a setting here): left out"); return; }
+      if (value === null) { notes.push(key + " (its value is not readable text): left out"); return; }
+      set[key] = value;
+    });
+    this.halt();
+    this.leaveOwnData();
+    this.state = this.own();
+    this.apply(set, notes);
+    this.mapPanels();
+    if (notes.length) this.say("From the link: " + notes.join("; ") + ".");
+    else this.clearNote();
     this.writeHash();
-    this.render(false);
-  };
-
-  Explorer.prototype.changed = function () {
-    this.writeHash();
-    this.render(false);
   };
 
   Explorer.prototype.writeHash = function () {
-    var d = this.data, s = this.state;
-    var hash = "#lr=" + rateText(d.rates[s.rate]) + "&start=" +
-      d.starts[s.start].map(function (v) { return +v.toPrecision(6); }).join(",") +
-      "&epoch=" + d.epochs[s.epoch];
-    if (d.variants) {
-      var v = d.variants[s.variant];
-      hash += "&optimizer=" + v.optimizer + (v.beta === null ? "" : "&beta=" + v.beta);
+    var s = this.state;
+    if (this.ownData) return;      // the reader's own data stays in the page
+    var parts = [];
+    if (this.surfaceMenu) parts.push("surface=" + s.surface);
+    if (this.optimizer) {
+      parts.push("optimizer=" + s.optimizer);
+      if (s.optimizer !== "gd") parts.push("beta=" + s.beta);
+      if (s.optimizer === "adam") parts.push("beta2=" + s.beta2);
     }
+    parts.push("lr=" + s.lr, "start=" + s.start.join(","), "epoch=" + s.epoch);
+    var hash = "#" + parts.join("&");
     if (window.location.hash !== hash && window.history && window.history.replaceState) {
       try { window.history.replaceState(null, "", hash); } catch (e) { /* file:// in some browsers */ }
     }
   };
 
-  // #lr=...&start=...&epoch=...: each snaps to the nearest computed value.
-  Explorer.prototype.fromHash = function (initial) {
-    var hash = window.location.hash.replace(/^#/, "");
-    if (!/(^|&)(lr|start|epoch|optimizer|beta)=/.test(hash)) return;
-    var d = this.data, s = this.state, notes = [], asked = {optimizer: null, beta: null};
-    hash.split("&").forEach(function (part) {
-      var kv = part.split("="), key = kv[0], value = decodeURIComponent(kv[1] || "");
-      if (key === "lr") {
-        var r = parseFloat(value);
-        if (isFinite(r) && r > 0) {
-          var best = 0;
-          d.rates.forEach(function (rate, i) {
-            if (Math.abs(Math.log(rate / r)) < Math.abs(Math.log(d.rates[best] / r))) best = i;
-          });
-          s.rate = best;
-          if (Math.abs(d.rates[best] / r - 1) > 1e-6) notes.push("η = " + rateText(d.rates[best]) + " (the computed rate nearest " + value + ")");
-        }
-      } else if (key === "start") {
-        var wanted = value.split(",").map(parseFloat);
-        if (wanted.length === d.params.length && wanted.every(isFinite)) {
-          var bi = 0, bd = Infinity;
-          d.starts.forEach(function (st, i) {
-            var dd = 0;
-            for (var k = 0; k < st.length; k++) dd += Math.pow(st[k] - wanted[k], 2);
-            if (dd < bd) { bd = dd; bi = i; }
-          });
-          s.start = bi;
-          if (bd > 1e-12) notes.push("start " + d.starts[bi].map(number).join(", ") + " (the computed start nearest " + value + ")");
-        }
-      } else if (key === "optimizer" || key === "beta") {
-        asked[key] = key === "beta" ? parseFloat(value) : value;
-      } else if (key === "epoch") {
-        var e = parseInt(value, 10);
-        if (isFinite(e)) {
-          var be = 0;
-          d.epochs.forEach(function (ep, i) { if (Math.abs(ep - e) < Math.abs(d.epochs[be] - e)) be = i; });
-          s.epoch = be;
-          if (d.epochs[be] !== e) notes.push("epoch " + d.epochs[be].toLocaleString("en-US") + " (the kept epoch nearest " + value + ")");
-        }
-      }
+  Explorer.prototype.say = function (text) { this.note.textContent = text; };
+  Explorer.prototype.clearNote = function () { this.note.textContent = ""; };
+
+  // --- time -------------------------------------------------------------------------
+
+  // Play: one epoch a tick while the run changes fast, then a little more each tick, so
+  // any run plays through in 5 to 15 seconds.
+  Explorer.prototype.play = function () {
+    var self = this;
+    if (this.state.epoch >= this.limit) this.state.epoch = 0;
+    this.playButton.textContent = "Pause";
+    this.playButton.setAttribute("aria-pressed", "true");
+    this.timer = window.setInterval(function () {
+      self.guard(function () {
+        var e = self.state.epoch;
+        if (e >= self.limit) { self.halt(); self.writeHash(); self.render(); return; }
+        self.state.epoch = Math.min(self.limit, Math.max(e + 1, Math.round(e * 1.05)));
+        self.render(true);
+      });
+    }, reduceMotion.matches ? 250 : 100);
+    this.render(true);
+  };
+
+  Explorer.prototype.halt = function () {
+    if (!this.timer) return;
+    window.clearInterval(this.timer);
+    this.timer = null;
+    this.playButton.textContent = "Play";
+    this.playButton.setAttribute("aria-pressed", "false");
+    this.readout.setAttribute("aria-busy", "false");
+  };
+
+  Explorer.prototype.changed = function () {
+    this.writeHash();
+    this.render();
+  };
+
+  // Several changes within one frame (a drag) draw once.
+  Explorer.prototype.schedule = function () {
+    var self = this;
+    if (this.pending) return;
+    this.pending = true;
+    (window.requestAnimationFrame || window.setTimeout)(function () {
+      self.pending = false;
+      self.guard(function () { self.render(); });
     });
-    if (d.variants && (asked.optimizer || asked.beta !== null)) {
-      var name = asked.optimizer || d.variants[s.variant].optimizer;
-      var beta = asked.beta !== null && isFinite(asked.beta) ? asked.beta : null;
-      var found = this.findVariant(name, beta);
-      if (found >= 0) {
-        s.variant = found;
-        var got = d.variants[found].beta;
-        if (beta !== null && got !== null && Math.abs(got - beta) > 1e-9) {
-          notes.push("β = " + got + " (the computed β nearest " + beta + ")");
-        }
-      } else {
-        notes.push("the chapter's own optimizer (there is no " + name + " here)");
-      }
-    }
-    this.snapNote.textContent = notes.length ? "Showing " + notes.join(", ") + "." : "";
-    if (initial && notes.length === 0) this.snapNote.textContent = "";
+  };
+
+  // --- the run and the drawing -----------------------------------------------------------
+
+  Explorer.prototype.run = function () {
+    var s = this.state, surface = this.surface();
+    var key = [surface.name, s.optimizer, s.lr, s.beta, s.beta2, s.start.join(","),
+               this.ownData ? this.ownData.key : ""].join("|");
+    if (this.cache && this.cache.key === key) return this.cache.run;
+    var run = window.GDEngine.run(surface.problem, {
+      optimizer: s.optimizer, lr: s.lr, beta1: s.beta, beta2: s.beta2,
+      start: s.start.slice(), epochs: this.limit});
+    this.cache = {key: key, run: run};
+    return run;
   };
 
   Explorer.prototype.render = function (playing) {
-    var d = this.data, s = this.state, runs = this.runs();
-    var run = runs.path[s.rate][s.start], loss = runs.loss[s.rate][s.start];
-    var k = s.epoch, epoch = d.epochs[k];
-    this.rate.value = s.rate;
-    this.epoch.value = k;
-    var rate = d.rates[s.rate];
-    this.rateOut.textContent = rateText(rate) + (s.rate === d.threshold_index ? " (the threshold)" :
-      rate > d.threshold ? " (past the threshold)" : "");
-    this.rate.setAttribute("aria-valuetext", this.rateOut.textContent);
-    this.epochOut.textContent = epoch.toLocaleString("en-US");
-    this.epoch.setAttribute("aria-valuetext", "epoch " + epoch.toLocaleString("en-US"));
-    var start = d.starts[s.start];
-    this.startInputs.forEach(function (input, i) {
-      if (document.activeElement !== input) input.value = +start[i].toPrecision(6);
-    });
-    this.draw(run, loss, k);
-    var p = run[k];
-    var parts = ["Epoch " + epoch.toLocaleString("en-US")];
+    var d = this.data, s = this.state, run = this.run(), k = s.epoch;
+    this.sync();
+    var p = run.params[k], loss = run.loss[k];
+    var parts = ["Epoch " + whole(k)];
     d.params.forEach(function (name, i) {
-      parts.push(name + " " + (p ? number(p[i]) : "too large for float32"));
+      parts.push(name + " " + (p && isFinite(p[i]) ? number(p[i]) : "too large for float32"));
     });
-    parts.push("loss " + number(loss[k]));
-    var text = parts.join(" · ") + ". At η = " + rateText(rate) + " from " +
-      start.map(number).join(", ") + " the run " + runs.says[s.rate][s.start] + ".";
-    if (d.variants) text = runs.label + (runs.beta === null ? "" : " (" +
-      (runs.optimizer === "momentum" ? "β" : runs.optimizer === "adam" ? "β1" : "decay") +
-      " = " + runs.beta + ")") + ". " + text;
-    this.syncOptimizer();
-    // While playing the readout is busy: screen readers announce it when play stops.
-    this.readout.setAttribute("aria-busy", playing && k < d.epochs.length - 1 ? "true" : "false");
-    this.readout.textContent = text;
-    this.section.setAttribute("data-epoch", epoch);
-    this.publish();
+    parts.push("loss " + number(loss));
+    var who = this.optimizer ? this.optimizerName() + ". " : "";
+    var verdict = run.verdict && (run.verdict.text || run.verdict.word) || String(run.verdict);
+    this.readout.setAttribute("aria-busy", playing && k < this.limit ? "true" : "false");
+    this.readout.textContent = who + parts.join(" \u00b7 ") + ". At \u03b7 = " + exact(s.lr) +
+      " from " + s.start.map(number).join(", ") + " the run " + verdict + ".";
+    this.section.setAttribute("data-epoch", k);
+    this.section.setAttribute("data-verdict", run.verdict && run.verdict.kind || "");
+    this.draw(run, k);
+    this.publish(run, k);
   };
 
   // The run on show, for the page's exercises (static/exercises.js) and for tests: the
-  // section carries data-state-* attributes (rate, rate-index, start, start-index, epoch,
-  // optimizer, beta, verdict, arrived-at, diverged-at, final, says; lists joined by
-  // commas, none as "", never-arrived as -1) and fires "gdanim:explorer-state" with the
-  // same fields (underscores) in event.detail. Every value is one of the build's.
-  Explorer.prototype.publish = function () {
-    var d = this.data, s = this.state, runs = this.runs();
-    var run = runs.path[s.rate][s.start];
+  // section carries data-state-* attributes (rate, start, epoch, optimizer, beta, beta2,
+  // surface, verdict, arrived-at, diverged-at, final, says; lists joined by commas, none
+  // as "", never as -1) and fires "gdanim:explorer-state" with the same fields
+  // (underscores) in event.detail. Every value is the engine's, as the readout shows it.
+  Explorer.prototype.publish = function (run, k) {
+    var s = this.state, v = run.verdict || {}, opt = s.optimizer || "gd";
     var state = {
-      rate: d.rates[s.rate], rate_index: s.rate, start: d.starts[s.start],
-      start_index: s.start, epoch: d.epochs[s.epoch],
-      optimizer: runs.optimizer || d.optimizer || "gd",
-      beta: runs.beta === undefined ? null : runs.beta,
-      verdict: runs.verdict[s.rate][s.start], arrived_at: runs.arrived_at[s.rate][s.start],
-      diverged_at: runs.diverged_at[s.rate][s.start], final: run[run.length - 1],
-      says: runs.says[s.rate][s.start]
+      rate: s.lr, start: s.start, epoch: k, optimizer: opt,
+      beta: opt === "gd" ? null : s.beta, beta2: opt === "adam" ? s.beta2 : null,
+      surface: this.surface().name || "", verdict: v.kind || "",
+      arrived_at: isNum(v.arrived) ? v.arrived : -1,
+      diverged_at: v.kind === "diverges" && isNum(v.epoch) ? v.epoch : -1,
+      final: run.params[run.params.length - 1], says: v.text || ""
     };
     for (var key in state) {
-      var v = state[key];
+      var value = state[key];
       this.section.setAttribute("data-state-" + key.replace(/_/g, "-"),
-        v === null || v === undefined ? "" : (v instanceof Array ? v.join(",") : String(v)));
+        value === null || value === undefined ? "" :
+          (value instanceof Array ? value.join(",") : String(value)));
     }
     var event;
     try { event = new CustomEvent("gdanim:explorer-state", {detail: state, bubbles: true}); }
@@ -387,40 +655,61 @@
     this.section.dispatchEvent(event);
   };
 
-  // The optimizer and β menus show the variant on show; β lists that optimizer's.
-  Explorer.prototype.syncOptimizer = function () {
-    if (!this.optimizer) return;
-    var v = this.runs(), betas = [];
-    this.optimizer.value = v.optimizer;
-    this.data.variants.forEach(function (o) {
-      if (o.optimizer === v.optimizer && o.beta !== null) betas.push(o.beta);
-    });
-    var key = betas.join(",");
-    if (this.beta.getAttribute("data-for") !== v.optimizer + ":" + key) {
-      while (this.beta.firstChild) this.beta.removeChild(this.beta.firstChild);
-      var list = betas.length ? betas : [null];
-      list.forEach(function (b) {
-        var o = document.createElement("option");
-        o.value = b === null ? "" : String(b);
-        o.textContent = b === null ? "(none)" : String(b);
-        this.beta.appendChild(o);
-      }, this);
-      this.beta.setAttribute("data-for", v.optimizer + ":" + key);
+  Explorer.prototype.optimizerName = function () {
+    var s = this.state, label = this.optimizer.options[this.optimizer.selectedIndex].text;
+    if (s.optimizer === "gd") return label;
+    if (s.optimizer === "adam") return label + " (\u03b21 = " + s.beta + ", \u03b22 = " + s.beta2 + ")";
+    return label + " (" + (s.optimizer === "momentum" ? "\u03b2" : "decay \u03b2") + " = " + s.beta + ")";
+  };
+
+  // Every control shows the state (except the box the reader is typing in).
+  Explorer.prototype.sync = function () {
+    var s = this.state, d = this.data, active = document.activeElement, surface = this.surface();
+    this.rate.value = this.positionOf(s.lr);
+    var threshold = isNum(surface.threshold) && surface.threshold_shown !== false ? surface.threshold : null;
+    var where = threshold === null ? "" : s.lr > threshold ? ", past the threshold" :
+      s.lr === sig(threshold, 3) ? ", at the threshold" : "";
+    this.rate.setAttribute("aria-valuetext", "\u03b7 = " + exact(s.lr) + where);
+    if (active !== this.rateBox) this.rateBox.value = s.lr;
+    var mark = this.section.querySelector(".threshold-mark");
+    if (mark) {
+      mark.hidden = threshold === null;
+      var r = this.lrRange();
+      if (threshold !== null) mark.style.setProperty("--at", (Math.log10(threshold / r[0]) /
+        Math.log10(r[1] / r[0])).toFixed(4));
     }
-    this.beta.disabled = betas.length < 2;
-    this.beta.value = v.beta === null ? "" : String(v.beta);
+    all(this.section, "[data-surface-note]").forEach(function (span) {
+      span.hidden = span.getAttribute("data-surface-note") !== String(surface.name || "");
+    });
+    this.epoch.max = this.limit;
+    this.epoch.value = s.epoch;
+    this.epochOut.textContent = whole(s.epoch) + " of " + whole(this.limit);
+    this.epoch.setAttribute("aria-valuetext", "epoch " + whole(s.epoch) + " of " + whole(this.limit));
+    this.startInputs.forEach(function (input, i) {
+      if (active !== input) input.value = s.start[i];
+    });
+    if (this.optimizer) {
+      this.optimizer.value = s.optimizer;
+      if (active !== this.beta) this.beta.value = s.beta;
+      if (active !== this.beta2) this.beta2.value = s.beta2;
+      this.beta.closest(".beta").hidden = s.optimizer === "gd";
+      this.beta2.closest(".beta").hidden = s.optimizer !== "adam";
+      var betaLabel = this.section.querySelector("label[for=explore-beta]");
+      betaLabel.textContent = s.optimizer === "rmsprop" ? "decay \u03b2" : s.optimizer === "adam" ? "\u03b21" : "\u03b2";
+    }
+    if (this.surfaceMenu) this.surfaceMenu.value = s.surface;
   };
 
   function polyline(points, map, attrs, parent) {
     var chunks = [], current = [];
     points.forEach(function (pt) {
-      if (pt === null || !isFinite(pt[0]) || !isFinite(pt[1])) {
+      var x = pt && isFinite(pt[0]) && isFinite(pt[1]) ? map.x(pt[0]) : NaN;
+      var y = pt && isFinite(pt[0]) && isFinite(pt[1]) ? map.y(pt[1]) : NaN;
+      if (!isFinite(x) || !isFinite(y)) {
         if (current.length) chunks.push(current);
         current = [];
         return;
       }
-      var x = map.x(pt[0]), y = map.y(pt[1]);
-      if (isNaN(x) || isNaN(y)) return;
       // Keep far-off points finite for the browser; the clip path hides them.
       x = Math.max(-1e5, Math.min(1e5, x)); y = Math.max(-1e5, Math.min(1e5, y));
       current.push(x.toFixed(1) + "," + y.toFixed(1));
@@ -433,50 +722,96 @@
     });
   }
 
-  function dot(pt, map, r, fill, parent) {
-    if (!pt || !isFinite(pt[0]) || !isFinite(pt[1])) return;
+  function dot(pt, map, r, fill, parent, extra) {
+    if (!pt || !isFinite(pt[0]) || !isFinite(pt[1])) return null;
     var x = map.x(pt[0]), y = map.y(pt[1]);
-    if (!isFinite(x) || !isFinite(y) || Math.abs(x) > 1e5 || Math.abs(y) > 1e5) return;
-    el("circle", {cx: x, cy: y, r: r, fill: fill, stroke: POINT_EDGE, "stroke-width": r / 3}, parent);
+    if (!isFinite(x) || !isFinite(y) || Math.abs(x) > 1e5 || Math.abs(y) > 1e5) return null;
+    var a = {cx: x, cy: y, r: r, fill: fill, stroke: POINT_EDGE, "stroke-width": r / 3};
+    for (var key in extra) a[key] = extra[key];
+    return el("circle", a, parent);
   }
 
-  Explorer.prototype.draw = function (run, loss, k) {
-    var d = this.data, P = this.panels;
+  // Points on the path: every epoch while they are few, else about 400 spread evenly
+  // with the last always in (an SVG of 3,000 points redraws slowly on a phone).
+  function kept(k) {
+    var every = Math.max(1, Math.ceil(k / 400)), list = [];
+    for (var i = 0; i <= k; i += every) list.push(i);
+    if (list[list.length - 1] !== k) list.push(k);
+    return list;
+  }
+
+  Explorer.prototype.draw = function (run, k) {
+    var d = this.data, P = this.panels, s = this.state;
     for (var name in P) { var g = P[name].g; while (g.firstChild) g.removeChild(g.firstChild); }
     var unit = P.landscape.width / 600;          // pictures are 600 px wide at web quality
-    // The landscape: the path so far and the current point.
-    var land = P.landscape, pts = [];
-    for (var i = 0; i <= k; i++) {
-      var p = run[i];
-      pts.push(p === null ? null : (d.kind === "1d" ? [p[0], loss[i]] : [p[0], p[1]]));
+    var land = P.landscape, epochs = kept(k);
+    function at(i) {
+      var p = run.params[i];
+      if (!p) return null;
+      return d.kind === "1d" ? [p[0], run.loss[i]] : [p[0], p[1]];
     }
+    var pts = epochs.map(at);
     polyline(pts, land.map, {stroke: PATH_COLOUR, "stroke-width": 2.5 * unit,
                              "stroke-linejoin": "round"}, land.g);
-    pts.forEach(function (pt, i) { if (i < k) dot(pt, land.map, 2.6 * unit, PATH_COLOUR, land.g); });
-    dot(pts[k], land.map, 7 * unit, PATH_COLOUR, land.g);
-    // The data: the current fitted line.
-    var dataP = P.data, cur = run[k];
-    if (cur && d.model === "tanh") {          // y = w2 tanh(w1 x): a curve
-      var xr = d.panels.data.xlim, curve = [];
+    if (epochs.length <= 60) pts.forEach(function (pt, i) { if (i < pts.length - 1) dot(pt, land.map, 2.6 * unit, PATH_COLOUR, land.g); });
+    dot(pts[pts.length - 1], land.map, 7 * unit, PATH_COLOUR, land.g);
+    // The start: a ring the reader can grab.
+    var first = d.kind === "1d" ? [s.start[0], run.loss[0]] : s.start;
+    var ring = dot(first, land.map, 9 * unit, "rgba(255,255,255,0.01)", land.g,
+                   {stroke: "#1d1f22", "stroke-width": 2 * unit, "data-handle": "start", "class": "start-handle"});
+    if (ring) ring.setAttribute("stroke-dasharray", (3 * unit) + " " + (2 * unit));
+    // The data: the current fitted line (or the network's curve).
+    var dataP = P.data, cur = run.params[k], xl = this.surface().panels.data.xlim;
+    if (cur && d.model === "tanh") {
+      var curve = [];
       for (var c = 0; c <= 80; c++) {
-        var xv = xr[0] + (xr[1] - xr[0]) * c / 80;
+        var xv = xl[0] + (xl[1] - xl[0]) * c / 80;
         curve.push([xv, cur[1] * Math.tanh(cur[0] * xv)]);
       }
-      polyline(curve, dataP.map, {stroke: LINE_COLOUR, "stroke-width": 3 * unit}, dataP.g);
+      polyline(curve, dataP.map, {stroke: PATH_COLOUR, "stroke-width": 3 * unit}, dataP.g);
     } else if (cur) {
-      var xl = d.panels.data.xlim, b = d.model === "line" ? cur[0] : 0;
-      var m = d.model === "line" ? cur[1] : cur[0];
+      var line = d.model === "line" || this.ownData, b = line ? cur[0] : 0, m = line ? cur[1] : cur[0];
       polyline([[xl[0], b + m * xl[0]], [xl[1], b + m * xl[1]]], dataP.map,
-               {stroke: LINE_COLOUR, "stroke-width": 3 * unit}, dataP.g);
+               {stroke: PATH_COLOUR, "stroke-width": 3 * unit}, dataP.g);
     }
     // The loss by epoch, at epoch + 1 on the log axis.
-    var lossP = P.loss, lpts = [];
-    for (var j = 0; j <= k; j++) {
-      lpts.push(loss[j] === null ? null : [d.epochs[j] + 1, Math.max(loss[j], 1e-300)]);
-    }
+    var lossP = P.loss, lpts = epochs.map(function (i) {
+      var l = run.loss[i];
+      return isFinite(l) ? [i + 1, Math.max(l, 1e-300)] : null;
+    });
     polyline(lpts, lossP.map, {stroke: PATH_COLOUR, "stroke-width": 2.5 * unit}, lossP.g);
-    dot(lpts[k], lossP.map, 6 * unit, PATH_COLOUR, lossP.g);
+    dot(lpts[lpts.length - 1], lossP.map, 6 * unit, PATH_COLOUR, lossP.g);
   };
+
+  // The reader's own data (static/owndata.js) replaces the problem and the pictures.
+  Explorer.prototype.useOwnData = function (own) {
+    this.halt();
+    this.ownData = own;
+    this.cache = null;
+    this.state.start = own.surface.start.slice();
+    this.state.epoch = this.limit;
+    this.state.lr = own.lr;
+    this.mapPanels();
+    if (own.drawAxes) own.drawAxes(this.panels);
+    this.section.classList.add("own-data-on");
+    this.clearNote();
+    this.writeHash();
+    this.render();
+  };
+
+  Explorer.prototype.leaveOwnData = function () {
+    if (!this.ownData) return;
+    this.ownData = null;
+    this.cache = null;
+    for (var name in this.panels) {
+      var back = this.panels[name].back;
+      while (back.firstChild) back.removeChild(back.firstChild);
+    }
+    this.section.classList.remove("own-data-on");
+    this.mapPanels();
+  };
+
+  // --- the explorer alone (?present), and start-up ----------------------------------------
 
   // ?present: the explorer alone, as a slide of the presenter view shows it (in a frame
   // of its own, so the keys pressed here stay here). Esc gives the keys back to it.
@@ -490,12 +825,27 @@
     });
   }
 
+  // Damaged page data: a plain message where the controls would be; the pictures, the
+  // questions (as plain <details>) and the rest of the page go on working.
+  function broken(section, problems) {
+    var controls = section.querySelector(".explorer-controls");
+    if (controls) controls.hidden = true;
+    var p = document.createElement("p");
+    p.className = "explorer-broken";
+    p.setAttribute("role", "status");
+    p.textContent = "This explorer cannot run: its page data is damaged (" + problems.join(", ") +
+      "). The pictures and the rest of the page still work; rebuilding the site puts it right.";
+    section.insertBefore(p, section.querySelector(".explorer-live") || null);
+  }
+
   function init() {
     presentMode();
-    Array.prototype.forEach.call(document.querySelectorAll("section.explorer"), function (s) {
-      try { s.explorer = new Explorer(s); } catch (e) { if (window.console) console.error(e); }
+    all(document, "section.explorer").forEach(function (s) {
+      try { s.explorer = new Explorer(s); }
+      catch (e) { broken(s, e instanceof Broken ? e.problems : [String(e && e.message || e)]); }
     });
   }
+  window.GDExplorer = {number: number, mapper: mapper, el: el};
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

@@ -102,24 +102,37 @@ def schedule():
     return runs, runs64, order, per_epoch
 
 
-def mark_numbers(explore: dict) -> dict:
+def mark_numbers() -> dict:
     """Why a rate below the explorer's mark can still diverge. The mark is 2 / the
-    steepest curvature at the minima; the smallest grid rate from which some start
-    diverges, how many do, and the steepest curvature (and its 2 / curvature) at each of
-    those starts: higher than at the minima, so their own limit is lower."""
+    steepest curvature at the minima. From the chapter's starts, the saddle and four
+    others across the view, on a fine log grid of rates below the mark (one compiled
+    sweep): the smallest rate from which some start diverges, how many do, and the
+    steepest curvature (and its 2 / curvature) at each of those starts: higher than at
+    the minima, so their own limit is lower."""
     from gdanim.maths import bumpy
+    from gdanim.maths.sweeps import sweep
 
-    rates, verdicts = explore["rates"], explore["verdict"]
-    first = next((i for i, row in enumerate(verdicts) if "diverges" in row), None)
-    out = {"mark": explore["threshold"], "mark_curvature": 2 / explore["threshold"],
-           "explore_starts": len(explore["starts"])}
-    if first is None:
+    minimum = np.asarray(bumpy.minimum(), dtype=float)
+    curvature = float(np.linalg.eigvalsh(bumpy.hessian(minimum)).max())
+    mark = 2 / curvature
+    (a0, a1), (b0, b1) = VIEW
+    others = [(w1, w2) for w2 in np.linspace(b0, b1, 4)[1:-1] for w1 in np.linspace(a0, a1, 4)[1:-1]]
+    starts = list(dict.fromkeys([tuple(map(float, s)) for s in STARTS] + [(0.0, 0.0)]
+                                + [tuple(map(float, s)) for s in others]))
+    rates = np.array(sorted({float(f"{r:.2g}") for r in np.geomspace(mark / 4, mark, 16)
+                             if float(f"{r:.2g}") < mark}))
+    runs = sweep(bumpy.jax_loss(), np.array(starts), rates, EPOCHS,
+                 best=np.stack([minimum, -minimum]))
+    out = {"mark": mark, "mark_curvature": curvature, "explore_starts": len(starts)}
+    rows = [k for k in range(len(rates)) if (runs.verdict[k] == "diverges").any()]
+    if not rows:
         return {**out, "first_diverging_rate": None}
-    gone = [s for s, v in zip(explore["starts"], verdicts[first]) if v == "diverges"]
+    first = rows[0]
+    gone = [s for s, v in zip(starts, runs.verdict[first]) if v == "diverges"]
     steepest = [float(np.linalg.eigvalsh(bumpy.hessian(np.asarray(s, float))).max())
                 for s in gone]
-    return {**out, "first_diverging_rate": rates[first], "first_diverging_count": len(gone),
-            "first_diverging_below_mark": rates[first] < explore["threshold"],
+    return {**out, "first_diverging_rate": float(rates[first]),
+            "first_diverging_count": len(gone), "first_diverging_below_mark": True,
             "diverging_curvature_low": min(steepest), "diverging_curvature_high": max(steepest),
             "diverging_limit_low": 2 / max(steepest), "diverging_limit_high": 2 / min(steepest)}
 
@@ -246,7 +259,7 @@ def run(quality: Quality) -> Chapter:
     from gdanim.chapters.explorers import bumpy_explorer
 
     explore_stills, explore = bumpy_explorer(RATE, EPOCHS, VIEW, STARTS)
-    numbers.update(mark_numbers(explore))
+    numbers.update(mark_numbers())
     return Chapter(numbers=numbers, animations=(anim,), stills=(still,) + explore_stills,
                    context={"caption": caption, "where": where, "explorer": explore})
 

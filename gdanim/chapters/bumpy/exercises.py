@@ -4,6 +4,7 @@ from __future__ import annotations
 from gdanim.core.exercises import (Check, Exercise, Exercises, Mistake, gridded, link,
                                    rate_text, runs, start_text)
 from gdanim.core.text import fmt
+from gdanim.chapters.explorer_tasks import task_view
 
 
 # What a learner can do after this chapter, as a syllabus says it (the lecturer's guide).
@@ -12,9 +13,14 @@ OBJECTIVES = (
     'explain why the start decides which minimum a run reaches, and why a low loss does not pin down the parameters',
 )
 
+# Starts with mixed signs (w1 > 0 > w2) for "Which valley?": the build runs each and
+# picks one that ends where both weights are negative.
+MIXED = ((0.5, -0.5), (1.5, -0.3), (0.3, -1.5), (2.0, -2.0), (1.0, -2.5), (2.5, -1.0),
+         (0.2, -2.5), (2.5, -0.2))
+
 
 def exercises(n: dict, context: dict) -> Exercises:
-    x = context["explorer"]
+    x = task_view(context["explorer"], starts=MIXED)
     tasks = [Exercise(
         "saddle-loss", "The loss on the saddle",
         "At the saddle both weights are 0. The body masses are z-scored (mean 0, standard "

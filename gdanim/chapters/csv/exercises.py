@@ -5,6 +5,7 @@ from __future__ import annotations
 from gdanim.core.exercises import (Exercise, Exercises, Mistake, diverge_task, fastest_task,
                                    overshoot_task)
 from gdanim.core.text import fmt
+from gdanim.chapters.explorer_tasks import task_view
 
 
 # What a learner can do after this chapter, as a syllabus says it (the lecturer's guide).
@@ -59,7 +60,7 @@ def exercises(n: dict, context: dict) -> Exercises:
         answer=share, tolerance=_tolerance(share * 10), digits=".3g",
         mistakes=(Mistake(limit / rate, "That divides the other way round: the threshold "
                           "over the learning rate."),))
-    x = context["explorer"]
+    x = task_view(context["explorer"])
     edge = overshoot_task(x) or diverge_task(x)
     fast = fastest_task(x)
     tasks = [t for t in (edge, fast) if t]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from gdanim.core.exercises import Exercise, Exercises, Mistake, fastest_task, overshoot_task
 from gdanim.core.text import decimal, fmt
+from gdanim.chapters.explorer_tasks import task_view
 
 
 # What a learner can do after this chapter, as a syllabus says it (the lecturer's guide).
@@ -14,7 +15,7 @@ OBJECTIVES = (
 
 
 def exercises(n: dict, context: dict) -> Exercises:
-    x = context["explorer"]
+    x = task_view(context["explorer"])
     start, rate, slope = n["start"], n["learning_rate"], n["start_slope"]
     step = start - rate * slope
     one = Exercise(

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from gdanim.core.exercises import Exercise, Exercises, Mistake, diverge_task
 from gdanim.core.text import decimal, fmt
+from gdanim.chapters.explorer_tasks import task_view
 
 
 # What a learner can do after this chapter, as a syllabus says it (the lecturer's guide).
@@ -41,6 +42,6 @@ def exercises(n: dict, context: dict) -> Exercises:
             answer=ratio, tolerance=0.1, digits=".1f",
             mistakes=(Mistake(1 / ratio, "That divides the other way round: the lesson's "
                               "rate over the threshold."),))]
-    edge = diverge_task(context["explorer"])
+    edge = diverge_task(task_view(context["explorer"]))
     return Exercises("Compute the limit, then find it in the explorer above.",
                      tuple(tasks + ([edge] if edge else [])))

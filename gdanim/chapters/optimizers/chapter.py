@@ -177,7 +177,7 @@ def run(quality: Quality) -> Chapter:
     for tag, entries in (("bowl_", bowl), ("valley_", valley)):
         numbers[f"{tag}ranking_holds"] = not race.order_doubts("", entries)
     numbers["claims_settled"] = not doubts and not order_doubts
-    explore_stills, explore = round_bowl_explorer(numbers["bowl_gd_rate"])
+    explore_stills, explore = round_bowl_explorer(numbers["bowl_gd_rate"], bowl, valley)
     return Chapter(numbers=numbers, animations=(race_anim, valley_anim),
                    stills=stills + explore_stills,
                    context={"explorer": explore, "bowl": bowl, "valley": valley, "ranked": ranked(bowl),
@@ -193,17 +193,24 @@ def _epoch_readout(step: int, epochs: int, note: str) -> str:
     return f"epoch {step:4d} of {epochs}    {note}"
 
 
-def round_bowl_explorer(own_rate: float):
-    """The explorer: every optimizer (momentum with three βs) over the race's grid of
-    learning rates on the round bowl, from the race's start, for the race's epochs; it
-    opens on plain gradient descent at its best rate."""
+def round_bowl_explorer(own_rate: float, bowl=None, valley=None):
+    """The explorer: every optimizer, any rate and β, on the round bowl (z-scored) and
+    the narrow valley (raw units), from the races' start; the lesson's settings are
+    each optimizer at its own best rate in each race."""
     from gdanim.chapters.explorers import optimizer_explorer
     from gdanim.maths.data import load_penguins
-    from gdanim.maths.problems import penguin_loss
+    from gdanim.maths.problems import RAW_BILL_UNIT, RAW_MASS_UNIT, raw_design
 
     penguins = load_penguins()
-    return optimizer_explorer(penguin_loss(), penguins.x, penguins.y, penguins.design,
-                              START, BOWL_EPOCHS, VIEW,
-                              ("bill length (z-score)", "body mass (z-score)"),
-                              rates=RATES, own_rate=own_rate)
+    Xr, yr = raw_design()
 
+    def rates(entries):
+        return {k: float(e.rate) for k, e in (entries or {}).items() if k in OPTIMIZERS}
+    return optimizer_explorer([
+        {"name": "bowl", "label": "Round bowl (z-scored)", "x": penguins.x, "y": penguins.y,
+         "start": START, "epochs": BOWL_EPOCHS, "view": VIEW, "rates": rates(bowl),
+         "xlabels": ("bill length (z-score)", "body mass (z-score)")},
+        {"name": "valley", "label": "Narrow valley (raw units)", "x": Xr[:, 1], "y": yr,
+         "start": START, "epochs": VALLEY_EPOCHS, "view": VALLEY_VIEW, "rates": rates(valley),
+         "xlabels": (f"bill length ({RAW_BILL_UNIT})", f"body mass ({RAW_MASS_UNIT})")}],
+        own_rate)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from gdanim.core.exercises import (Check, Exercise, Exercises, Mistake, gridded, link,
                                    rate_text, runs)
 from gdanim.core.text import fmt
+from gdanim.chapters.explorer_tasks import task_view
 
 
 # What a learner can do after this chapter, as a syllabus says it (the lecturer's guide).
@@ -46,7 +47,7 @@ def exercises(n: dict, context: dict) -> Exercises:
         "own size.",
         answer=rate, tolerance=0.01 * rate, digits=".3g",
         mistakes=()))
-    beat = beat_adam(context["explorer"])
+    beat = beat_adam(task_view(context["explorer"]))
     return Exercises("Two short calculations, then a race in the explorer above.",
                      tuple(tasks + ([beat] if beat else [])))
 

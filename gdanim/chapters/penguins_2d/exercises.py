@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gdanim.core.exercises import Exercise, Exercises, Mistake, fastest_task
 from gdanim.core.text import fmt
+from gdanim.chapters.explorer_tasks import task_view
 
 
 # What a learner can do after this chapter, as a syllabus says it (the lecturer's guide).
@@ -50,6 +51,6 @@ def exercises(n: dict, context: dict) -> Exercises:
                           "z-scoring."),
                   Mistake(abs(b0), "That is how far the line sits from the masses' mean, "
                           "not the mean of the squared errors.")))]
-    fast = fastest_task(context["explorer"])
+    fast = fastest_task(task_view(context["explorer"]))
     return Exercises("Two by hand, one with the explorer above.",
                      tuple(tasks + ([fast] if fast else [])))

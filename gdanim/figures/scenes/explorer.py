@@ -46,9 +46,16 @@ def contour_figure(quality: Quality, panel, rect, intercepts, slopes, surface, b
 
     fig, ax = _figure(quality, panel, rect, title)
     a, b = np.meshgrid(intercepts, slopes)
-    levels = np.geomspace(surface.min(), surface.max(), 14)
-    ax.contourf(a, b, surface, levels=levels, norm=LogNorm(), cmap=SURFACE_CMAP)
-    ax.contour(a, b, surface, levels=levels, colors="white", linewidths=0.5, alpha=0.4)
+    # Contours of the height above the lowest point, log-spaced: any data draws, even
+    # a perfect fit (lowest loss 0) or a surface almost flat across the view.
+    surface = np.asarray(surface, dtype=float)
+    height = surface - np.nanmin(surface)
+    top = float(np.nanmax(height))
+    if np.isfinite(top) and top > 0:
+        shown = np.maximum(height, top * 1e-6)
+        levels = np.geomspace(top * 1e-6, top, 14)
+        ax.contourf(a, b, shown, levels=levels, norm=LogNorm(top * 1e-6, top), cmap=SURFACE_CMAP)
+        ax.contour(a, b, shown, levels=levels, colors="white", linewidths=0.5, alpha=0.4)
     for point in np.atleast_2d(best):        # a star at each answer (a bumpy loss has two)
         ax.plot(*point, "*", color="white", mec=INK, mew=1.2, ms=18, zorder=6)
     ax.grid(False)
