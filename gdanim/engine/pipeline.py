@@ -156,6 +156,7 @@ def _execute(plan: Plan, staging: Path, workers: int | None, say, kit_writer=Non
                                  if f"still {step.slug}/{s.name}" in figures],  # (a kit has none)
                       "cover": covers.get(step.slug), "context": chapter.context})
 
+    checks = {} if config.kind == "kit" else _take_checks(pages)
     written_before_pages = _files(staging)
     pages_job = next(j for j in plan.jobs if j.kind == "pages")
     if pages_job.reason:
@@ -167,7 +168,7 @@ def _execute(plan: Plan, staging: Path, workers: int | None, say, kit_writer=Non
                                  if "explorer" in s.chapter.context]
             kit_writer(staging, made, out, say)
         else:
-            _write_pages(pages, staging, config.site, out)
+            _write_pages(pages, checks, staging, config.site, out)
         say(f"  pages     written ({pages_job.reason}) in {time.perf_counter() - began:.1f} s")
     else:
         for output in records["pages"]["outputs"]:
@@ -227,22 +228,32 @@ def _swap(plan: Plan, staging: Path, say) -> None:
             + (" ..." if len(kept) > 5 else ""))
 
 
-def _write_pages(pages: list[dict], staging: Path, site_info=None,
+def _take_checks(pages: list[dict]) -> dict[str, dict]:
+    """Take the explorers' JAX runs (for the tests) out of the pages' explorer data,
+    whether or not the pages are written this time: every page rendered (the site's,
+    the offline copy's) carries the same data. {slug: checks}."""
+    taken = {}
+    for page in pages:
+        explorer = page["context"].get("explorer")
+        if isinstance(explorer, dict) and "checks" in explorer:
+            taken[page["slug"]] = explorer["checks"]
+            page["context"] = {**page["context"],
+                               "explorer": {k: v for k, v in explorer.items() if k != "checks"}}
+    return taken
+
+
+def _write_pages(pages: list[dict], checks: dict[str, dict], staging: Path, site_info=None,
                  out: Path | None = None) -> None:
-    """The pages job: HTML, the publishing extras (with a site URL) and the static
-    files."""
+    """The pages job: HTML, the explorers' checks (checks/<slug>.json, beside, not in,
+    the pages), the publishing extras (with a site URL) and the static files."""
     import json
 
     from gdanim.outputs import publish, webpages
 
-    for page in pages:        # the explorers' JAX runs, for the tests: beside, not in, the page
-        explorer = page["context"].get("explorer")
-        if isinstance(explorer, dict) and "checks" in explorer:
-            (staging / "checks").mkdir(exist_ok=True)
-            (staging / "checks" / f"{page['slug']}.json").write_text(
-                json.dumps(explorer["checks"], allow_nan=False), encoding="utf-8")
-            page["context"] = {**page["context"],
-                               "explorer": {k: v for k, v in explorer.items() if k != "checks"}}
+    for slug, runs in checks.items():
+        (staging / "checks").mkdir(exist_ok=True)
+        (staging / "checks" / f"{slug}.json").write_text(
+            json.dumps(runs, allow_nan=False), encoding="utf-8")
     for name, html in webpages.render_pages(pages, site_info, root=staging, out=out).items():
         (staging / name).write_text(html, encoding="utf-8")
     publish.write(staging, pages, site_info.site_url if site_info else None)
