@@ -49,13 +49,16 @@ class Panel:
                 "yscale": self.yscale}
 
 
-def checked_sentence(count: int) -> str:
+def checked_sentence(count: int, optimizers: bool = False) -> str:
+    """What the tests prove of the page's engine (tests/test_engine.py); RMSProp and
+    Adam are named only where the explorer runs them."""
+    which = " (RMSProp and Adam at large rates)" if optimizers else ""
     return (f"Checked: on the lesson's settings and {count} random ones, this page's engine "
             f"gives every parameter and loss within {TOLERANCE:g} (relative) of the "
             f"lesson's JAX code in float32, the same verdict and the same epoch of "
             f"divergence (\u00b11), except where one float32 rounding already changes "
-            f"JAX's own run (RMSProp and Adam at large rates): there it stays as close "
-            f"as two equally valid roundings do.")
+            f"JAX's own run{which}: there it stays as close as two equally valid "
+            f"roundings do.")
 
 
 def nice_range(own: float, threshold: float) -> list[float]:
@@ -358,7 +361,7 @@ def optimizer_explorer(surfaces: list[dict], own_rate: float, labels=None):
                                                "surface": surfaces[0]["name"]},
                 "lr_range": lr_range, "answer": "the answer", "surfaces": out,
                 "optimizers": [[n, OPTIMIZER_LABELS[n]] for n in live.OPTIMIZERS],
-                "questions": [], "checked": checked_sentence(RANDOM_SETTINGS),
+                "questions": [], "checked": checked_sentence(RANDOM_SETTINGS, optimizers=True),
                 "checks": {"surfaces": all_checks}}
     return tuple(stills), data_out
 
