@@ -264,7 +264,8 @@ def lsq_explorer(x, y, model: str, rate: float, start, epochs: int, view, labels
         grid = np.linspace(m0, m1, 241)
         losses = problem["best_loss"] + 0.5 * h[0, 0] * (grid - best[0]) ** 2
         top = float(losses.max()) * 2
-        bottom = problem["best_loss"] * 0.5 if problem["best_loss"] > 0 else top * 1e-6
+        # a quarter: the least-squares star sits whole above the axis, not half below it
+        bottom = problem["best_loss"] / 4 if problem["best_loss"] > 0 else top * 1e-6
         landscape = Panel("landscape", (m0, m1), (bottom, top), yscale="log")
         figure = partial(curve_figure, grid=grid, losses=losses, best=best,
                          xlabel=landscape_xlabel or param_names[-1],
