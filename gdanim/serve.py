@@ -16,9 +16,9 @@ import signal
 import threading
 import time
 import traceback
-from multiprocessing import resource_tracker
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from pathlib import Path
 
 import click
