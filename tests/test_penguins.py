@@ -196,3 +196,22 @@ def test_scenario_import_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_the_explorer_draws_the_round_bowl_round(built_site):
+    """The page says the z-scored bowl's height lines are circles: the explorer's contour
+    plot gives a unit of intercept as many pixels as a unit of slope."""
+    import re
+
+    page = (built_site / f"{SLUG}.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/json" class="explorer-data">(.*?)'
+                                r'</script>', page, re.S).group(1))
+    land = data["panels"]["landscape"]
+    img = re.search(r'data-panel="landscape">\s*<img src="[^"]+" width="(\d+)" height="(\d+)"',
+                    page)
+    width, height = (int(v) for v in img.groups())
+    left, bottom, across, up = land["rect"]
+    per_pixel_x = (land["xlim"][1] - land["xlim"][0]) / (width * across)
+    per_pixel_y = (land["ylim"][1] - land["ylim"][0]) / (height * up)
+    assert per_pixel_x == pytest.approx(per_pixel_y, rel=0.02)
+    assert "circles" in page

@@ -233,6 +233,19 @@ def _threshold_note(threshold: float, who: str = "gradient descent") -> str:
             f"past it, {who} blows up.")
 
 
+def equal_scale(view):
+    """Widen one side of a 2-D view so that a unit is as long across as up in the
+    explorer's contour plot: a round bowl then draws as circles, not ellipses."""
+    from gdanim.figures.scenes.explorer import SIZE
+
+    (b0, b1), (m0, m1) = view
+    across, up = SIZE[0] * RECT[2], SIZE[1] * RECT[3]      # the axes' box, in inches
+    per_inch = max((b1 - b0) / across, (m1 - m0) / up)
+    half_b, half_m = per_inch * across / 2, per_inch * up / 2
+    mid_b, mid_m = (b0 + b1) / 2, (m0 + m1) / 2
+    return (mid_b - half_b, mid_b + half_b), (mid_m - half_m, mid_m + half_m)
+
+
 def lsq_explorer(x, y, model: str, rate: float, start, epochs: int, view, labels,
                  param_names, sample=None, seed: int = 0, kind=None, landscape_xlabel=None):
     """A least-squares explorer on y ≈ intercept + slope·x ("line") or slope·x

@@ -218,14 +218,14 @@ def page_tables(r: Results) -> dict:
           "and descent across it.", SETTINGS)
 def run(quality: Quality, learning_rate: float = LEARNING_RATE,
         epochs: int = EPOCHS) -> Chapter:
-    from gdanim.chapters.explorers import line_explorer
+    from gdanim.chapters.explorers import equal_scale, line_explorer
     from gdanim.maths.data import load_penguins
 
     results = compute(learning_rate, epochs)
     penguins = load_penguins()
     explore_stills, explore = line_explorer(
         penguin_loss(), penguins.x, penguins.y, penguins.design, learning_rate, START,
-        epochs, (INTERCEPTS, SLOPES), ("bill length (z-score)", "body mass (z-score)"))
+        epochs, equal_scale((INTERCEPTS, SLOPES)), ("bill length (z-score)", "body mass (z-score)"))
     return Chapter(numbers=chapter_numbers(results),
                    animations=(descent_animation(results, quality),),
                    stills=stills(results) + explore_stills,
