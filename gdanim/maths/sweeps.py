@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from gdanim.maths.verdicts import holds_from
+from gdanim.maths import verdicts
 
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 
@@ -115,46 +115,26 @@ def sweep(loss_fn: Callable, starts, rates, epochs: int, optimizer: str = "gd",
                  verdict, diverged, arrived, distance)
 
 
-def judge(params: np.ndarray, loss: np.ndarray, best=None, best_loss: float | None = None,
+def judge(params: np.ndarray, loss: np.ndarray, best=None, best_loss=None,
           within: float = 0.01):
-    """Per run (leading axes), from the whole run: the verdict, the epoch it diverged
-    from (-1: never), the epoch it arrived from (-1: never), the final distance from
-    `best` (relative). With `best`, arrived means loss within `within` of `best_loss`
-    and parameters within `within` of `best`, to the end of the run."""
-    with np.errstate(over="ignore", invalid="ignore"):     # diverged runs overflow
-        return _judge(np.asarray(params, dtype=float), np.asarray(loss, dtype=float), best,
-                      best_loss, within)
-
-
-def _judge(params, loss, best, best_loss, within):
+    """Per run (leading axes), from the whole run, by `verdicts.verdict`, the rules every
+    output says its verdicts by: the verdict, the epoch it left (diverges; -1 for any
+    other verdict), the epoch from which it stays within `within` of the answer to the end
+    (-1: it is outside at the end), and its final distance from `best` (relative). `best`
+    may hold several answers, one per row, with `best_loss` one loss each: a run is judged
+    against the answer it ends nearest to."""
+    params, loss = np.asarray(params, dtype=float), np.asarray(loss, dtype=float)
     shape = loss.shape[:-1]
-    finite = np.isfinite(loss) & np.isfinite(params).all(axis=-1)
-    start = loss[..., :1]
-    # Diverged from epoch e: from e on the loss is above where it started (or not a number).
-    worse = ~finite | (loss > start * (1 + 1e-6))
-    diverged = holds_from(worse)
-    if best is not None:
-        best = np.asarray(best, dtype=float)
-        scale = max(float(np.linalg.norm(best)), 1e-12)
-        gap = np.where(finite, np.linalg.norm(params - best, axis=-1) / scale, np.inf)
-        ok = finite & (gap <= within) & (loss <= best_loss * (1 + within) + 1e-12)
-        distance = gap[..., -1]
-    else:   # no answer to compare with: arrived once the loss stops falling by > within
-        lowest = np.nanmin(np.where(finite, loss, np.nan), axis=-1, keepdims=True)
-        ok = finite & (loss <= np.abs(lowest) * (1 + within) + 1e-12)
-        distance = np.full(shape, np.nan)
-    arrived = holds_from(ok)
-    # Oscillates: most of the steps that still move (beyond float32 noise) point
-    # against the step before them: the guess jumps back and forth across the valley.
-    steps = np.diff(np.where(np.isfinite(params), params, 0.0), axis=-2)
-    turns = (steps[..., 1:, :] * steps[..., :-1, :]).sum(-1) < 0
-    size = 1 + np.abs(np.nan_to_num(params[..., :1, :])).sum(-1)   # float32 noise is relative
-    moving = np.abs(steps).sum(-1)[..., 1:] > 1e-5 * size
-    oscillating = (turns & moving).sum(-1) > 0.5 * np.maximum(moving.sum(-1), 2)
-    verdict = np.where(diverged >= 0, "diverges",
-                       np.where(oscillating, "oscillates",
-                                np.where(arrived >= 0, "converges", "creeps")))
-    return verdict, diverged, arrived, distance
+    params = params.reshape(*shape, loss.shape[-1], -1)
+    kinds = np.full(shape, "", dtype="<U10")
+    diverged, arrived = np.full(shape, -1), np.full(shape, -1)
+    distance = np.full(shape, np.nan)
+    for at in np.ndindex(*shape):
+        v = verdicts.verdict(loss[at], params[at], best, best_loss, within)
+        kinds[at], distance[at] = v.kind, v.distance
+        diverged[at] = v.epoch if v.kind == "diverges" else -1
+        arrived[at] = -1 if v.arrival.epoch is None else v.arrival.epoch
+    return kinds, diverged, arrived, distance
 
 
 def minibatch_sweep(batch_loss: Callable, full_loss: Callable, start, rates,
@@ -190,8 +170,5 @@ def minibatch_sweep(batch_loss: Callable, full_loss: Callable, start, rates,
 def nearest_answer(params, loss, answers, answer_losses, within: float = 0.01):
     """`judge` for a landscape with several answers (a non-convex loss's minima): each
     run is judged against the answer it ends nearest to."""
-    judged = [judge(params, loss, b, bl, within) for b, bl in zip(answers, answer_losses)]
-    distances = np.stack([j[3] for j in judged])                   # (answers, ...)
-    pick = np.argmin(np.where(np.isfinite(distances), distances, np.inf), axis=0)
-    return tuple(np.choose(pick, [j[k] for j in judged]) for k in range(4))
-
+    return judge(params, loss, np.asarray(answers, dtype=float),
+                 np.asarray(answer_losses, dtype=float), within)
