@@ -484,3 +484,23 @@ def test_values_past_the_checks_fail_the_build_plainly(good_site, tmp_path, monk
     assert "Traceback" not in result.output
     assert snapshot(site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["course", "site"]
+
+
+@pytest.mark.parametrize("x,y", [
+    (np.arange(1.0, 21.0), np.arange(1.0, 21.0)),                       # a perfect fit
+    (np.r_[np.full(100_000, 3.0), 1000.0], np.r_[np.full(100_000, 4.0), -500.0]),  # one far row
+], ids=["y-equals-x", "one-far-row"])
+def test_data_a_descent_can_start_on_builds_its_explorer(tmp_path, x, y):
+    """Data the descent runs on but whose explorer runs blow far past float32 (a spread of
+    1e300 between two roundings) or whose surface is almost flat builds, with an explorer
+    and checks that are plain JSON."""
+    import json
+
+    files(chapter(), data__csv=csv_of(x, y))(tmp_path)
+    result = run_cli("build", "--config", str(tmp_path / "gdanim.toml"), "--out",
+                     str(tmp_path / "site"), "--quality", "draft", "--formats", "poster",
+                     "--only", "study", "--quiet")
+    assert result.exit_code == 0, result.output
+    checks = json.loads((tmp_path / "site" / "checks" / "study.json").read_text(),
+                        parse_constant=lambda c: pytest.fail(f"{c} in the checks"))
+    assert checks and 'class="explorer-data"' in (tmp_path / "site" / "study.html").read_text()

@@ -117,7 +117,7 @@ def checks(problem: dict, lesson: list[dict], seed: int, lr_range, view, epochs:
         out.append({"setting": s, "kept": keep.tolist(),
                     "params": [[_f(v_) for v_ in row] for row in params[keep]],
                     "loss": [_f(v_) for v_ in loss[keep]],
-                    "rounding": [_f(v_) if math.isfinite(v_) else None for v_ in spread],
+                    "rounding": [_f(v_) for v_ in spread],
                     "verdict": {**v.as_dict(problem["answer"]), "kind": v.kind},
                     "twin_verdicts": twin_kinds})
     return {"tolerance": TOLERANCE, "rounding_factor": ROUNDING, "problem": problem,
@@ -141,8 +141,9 @@ def _relative(p, l, q, m, problem) -> np.ndarray:
 def _f(v):
     from gdanim.maths.live import f32
 
-    v = float(v)
-    return f32(v) if math.isfinite(v) else None
+    v = float(v)       # None: not a number, or too large for float32 (a spread of 1e300)
+    v = f32(v) if math.isfinite(v) else math.inf
+    return v if math.isfinite(v) else None
 
 
 def _says(problem: dict, setting: dict) -> str:
