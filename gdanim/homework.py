@@ -39,9 +39,10 @@ push it to a branch that GitHub Pages publishes (the site's `homework.ipynb` and
 ## Grade on your own computer
 
     pip install otter-grader numpy pandas palmerpenguins
+    mkdir -p results
     otter run -a autograder.zip -o results/ submissions/alice.ipynb
 
-`otter run` needs no Docker: it runs the notebook here, then prints each question's
+(`otter run` stops if the `-o` folder does not exist.) It needs no Docker: it runs the notebook here, then prints each question's
 score and writes `results/results.json`. Each question is all or nothing; the
 message under a failed question says which check failed (without the answer).
 `otter grade` grades a whole folder of submissions in Docker, if you have it.

@@ -148,7 +148,7 @@ def key_matches_manifest(teacher: Path) -> None:
     shown = {}
     for part in text.split("What the grader expects")[1:]:
         part = re.split(r"\n\s*page \d+ of", part)[0]
-        shown.update(re.findall(r"^\s*(\w+) = (.+?)\s*$", part, re.M))
+        shown.update(re.findall(r"^\s*([\w\[\](),.-]+) = (.+?)\s*$", part, re.M))
     for name, value in expected.items():
         assert name in shown, name
         parsed = json.loads(shown[name].replace("True", "true").replace("False", "false"))

@@ -235,7 +235,9 @@ def close_test(test: str, names: str, expression: str, expected, what: str) -> s
     `expected`. Its failure message says what was wrong without the answer."""
     return (f"def test_{test}({names}):\n"
             f"    import numpy as np\n"
-            f"    got = np.asarray({expression}, dtype=float)\n"
+            f"    got = {expression}\n"
+            + _not_none(what) +
+            f"    got = np.asarray(got, dtype=float)\n"
             f"    want = np.asarray({number(expected)})\n"
             f"    assert got.shape == want.shape, f\"{what}: expected shape {{want.shape}}, "
             f"got {{got.shape}}\"\n"
@@ -244,11 +246,20 @@ def close_test(test: str, names: str, expression: str, expected, what: str) -> s
             f"{RTOL * 100:g}%)\")\n")
 
 
+def _not_none(what: str) -> str:
+    """The most common beginner's slip, named: a function without `return` (or a
+    variable left as None) gives None, not a number."""
+    return (f"    assert got is not None, (\"{what} is None: does the function end with "
+            f"`return ...`, and is every variable set?\")\n")
+
+
 def runs_test(test: str, names: str, expression: str, what: str) -> str:
     """A test that `expression` gives finite numbers (the learner's code runs)."""
     return (f"def test_{test}({names}):\n"
             f"    import numpy as np\n"
-            f"    got = np.asarray({expression}, dtype=float)\n"
+            f"    got = {expression}\n"
+            + _not_none(what) +
+            f"    got = np.asarray(got, dtype=float)\n"
             f"    assert np.all(np.isfinite(got)), f\"{what} should be a finite number, "
             f"not {{got}}\"\n")
 

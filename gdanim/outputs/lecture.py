@@ -43,7 +43,8 @@ FIFTY = (
           (("exercise", "dot"), ("animation", "descent"), ("explorer", ""))),
     Block(4, "optimizers", "Beyond plain descent: play the race on the round bowl and ask "
           "whether Adam is always best.", (("animation", "race"), ("exercise", "beat-adam"))),
-    Block(2, None, "Recap the loop (guess, measure, slope, step) and set the homework."),
+    Block(2, None, "Recap the loop (guess, measure, slope, step) and set the homework on "
+          "the chapters shown today; its bumpy-landscape questions need that chapter first."),
 )
 
 SESSION_ONE = (
@@ -60,7 +61,8 @@ SESSION_ONE = (
           "tasks on laptops or phones.", (("animation", "descent"), ("exercise", "first-step"),
                                           ("explorer", ""), ("exercise", "overshoot"),
                                           ("exercise", "fastest"))),
-    Block(3, None, "Recap, and set the first half of the homework."),
+    Block(3, None, "Recap, and set the homework's questions on these four chapters "
+          "(guess-and-check to gradient descent)."),
 )
 
 SESSION_TWO = (
@@ -84,7 +86,7 @@ SESSION_TWO = (
           "depends on where it starts.", (("animation", "paths"), ("exercise", "saddle-loss"),
                                          ("exercise", "mixed-start"))),
     Block(3, None, "Recap: the same loop everywhere; what changes is the landscape. Set the "
-          "rest of the homework."),
+          "rest of the homework (from the penguins to the bumpy landscape)."),
 )
 
 EXTRA_MINUTES = 8      # an optional block for a chapter no plan names (a CSV chapter)

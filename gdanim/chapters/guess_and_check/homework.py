@@ -13,7 +13,8 @@ def questions(values: dict, scenario) -> list[Question]:
               "`cm = multiplier × inches` on the belt chart. Then set `mse_at_guess` to "
               f"the loss of the guess {number(guess)}."),
         formulas=("error of a belt = multiplier × inches − cm",
-                  "MSE = the mean of the squared errors = (1/n) Σ (multiplier × xᵢ − yᵢ)²"),
+                  "MSE = the mean of the squared errors = (1/n) Σ (multiplier × xᵢ − yᵢ)²,"
+                  " where xᵢ is belt i's inches, yᵢ its cm and n the number of belts"),
         setup=belt_setup(),
         solution=("def mse(multiplier):\n"
                   "    \"\"\"The mean squared error of cm = multiplier × inches.\"\"\"\n"

@@ -75,5 +75,5 @@ def questions(values: dict, scenario) -> list[Question]:
                                  "linear_gradient([-2, 0])"),
                       close_test("params", "penguin_params", "penguin_params", final,
                                  "penguin_params")),
-        answers={"gradient_at_start": [float(v) for v in at_start],
+        answers={f"linear_gradient([{START[0]:g},{START[1]:g}])": [float(v) for v in at_start],
                  "penguin_params": [float(v) for v in final]})]
