@@ -49,6 +49,12 @@ TERMS = (
          "every step uses all the data, so one step is one epoch.", "descent-1d"),
     Term("step", "step", "One update of the parameters: compute a gradient, move against "
          "it.", "descent-1d"),
+    Term("verdicts", "converges, oscillates, diverges, creeps", "This site's four words "
+         "for how a run ends. It <em>converges</em> when it settles within 1% of the "
+         "answer; <em>oscillates</em> when it keeps jumping back and forth without "
+         "settling or getting closer; <em>diverges</em> when its loss grows past every "
+         "bound (or stops being a number); <em>creeps</em> when it is still far from the "
+         "answer at the end: too slow, or stuck.", "descent-1d"),
     Term("jit", "jit (just-in-time compilation)", "<code>jax.jit(f)</code> turns a Python "
          "function into fast machine code the first time it runs; later calls reuse it.",
          "learning-rates"),
@@ -68,6 +74,11 @@ TERMS = (
          "from −1 (one falls exactly as the other rises) through 0 (no straight-line link) "
          "to 1. For z-scored data it is the slope of the best straight line.",
          "penguins-2d"),
+    Term("neural-network", "neural network (weights)", "A model built from many small "
+         "pieces, each multiplying its input by a number (a <em>weight</em>, a parameter "
+         "like the slope) and bending the result with a curve such as tanh; the pieces' "
+         "outputs are added up. No formula gives its best weights, so it is trained by "
+         "gradient descent. The bumpy chapter builds the smallest one.", "penguins-2d"),
     Term("least-squares", "least squares", "The line (or parameters) with the lowest "
          "possible MSE, found directly by algebra instead of by descending.",
          "penguins-2d"),
@@ -90,6 +101,11 @@ TERMS = (
     Term("sgd", "stochastic gradient descent (SGD)", "Gradient descent where each step's "
          "gradient comes from a mini-batch: cheaper steps, but noisy ones.",
          "mini-batches"),
+    Term("full-batch", "full batch", "Every step's gradient computed on all the rows: the "
+         "gradient descent of the chapters before mini-batches.", "mini-batches"),
+    Term("seed", "random seed", "The number a random generator starts from. The same seed "
+         "gives the same \u201crandom\u201d choices every time, so a run can be repeated "
+         "exactly.", "mini-batches"),
     Term("gradient-evaluation", "gradient evaluation", "Computing one gradient: the work "
          "of one step. A full-batch gradient reads every row; a mini-batch gradient reads "
          "only the batch.", "mini-batches"),
@@ -115,6 +131,11 @@ TERMS = (
     Term("saddle", "saddle", "A point where the gradient is zero but which is a minimum in "
          "one direction and a maximum in another, like the middle of a horse's saddle.",
          "bumpy"),
+    Term("tanh", "tanh", "A function that squashes any number into the range from −1 to 1: "
+         "close to a straight line near zero, flat far from it.", "bumpy"),
+    Term("schedule", "learning-rate schedule", "A learning rate that changes during the "
+         "run, usually big early and smaller later, so mini-batch noise dies down near "
+         "the bottom.", "bumpy"),
     Term("newtons-method", "Newton's method", "A way to find where the gradient is zero "
          "that divides each step by the curvature: on a bowl it lands on the bottom in one "
          "step, and near a minimum it needs only a few. It heads for saddles as readily "

@@ -31,6 +31,10 @@
   // A setting as the reader chose it: every digit (the address keeps them all).
   function exact(x) { return String(x).replace(/-/g, "\u2212"); }
 
+  // A rate in words: six significant digits at most (a slider's 10^(-1/3) is
+  // 0.46415888336127775); the address keeps every digit.
+  function rateText(x) { return exact(sig(x, 6)); }
+
   function whole(n) { return n.toLocaleString("en-US"); }
 
   function sig(x, digits) { return x === 0 ? 0 : +x.toPrecision(digits); }
@@ -620,7 +624,7 @@
     var who = this.optimizer ? this.optimizerName() + ". " : "";
     var verdict = run.verdict && (run.verdict.text || run.verdict.word) || String(run.verdict);
     this.readout.setAttribute("aria-busy", playing && k < this.limit ? "true" : "false");
-    this.readout.textContent = who + parts.join(" \u00b7 ") + ". At \u03b7 = " + exact(s.lr) +
+    this.readout.textContent = who + parts.join(" \u00b7 ") + ". At \u03b7 = " + rateText(s.lr) +
       " from " + s.start.map(number).join(", ") + " the run " + verdict + ".";
     this.section.setAttribute("data-epoch", k);
     this.section.setAttribute("data-verdict", run.verdict && run.verdict.kind || "");
@@ -669,7 +673,7 @@
     var threshold = isNum(surface.threshold) && surface.threshold_shown !== false ? surface.threshold : null;
     var where = threshold === null ? "" : s.lr > threshold ? ", past the threshold" :
       s.lr === sig(threshold, 3) ? ", at the threshold" : "";
-    this.rate.setAttribute("aria-valuetext", "\u03b7 = " + exact(s.lr) + where);
+    this.rate.setAttribute("aria-valuetext", "\u03b7 = " + rateText(s.lr) + where);
     if (active !== this.rateBox) this.rateBox.value = s.lr;
     var mark = this.section.querySelector(".threshold-mark");
     if (mark) {
