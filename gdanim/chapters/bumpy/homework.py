@@ -111,7 +111,8 @@ def questions(values: dict, scenario) -> list[Question]:
                                  gradient_at_start, "gradient_at_start"),
                       close_test("other", "network_gradient",
                                  f"network_gradient({number(OTHER[0])}, {number(OTHER[1])})",
-                                 bumpy.gradient(np.array(OTHER)), "a second gradient")),
+                                 bumpy.gradient(np.array(OTHER)),
+                                 f"network_gradient({number(OTHER[0])}, {number(OTHER[1])})")),
         answers={"loss_at_start": loss_at_start, "gradient_at_start": gradient_at_start})
     descent = Question(
         name="q_valley", chapter=scenario.slug, title="Which valley?",
@@ -144,10 +145,12 @@ def questions(values: dict, scenario) -> list[Question]:
                                  "network_final"),
                       "def test_valley(valley):\n"
                       f"    assert valley == {number(valley)}, "
-                      "\"valley is not the one this run ends in\"\n",
+                      "(\"valley should be the minimum this run ends in, written \"\n"
+                      "     \"'positive' or 'negative' (lowercase); it is \" + repr(valley))\n",
                       close_test("short", "descend_network",
                                  f"descend_network({number(OTHER[0])}, {number(OTHER[1])}, "
                                  f"{number(rate)}, 5)", run(OTHER, rate, 5),
-                                 "a short run of 5 epochs")),
+                                 f"descend_network({number(OTHER[0])}, {number(OTHER[1])}, "
+                                 f"{number(rate)}, 5)")),
         answers={"network_final": [float(v) for v in final], "valley": valley})
     return [network, descent]

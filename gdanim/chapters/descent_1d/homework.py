@@ -33,5 +33,6 @@ def questions(values: dict, scenario) -> list[Question]:
         hidden_tests=(close_test("final", "final_multiplier", "final_multiplier", final,
                                  "final_multiplier"),
                       close_test("short", "descend", f"descend(4.0, {number(rate)}, 5)",
-                                 belt_descent(4.0, rate, 5), "a short run from 4.0")),
+                                 belt_descent(4.0, rate, 5),
+                                 f"descend(4.0, {number(rate)}, 5)")),
         answers={"final_multiplier": final})]

@@ -23,7 +23,7 @@ def questions(values: dict, scenario) -> list[Question]:
               "descent with momentum on the belt loss, from the formulas below (the "
               "velocity starts at 0). Return the last multiplier, and set "
               f"`momentum_final` to `{call}`. With beta = 0 it is plain gradient descent: "
-              "the check below uses that."),
+              "the first check below uses that; the second takes two steps with beta = 0.5."),
         formulas=("velocity ← β × velocity + gradient(multiplier)",
                   "multiplier ← multiplier − learning rate × velocity"),
         setup=belt_setup(),
@@ -39,10 +39,15 @@ def questions(values: dict, scenario) -> list[Question]:
         public_tests=(close_test("plain", "momentum_descent",
                                  "momentum_descent(0.0, 1e-05, 0.0, 50)",
                                  float(descend(belt_gradient, 0.0, 1e-5, 50)),
-                                 "momentum_descent with beta = 0"),),
+                                 "momentum_descent(0.0, 1e-05, 0.0, 50)"),
+                      close_test("two_steps", "momentum_descent",
+                                 "momentum_descent(0.0, 1e-05, 0.5, 2)",
+                                 momentum_run(0.0, 1e-5, 0.5, 2),
+                                 "momentum_descent(0.0, 1e-05, 0.5, 2)")),
         hidden_tests=(close_test("final", "momentum_final", "momentum_final", final,
                                  "momentum_final"),
                       close_test("other", "momentum_descent",
                                  "momentum_descent(4.0, 1e-05, 0.5, 20)",
-                                 momentum_run(4.0, 1e-5, 0.5, 20), "a second momentum run")),
+                                 momentum_run(4.0, 1e-5, 0.5, 20),
+                                 "momentum_descent(4.0, 1e-05, 0.5, 20)")),
         answers={"momentum_final": final})]

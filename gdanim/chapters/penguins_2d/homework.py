@@ -69,7 +69,11 @@ def questions(values: dict, scenario) -> list[Question]:
                                 "linear_gradient([-2, 0])"),
                       "def test_two_numbers(linear_gradient, np):\n"
                       "    assert np.shape(linear_gradient(np.array([-2.0, 0.0]))) == (2,), "
-                      "\"linear_gradient should return two numbers\"\n"),
+                      "\"linear_gradient should return two numbers\"\n",
+                      # z-scored y averages 0, so the intercept's part is 2 × mean(−2 − y) = 2 × −2
+                      close_test("intercept_part", "linear_gradient, np",
+                                 "linear_gradient(np.array([-2.0, 0.0]))[0]", 2 * START[0],
+                                 "linear_gradient([-2, 0])[0], the intercept's part")),
         hidden_tests=(close_test("gradient", "linear_gradient, np",
                                  "linear_gradient(np.array([-2.0, 0.0]))", at_start,
                                  "linear_gradient([-2, 0])"),
