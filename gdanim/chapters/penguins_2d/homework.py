@@ -70,7 +70,7 @@ def questions(values: dict, scenario) -> list[Question]:
                       "def test_two_numbers(linear_gradient, np):\n"
                       "    assert np.shape(linear_gradient(np.array([-2.0, 0.0]))) == (2,), "
                       "\"linear_gradient should return two numbers\"\n",
-                      # z-scored y averages 0, so the intercept's part is 2 × mean(−2 − y) = 2 × −2
+                      # z-scored y averages 0: the intercept's part is 2 × mean(−2 − y) = −4
                       close_test("intercept_part", "linear_gradient, np",
                                  "linear_gradient(np.array([-2.0, 0.0]))[0]", 2 * START[0],
                                  "linear_gradient([-2, 0])[0], the intercept's part")),
