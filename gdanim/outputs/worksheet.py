@@ -39,7 +39,9 @@ def write(path: Path, questions, title: str, with_answers: bool, settings: dict,
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
+    from gdanim.chapters.homework import RTOL
     from gdanim.figures.encode import atomic_path
+    from gdanim.outputs.homework import NAME as NOTEBOOK
 
     width, height = PAGE
     kind = "answer key" if with_answers else "worksheet"
@@ -67,7 +69,17 @@ def write(path: Path, questions, title: str, with_answers: bool, settings: dict,
                 put(f"Question {number}: {q.title}", 15, 0.1, weight="bold")
                 put(f"Chapter: {chapter} · {q.points} point{'s' if q.points != 1 else ''}",
                     9.5, 0.12, color=GREY)
+                if number == 1 and not with_answers:
+                    put(textwrap.fill(f"This worksheet goes with the notebook {NOTEBOOK}: work "
+                                      "here, then write the code there and run its checks. "
+                                      f"Numbers count as right within {RTOL * 100:g}%.", 100),
+                        8.3, 0.12, color=GREY)
                 put(textwrap.fill(plain(q.text), 92), 9.5, 0.15)
+                if q.setup:
+                    put("The data (the notebook's setup cell gives you these)", 10.5, 0.04,
+                        weight="bold")
+                    put("\n".join(textwrap.fill(line, 98, subsequent_indent="        ")
+                                  for line in q.setup.splitlines()), 8.3, 0.15, mono=True)
                 put("The formulas", 10.5, 0.04, weight="bold")
                 put("\n".join(textwrap.fill(f, 96, subsequent_indent="    ")
                               for f in q.formulas), 8.3, 0.15, mono=True)
@@ -79,8 +91,8 @@ def write(path: Path, questions, title: str, with_answers: bool, settings: dict,
                 put("\n".join(textwrap.fill(line, 98, subsequent_indent="        ")
                               for line in code.splitlines()), 8.3, 0.18, mono=True)
                 if with_answers:
-                    put("What the grader expects (checked to within 0.01%)", 10.5, 0.04,
-                        weight="bold")
+                    put(f"What the grader expects (checked to within {RTOL * 100:g}%)", 10.5,
+                        0.04, weight="bold")
                     put("\n".join(answer_lines(q.answers)), 8.3, 0.15, mono=True)
                 else:
                     put("Your working", 10.5, 0.06, weight="bold")
