@@ -135,7 +135,8 @@ def make(out: Path, config_path: str | None = None, progress: bool = True) -> Pa
     values = values_of(chosen.site)
     with installed(chosen.scenarios):
         asked = questions(chosen.scenarios, values)
-    pages = {s.slug: (s.title, f"{s.slug}.html") for s in chosen.scenarios}
+    pages = homework.page_titles([{"slug": s.slug, "title": s.title, "href": f"{s.slug}.html"}
+                                  for s in chosen.scenarios], chosen.site.site_url)
     title = chosen.site.title
     if outdir.clean_stale(out):
         say("removed a folder left half-made by an interrupted run")

@@ -301,7 +301,7 @@ def _write_homework(pages: list[dict], staging: Path, config: BuildConfig, key: 
         return
     values = values_of(config.site)
     asked = questions([SCENARIOS[p["slug"]] for p in pages if p["slug"] in SCENARIOS], values)
-    titles = homework.page_titles(pages)
+    titles = homework.page_titles(pages, config.site.site_url)
     homework.write_student(staging, asked, titles, config.site.title)
     worksheet.write(staging / worksheet.NAME, asked, config.site.title, False, values, titles)
     if key:

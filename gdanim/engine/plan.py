@@ -236,7 +236,8 @@ def extra_jobs(plan: Plan, jobs: list[Job], config: BuildConfig, previous: Previ
         ("homework", (homework.NAME, worksheet.NAME),
          {"chapters": chapters, "code": homework_code_key(),
           "libraries": fingerprint.library_key(HOMEWORK_LIBRARIES),
-          "settings": fingerprint.digest_of(config.site.title, config.site.homework)}),
+          "settings": fingerprint.digest_of(config.site.title, config.site.homework,
+                                            config.site.site_url)}),
     ]
     extras = [Job(name, name, None, None, parts, outputs,
                   why(previous, records.get(name), parts, config.out, fresh, outputs))

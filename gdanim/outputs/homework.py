@@ -188,6 +188,9 @@ def write_student(site: Path, questions, pages: dict, title: str) -> Path:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def page_titles(pages: list[dict]) -> dict:
-    """slug -> (title, href) of the site's pages."""
-    return {p["slug"]: (p["title"], p["href"]) for p in pages}
+def page_titles(pages: list[dict], site_url: str | None = None) -> dict:
+    """slug -> (title, href) of the site's pages; with the site's address the links are
+    whole, so they work from a downloaded notebook or Colab (relative ones only beside
+    the site)."""
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    return {p["slug"]: (p["title"], base + p["href"]) for p in pages}

@@ -11,8 +11,8 @@ def questions(values: dict, scenario) -> list[Question]:
         name="q_gradient", chapter=scenario.slug, title="The slope of the loss",
         text=("Write `gradient(multiplier)`: the derivative of the MSE with respect to the "
               "multiplier, from the formula below (no JAX needed). Then set `slope_at` to "
-              f"the gradient at the multiplier {number(at)}. Is the loss rising or falling "
-              "there?"),
+              f"the gradient at the multiplier {number(at)}. Its sign says which way the loss "
+              "goes there: positive, it rises as the multiplier grows; negative, it falls."),
         formulas=("MSE(m) = (1/n) Σ (m xᵢ − yᵢ)²",
                   "d MSE / dm = (1/n) Σ 2 (m xᵢ − yᵢ) xᵢ"),
         setup=belt_setup(),
