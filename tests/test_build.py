@@ -53,6 +53,21 @@ def test_media_decode_with_expected_frames(built_site, manifest):
         assert len(frames["frames"]) == a["frames"]
 
 
+def test_pages_show_the_web_copies_and_offer_the_pngs(built_site, manifest):
+    text = "\n".join(p.read_text(encoding="utf-8") for p in built_site.glob("*.html"))
+    for s in manifest["stills"]:
+        assert s["web"] == s["file"].removesuffix(".png") + ".webp", s
+        shown = probe(built_site / s["web"])
+        assert (shown["codec"], shown["width"], shown["height"]) == ("webp", s["width"],
+                                                                     s["height"])
+        assert f'<img src="{s["web"]}"' in text and f'<img src="{s["file"]}"' not in text
+    for a in manifest["animations"]:
+        assert f'poster="{a["files"]["poster_web"]}"' in text
+        assert f'poster="{a["files"]["poster"]}"' not in text
+        assert f'<a href="{a["files"]["poster"]}" download>poster PNG</a>' in text
+    assert 'download>Download this figure (PNG' in text
+
+
 def test_mp4_starts_fast(built_site, manifest):
     # +faststart moves the index (moov) before the data (mdat) so playback starts early.
     data = (built_site / manifest["animations"][0]["files"]["mp4"]).read_bytes()[:4096]

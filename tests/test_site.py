@@ -233,3 +233,16 @@ def test_a_gif_without_a_still_is_linked_not_looped():
     html = render_animation_macro({"gif": "media/ch/a.gif", "frames": "media/ch/a.frames.json"})
     assert 'href="media/ch/a.gif"' in html
     assert "<img" not in html and "<video" not in html
+
+
+def test_a_still_shows_its_web_copy_and_offers_the_png():
+    from gdanim.figures.media import StillRecord
+
+    template = webpages.environment().from_string(
+        '{% from "macros.html" import still %}{{ still(s) }}')
+    html = webpages.render(template, s=StillRecord("ch", "f", "What it shows", "m/f.png",
+                                                   640, 360, "m/f.webp"))
+    assert '<img src="m/f.webp"' in html and '<a href="m/f.png" download>' in html
+    older = webpages.render(template, s=StillRecord("ch", "f", "What it shows", "m/f.png",
+                                                    640, 360))   # a record from before
+    assert '<img src="m/f.png"' in older

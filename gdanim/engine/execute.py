@@ -72,7 +72,7 @@ def run_task(task: Task) -> Done:
     else:
         still = next(s for s in chapter.stills if s.name == task.name)
         record = media.render_still(still, task.slug, staging, quality)
-        files, frames = [record.file], 1
+        files, frames = [f for f in (record.file, record.web) if f], 1
     size = sum((staging / f).stat().st_size for f in files)
     return Done(task.job_id, record, time.perf_counter() - started, frames, size)
 

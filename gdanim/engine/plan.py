@@ -150,6 +150,8 @@ def plan_jobs(plan: Plan) -> None:
     """Step two, once chapters have results: the figure, cover and page jobs. A chapter
     still to compute has none yet (only --dry-run plans before computing); the pages
     job is planned only when every chapter has its results."""
+    from gdanim.figures import media
+
     config, previous, fresh = plan.config, plan.previous, plan.fresh
     site = config.out
     records = plan.records
@@ -172,7 +174,7 @@ def plan_jobs(plan: Plan) -> None:
                 pictures.append((jobs[-1], files["poster"]))
         for still in (step.chapter.stills if config.kind == "site" else ()):
             job_id = f"still {step.slug}/{still.name}"
-            outputs = (f"media/{step.slug}/{still.name}.png",)
+            outputs = media.still_files(step.slug, still.name)
             parts = {"chapter": step.key, "code": render_code, "libraries": draw_libraries}
             jobs.append(Job(job_id, "still", step.slug, still.name, parts, outputs,
                             why(previous, records.get(job_id), parts, site, fresh, outputs)))

@@ -1,5 +1,6 @@
 """Render a chapter's figures to files: animations to MP4/GIF/poster (one render pass
-feeding every encoder), stills to PNG, and each animation's per-frame data to JSON."""
+feeding every encoder), stills to PNG, a lighter WebP copy of each poster and still for
+the pages to show, and each animation's per-frame data to JSON."""
 from __future__ import annotations
 
 import json
@@ -13,8 +14,9 @@ from gdanim.core.config import Quality
 from gdanim.core.values import Animation, Still
 
 EXTENSIONS = {"mp4": "mp4", "gif": "gif", "poster": "png"}
-# The pages show a lighter copy of each poster (WebP, see web_copy); the PNG stays the
-# download. Lighthouse's phone (1.6 Mbit/s) waited on the PNGs before its first paint.
+# The pages show a lighter copy of each poster and still (WebP, see web_copy); the PNG
+# stays the download. Lighthouse's phone (1.6 Mbit/s) waited on the posters' PNGs before
+# its first paint.
 WEB_COPY_COLOURS = 256
 COVER_SIZE = (640, 360)   # the index's chapter images: sharp at 2x in a card, ~20 kB
 
@@ -50,6 +52,12 @@ class StillRecord:
     file: str
     width: int
     height: int
+    web: str = ""         # the lighter copy the pages show (web_copy); "" before it existed
+
+
+def still_files(slug: str, name: str) -> tuple[str, str]:
+    """A still's PNG (the download) and its web copy (what the pages show)."""
+    return f"media/{slug}/{name}.png", f"media/{slug}/{name}.webp"
 
 
 def planned_files(animation: Animation, slug: str, formats: tuple[str, ...]) -> dict[str, str]:
@@ -137,11 +145,12 @@ def frame_table(animation: Animation, fps: int) -> dict:
 
 def render_still(still: Still, slug: str, site: Path, quality: Quality) -> StillRecord:
     fig = still.make_figure(quality)
-    path = f"media/{slug}/{still.name}.png"
+    path, web = still_files(slug, still.name)
     (site / path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(site / path, format="png")
+    web_copy(site / path, site / web)
     width, height = (int(v) for v in fig.canvas.get_width_height())
-    return StillRecord(slug, still.name, still.alt, path, width, height)
+    return StillRecord(slug, still.name, still.alt, path, width, height, web)
 
 
 def render_cover(image: str, slug: str, site: Path) -> CoverRecord:
