@@ -72,3 +72,4 @@ def test_a_web_copy_is_planned_only_with_a_poster():
     a = animation([0.0, 0.5, 1.0])
     assert planned_files(a, "ch", ("mp4", "poster"))["poster_web"] == "media/ch/a.webp"
     assert "poster_web" not in planned_files(a, "ch", ("mp4", "gif"))
+    assert "poster_web" not in planned_files(a, "ch", ("mp4", "poster"), web=False)  # a kit

@@ -135,12 +135,13 @@ def plan_chapters(config: BuildConfig, scenarios, previous: Previous | None, fre
     return Plan(config, previous, fresh, steps)
 
 
-def animation_files(slug: str, animation, formats: tuple[str, ...]) -> dict[str, str]:
+def animation_files(slug: str, animation, formats: tuple[str, ...],
+                    web: bool = True) -> dict[str, str]:
     """The files an animation's job writes: media.planned_files, with the `frames`
     format's folder listed file by file (each numbered PNG and the snippet)."""
     from gdanim.figures import media, sequence
 
-    files = media.planned_files(animation, slug, formats)
+    files = media.planned_files(animation, slug, formats, web)
     if files.pop("beamer_frames", None) is not None:
         files.update(sequence.files(f"media/{slug}", animation.name, len(animation.frames)))
     return files
@@ -164,7 +165,8 @@ def plan_jobs(plan: Plan) -> None:
         pictures = []
         for animation in step.chapter.animations:
             job_id = f"animation {step.slug}/{animation.name}"
-            files = animation_files(step.slug, animation, config.formats)
+            files = animation_files(step.slug, animation, config.formats,
+                                    config.kind == "site")
             outputs = tuple(files.values())
             parts = {"chapter": step.key, "code": render_code, "libraries": draw_libraries,
                      "formats": list(config.formats)}

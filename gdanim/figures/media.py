@@ -60,12 +60,14 @@ def still_files(slug: str, name: str) -> tuple[str, str]:
     return f"media/{slug}/{name}.png", f"media/{slug}/{name}.webp"
 
 
-def planned_files(animation: Animation, slug: str, formats: tuple[str, ...]) -> dict[str, str]:
-    """Site-relative paths of an animation's files, per format plus its frame data."""
+def planned_files(animation: Animation, slug: str, formats: tuple[str, ...],
+                  web: bool = True) -> dict[str, str]:
+    """Site-relative paths of an animation's files, per format plus its frame data; with
+    `web` (a site, not the slides kit) and a poster, the poster's web copy."""
     folder = f"media/{slug}"
     files = {fmt: f"{folder}/{animation.name}.{EXTENSIONS[fmt]}" for fmt in formats
              if fmt in EXTENSIONS}
-    if "poster" in files:   # what the page shows; the PNG is the download
+    if web and "poster" in files:   # what the page shows; the PNG is the download
         files["poster_web"] = f"{folder}/{animation.name}.webp"
     files["frames"] = f"{folder}/{animation.name}.frames.json"
     if "frames" in formats:  # the PNG sequence for Beamer (see sequence.py)
@@ -75,9 +77,9 @@ def planned_files(animation: Animation, slug: str, formats: tuple[str, ...]) -> 
 
 
 def record(animation: Animation, slug: str, formats: tuple[str, ...], quality: Quality,
-           size: tuple[int, int], key: str) -> MediaRecord:
+           size: tuple[int, int], key: str, web: bool = True) -> MediaRecord:
     return MediaRecord(slug, animation.name, animation.title, animation.alt,
-                       planned_files(animation, slug, formats), size[0], size[1],
+                       planned_files(animation, slug, formats, web), size[0], size[1],
                        len(animation.frames), animation.fps or quality.fps,
                        animation.params, animation.frame_label, key,
                        animation.poster_frame)
@@ -92,7 +94,7 @@ class CoverRecord:
 
 def render_animation(animation: Animation, slug: str, site: Path, formats: tuple[str, ...],
                      quality: Quality, on_frame: Callable[[], None] = lambda: None,
-                     key: str = "") -> MediaRecord:
+                     key: str = "", web: bool = True) -> MediaRecord:
     from gdanim.figures import encode, render
 
     scene = animation.make_scene(quality)
@@ -100,7 +102,7 @@ def render_animation(animation: Animation, slug: str, site: Path, formats: tuple
         raise ValueError(f"{slug}/{animation.name}: scene has {scene.n_frames} frames, "
                          f"frame table {len(animation.frames)}")
     size = render.frame_size(scene)
-    result = record(animation, slug, formats, quality, size, key)
+    result = record(animation, slug, formats, quality, size, key, web)
     videos = {fmt: site / path for fmt, path in result.files.items()
               if fmt in formats and fmt in EXTENSIONS}
     with ExitStack() as stack:
