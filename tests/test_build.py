@@ -17,7 +17,7 @@ def test_manifest_lists_every_page_and_animation(manifest):
     names = {(a["scenario"], a["name"]) for a in manifest["animations"]}
     assert {("grid-search", "sweep"), ("descent-1d", "descent")} <= names
     for a in manifest["animations"]:
-        assert set(a["files"]) == {"mp4", "gif", "poster", "frames"}
+        assert set(a["files"]) == {"mp4", "gif", "poster", "poster_web", "frames"}
         assert a["width"] % 2 == 0 and a["height"] % 2 == 0
         assert a["frames"] > 1 and a["fps"] > 0 and isinstance(a["params"], dict)
     assert manifest["numbers"]["grid-search.best_multiplier"] == 2.5510204081632653
@@ -44,8 +44,28 @@ def test_media_decode_with_expected_frames(built_site, manifest):
         poster = probe(built_site / a["files"]["poster"])
         assert (poster["codec"], poster["width"], poster["height"]) == ("png", a["width"],
                                                                         a["height"])
+        shown = probe(built_site / a["files"]["poster_web"])   # the page's lighter copy
+        assert (shown["codec"], shown["width"], shown["height"]) == ("webp", a["width"],
+                                                                     a["height"])
+        assert (built_site / a["files"]["poster_web"]).stat().st_size < \
+            (built_site / a["files"]["poster"]).stat().st_size
         frames = json.loads((built_site / a["files"]["frames"]).read_text())
         assert len(frames["frames"]) == a["frames"]
+
+
+def test_pages_show_the_web_copies_and_offer_the_pngs(built_site, manifest):
+    text = "\n".join(p.read_text(encoding="utf-8") for p in built_site.glob("*.html"))
+    for s in manifest["stills"]:
+        assert s["web"] == s["file"].removesuffix(".png") + ".webp", s
+        shown = probe(built_site / s["web"])
+        assert (shown["codec"], shown["width"], shown["height"]) == ("webp", s["width"],
+                                                                     s["height"])
+        assert f'<img src="{s["web"]}"' in text and f'<img src="{s["file"]}"' not in text
+    for a in manifest["animations"]:
+        assert f'poster="{a["files"]["poster_web"]}"' in text
+        assert f'poster="{a["files"]["poster"]}"' not in text
+        assert f'<a href="{a["files"]["poster"]}" download>poster PNG</a>' in text
+    assert 'download>Download this figure (PNG' in text
 
 
 def test_mp4_starts_fast(built_site, manifest):
@@ -113,7 +133,7 @@ def test_only_and_formats_limit_the_output(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads((out / "manifest.json").read_text())
     assert [p["slug"] for p in data["pages"]] == ["grid-search"]
-    assert set(data["animations"][0]["files"]) == {"poster", "frames"}
+    assert set(data["animations"][0]["files"]) == {"poster", "poster_web", "frames"}
     assert not list(out.rglob("*.mp4")) and not list(out.rglob("*.gif"))
     assert "grid-search.html" in (out / "index.html").read_text()
 

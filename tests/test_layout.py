@@ -110,7 +110,8 @@ def test_the_readme_recipe_adds_a_chapter(tmp_path):
     page = (project / "site" / "halving.html").read_text(encoding="utf-8")
     assert "After 5 halvings the guess is 0.125." in page
     assert "guess after 5 halvings" in page          # the lesson listing
-    assert 'src="media/halving/halves.png"' in page
+    assert 'src="media/halving/halves.webp"' in page     # the still's web copy, shown
+    assert 'href="media/halving/halves.png" download' in page   # its PNG, the download
     manifest = json.loads((project / "site" / "manifest.json").read_text(encoding="utf-8"))
     assert [p["slug"] for p in manifest["pages"]] == ["halving"]
     assert "media/halving/halves.png" in manifest["files"]

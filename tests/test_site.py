@@ -217,7 +217,32 @@ def test_with_an_mp4_the_animation_is_a_player():
     assert 'preload="auto"' in html and "[player]" in html
 
 
+def test_the_page_shows_the_posters_web_copy_and_offers_the_png():
+    html = render_animation_macro({"mp4": "m/a.mp4", "poster": "m/a.png",
+                                   "poster_web": "m/a.webp", "frames": "m/a.frames.json"})
+    assert 'poster="m/a.webp"' in html and 'poster="m/a.png"' not in html
+    assert '<a href="m/a.png" download>poster PNG</a>' in html
+    still = render_animation_macro({"gif": "m/a.gif", "poster": "m/a.png",
+                                    "poster_web": "m/a.webp"})
+    assert '<img src="m/a.webp"' in still and '<a href="m/a.png" download>' in still
+    # A record without the web copy (a build before it) shows the PNG, as before.
+    assert 'poster="m/a.png"' in render_animation_macro({"mp4": "m/a.mp4", "poster": "m/a.png"})
+
+
 def test_a_gif_without_a_still_is_linked_not_looped():
     html = render_animation_macro({"gif": "media/ch/a.gif", "frames": "media/ch/a.frames.json"})
     assert 'href="media/ch/a.gif"' in html
     assert "<img" not in html and "<video" not in html
+
+
+def test_a_still_shows_its_web_copy_and_offers_the_png():
+    from gdanim.figures.media import StillRecord
+
+    template = webpages.environment().from_string(
+        '{% from "macros.html" import still %}{{ still(s) }}')
+    html = webpages.render(template, s=StillRecord("ch", "f", "What it shows", "m/f.png",
+                                                   640, 360, "m/f.webp"))
+    assert '<img src="m/f.webp"' in html and '<a href="m/f.png" download>' in html
+    older = webpages.render(template, s=StillRecord("ch", "f", "What it shows", "m/f.png",
+                                                    640, 360))   # a record from before
+    assert '<img src="m/f.png"' in older

@@ -412,6 +412,9 @@ def test_the_kit_holds_only_what_slides_need(kit, kit_manifest):
     assert not [f for f in files if f.endswith(".html") and f not in ("index.html", "notes.html")]
     assert "lesson.ipynb" not in files and not [f for f in files if "cover" in f]
     assert kit_manifest["stills"] == []
+    # The posters' web copies are for the site's pages: the kit has the PNGs only.
+    assert not [f for f in files if f.endswith(".webp")]
+    assert all("poster_web" not in a["files"] for a in kit_manifest["animations"])
     zips = json.loads((kit / "kit.json").read_text())["beamer_zips"]
     wanted = {"index.html", "notes.html", "gdanim.pptx", "slides.qmd", "kit.json",
               "manifest.json", *(z["path"] for parts in zips.values() for z in parts)}

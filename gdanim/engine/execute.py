@@ -34,6 +34,7 @@ class Task:
     quality: str
     formats: tuple[str, ...]
     key: str
+    web: bool = True     # the posters' web copies: a site's pages show them, a kit has none
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,12 @@ def run_task(task: Task) -> Done:
     if task.kind == "animation":
         animation = next(a for a in chapter.animations if a.name == task.name)
         record = media.render_animation(animation, task.slug, staging, task.formats,
-                                        quality, key=task.key)
+                                        quality, key=task.key, web=task.web)
         files, frames = list(record.files.values()), record.frames
     else:
         still = next(s for s in chapter.stills if s.name == task.name)
         record = media.render_still(still, task.slug, staging, quality)
-        files, frames = [record.file], 1
+        files, frames = [f for f in (record.file, record.web) if f], 1
     size = sum((staging / f).stat().st_size for f in files)
     return Done(task.job_id, record, time.perf_counter() - started, frames, size)
 

@@ -122,7 +122,8 @@ def _execute(plan: Plan, staging: Path, workers: int | None, say, kit_writer=Non
 
     keys = {s.slug: s.key for s in plan.chapters}
     tasks = [execute.Task(j.id, j.kind, j.slug, j.name, keys[j.slug], str(staging),
-                          config.quality.name, config.formats, j.key)
+                          config.quality.name, config.formats, j.key,
+                          config.kind == "site")
              for j in plan.stale_jobs if j.kind in ("animation", "still")]
     if not results_cache.shared():   # the results are in this process's memory only
         workers = 1

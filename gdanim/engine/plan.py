@@ -135,12 +135,13 @@ def plan_chapters(config: BuildConfig, scenarios, previous: Previous | None, fre
     return Plan(config, previous, fresh, steps)
 
 
-def animation_files(slug: str, animation, formats: tuple[str, ...]) -> dict[str, str]:
+def animation_files(slug: str, animation, formats: tuple[str, ...],
+                    web: bool = True) -> dict[str, str]:
     """The files an animation's job writes: media.planned_files, with the `frames`
     format's folder listed file by file (each numbered PNG and the snippet)."""
     from gdanim.figures import media, sequence
 
-    files = media.planned_files(animation, slug, formats)
+    files = media.planned_files(animation, slug, formats, web)
     if files.pop("beamer_frames", None) is not None:
         files.update(sequence.files(f"media/{slug}", animation.name, len(animation.frames)))
     return files
@@ -150,6 +151,8 @@ def plan_jobs(plan: Plan) -> None:
     """Step two, once chapters have results: the figure, cover and page jobs. A chapter
     still to compute has none yet (only --dry-run plans before computing); the pages
     job is planned only when every chapter has its results."""
+    from gdanim.figures import media
+
     config, previous, fresh = plan.config, plan.previous, plan.fresh
     site = config.out
     records = plan.records
@@ -162,7 +165,8 @@ def plan_jobs(plan: Plan) -> None:
         pictures = []
         for animation in step.chapter.animations:
             job_id = f"animation {step.slug}/{animation.name}"
-            files = animation_files(step.slug, animation, config.formats)
+            files = animation_files(step.slug, animation, config.formats,
+                                    config.kind == "site")
             outputs = tuple(files.values())
             parts = {"chapter": step.key, "code": render_code, "libraries": draw_libraries,
                      "formats": list(config.formats)}
@@ -172,7 +176,7 @@ def plan_jobs(plan: Plan) -> None:
                 pictures.append((jobs[-1], files["poster"]))
         for still in (step.chapter.stills if config.kind == "site" else ()):
             job_id = f"still {step.slug}/{still.name}"
-            outputs = (f"media/{step.slug}/{still.name}.png",)
+            outputs = media.still_files(step.slug, still.name)
             parts = {"chapter": step.key, "code": render_code, "libraries": draw_libraries}
             jobs.append(Job(job_id, "still", step.slug, still.name, parts, outputs,
                             why(previous, records.get(job_id), parts, site, fresh, outputs)))

@@ -1,5 +1,6 @@
 """Render a chapter's figures to files: animations to MP4/GIF/poster (one render pass
-feeding every encoder), stills to PNG, and each animation's per-frame data to JSON."""
+feeding every encoder), stills to PNG, a lighter WebP copy of each poster and still for
+the pages to show, and each animation's per-frame data to JSON."""
 from __future__ import annotations
 
 import json
@@ -13,6 +14,10 @@ from gdanim.core.config import Quality
 from gdanim.core.values import Animation, Still
 
 EXTENSIONS = {"mp4": "mp4", "gif": "gif", "poster": "png"}
+# The pages show a lighter copy of each poster and still (WebP, see web_copy); the PNG
+# stays the download. Lighthouse's phone (1.6 Mbit/s) waited on the posters' PNGs before
+# its first paint.
+WEB_COPY_COLOURS = 256
 COVER_SIZE = (640, 360)   # the index's chapter images: sharp at 2x in a card, ~20 kB
 
 
@@ -47,13 +52,23 @@ class StillRecord:
     file: str
     width: int
     height: int
+    web: str = ""         # the lighter copy the pages show (web_copy); "" before it existed
 
 
-def planned_files(animation: Animation, slug: str, formats: tuple[str, ...]) -> dict[str, str]:
-    """Site-relative paths of an animation's files, per format plus its frame data."""
+def still_files(slug: str, name: str) -> tuple[str, str]:
+    """A still's PNG (the download) and its web copy (what the pages show)."""
+    return f"media/{slug}/{name}.png", f"media/{slug}/{name}.webp"
+
+
+def planned_files(animation: Animation, slug: str, formats: tuple[str, ...],
+                  web: bool = True) -> dict[str, str]:
+    """Site-relative paths of an animation's files, per format plus its frame data; with
+    `web` (a site, not the slides kit) and a poster, the poster's web copy."""
     folder = f"media/{slug}"
     files = {fmt: f"{folder}/{animation.name}.{EXTENSIONS[fmt]}" for fmt in formats
              if fmt in EXTENSIONS}
+    if web and "poster" in files:   # what the page shows; the PNG is the download
+        files["poster_web"] = f"{folder}/{animation.name}.webp"
     files["frames"] = f"{folder}/{animation.name}.frames.json"
     if "frames" in formats:  # the PNG sequence for Beamer (see sequence.py)
         files["beamer"] = sequence.snippet_path(folder, animation.name)
@@ -62,9 +77,9 @@ def planned_files(animation: Animation, slug: str, formats: tuple[str, ...]) -> 
 
 
 def record(animation: Animation, slug: str, formats: tuple[str, ...], quality: Quality,
-           size: tuple[int, int], key: str) -> MediaRecord:
+           size: tuple[int, int], key: str, web: bool = True) -> MediaRecord:
     return MediaRecord(slug, animation.name, animation.title, animation.alt,
-                       planned_files(animation, slug, formats), size[0], size[1],
+                       planned_files(animation, slug, formats, web), size[0], size[1],
                        len(animation.frames), animation.fps or quality.fps,
                        animation.params, animation.frame_label, key,
                        animation.poster_frame)
@@ -79,7 +94,7 @@ class CoverRecord:
 
 def render_animation(animation: Animation, slug: str, site: Path, formats: tuple[str, ...],
                      quality: Quality, on_frame: Callable[[], None] = lambda: None,
-                     key: str = "") -> MediaRecord:
+                     key: str = "", web: bool = True) -> MediaRecord:
     from gdanim.figures import encode, render
 
     scene = animation.make_scene(quality)
@@ -87,7 +102,7 @@ def render_animation(animation: Animation, slug: str, site: Path, formats: tuple
         raise ValueError(f"{slug}/{animation.name}: scene has {scene.n_frames} frames, "
                          f"frame table {len(animation.frames)}")
     size = render.frame_size(scene)
-    result = record(animation, slug, formats, quality, size, key)
+    result = record(animation, slug, formats, quality, size, key, web)
     videos = {fmt: site / path for fmt, path in result.files.items()
               if fmt in formats and fmt in EXTENSIONS}
     with ExitStack() as stack:
@@ -101,6 +116,8 @@ def render_animation(animation: Animation, slug: str, site: Path, formats: tuple
             if write_png:
                 write_png(frame)
             on_frame()
+    if "poster_web" in result.files:
+        web_copy(site / result.files["poster"], site / result.files["poster_web"])
     (site / result.files["frames"]).write_text(json.dumps(frame_table(animation, result.fps),
                                                           separators=(",", ":")))
     return result
@@ -130,11 +147,12 @@ def frame_table(animation: Animation, fps: int) -> dict:
 
 def render_still(still: Still, slug: str, site: Path, quality: Quality) -> StillRecord:
     fig = still.make_figure(quality)
-    path = f"media/{slug}/{still.name}.png"
+    path, web = still_files(slug, still.name)
     (site / path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(site / path, format="png")
+    web_copy(site / path, site / web)
     width, height = (int(v) for v in fig.canvas.get_width_height())
-    return StillRecord(slug, still.name, still.alt, path, width, height)
+    return StillRecord(slug, still.name, still.alt, path, width, height, web)
 
 
 def render_cover(image: str, slug: str, site: Path) -> CoverRecord:
@@ -153,3 +171,20 @@ def render_cover(image: str, slug: str, site: Path) -> CoverRecord:
         small.quantize(64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
             tmp, format="PNG", optimize=True)
     return CoverRecord(path, small.width, small.height)
+
+
+def web_copy(png: Path, target: Path) -> None:
+    """A lighter copy of the picture `png` for the pages to show: reduced to
+    WEB_COPY_COLOURS colours without dithering (flat plot colours, antialiased lines and
+    text survive with no visible change) and saved as lossless WebP, about a quarter
+    to a third of the PNG's bytes. The PNG itself is left as it is, for download."""
+    from PIL import Image
+
+    from gdanim.figures.encode import atomic_path
+
+    with Image.open(png) as picture:
+        rgb = picture.convert("RGB")
+    fewer = rgb.quantize(WEB_COPY_COLOURS, method=Image.Quantize.MEDIANCUT,
+                         dither=Image.Dither.NONE).convert("RGB")
+    with atomic_path(target) as tmp:
+        fewer.save(tmp, format="WEBP", lossless=True, method=6)
