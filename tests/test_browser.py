@@ -439,8 +439,10 @@ def test_serve_reloads_the_page_after_an_edit_and_survives_a_broken_one(
         assert page.locator("#edit").inner_text() == "First edit, made while serving."
         again = Visit(open_context(), preview.url + "guess-and-check.html")
         assert again.page.locator("#edit").inner_text() == "First edit, made while serving."
-        assert again.page.locator("#gdanim-serve").filter(
-            has_text="TemplateSyntaxError").is_visible()
+        # The box is written by the preview's script once it has asked the server (a
+        # moment after the load): wait for it, as a reader would see it appear.
+        again.page.locator("#gdanim-serve").filter(
+            has_text="TemplateSyntaxError").wait_for(state="visible", timeout=60_000)
 
         # Fixed: the page reloads with the new text and the error is gone.
         seen = preview.edit("chapter.html",
