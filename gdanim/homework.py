@@ -42,9 +42,10 @@ push it to a branch that GitHub Pages publishes (the site's `homework.ipynb` and
     mkdir -p results
     otter run -a autograder.zip -o results/ submissions/alice.ipynb
 
-(`otter run` stops if the `-o` folder does not exist.) It needs no Docker: it runs the notebook here, then prints each question's
-score and writes `results/results.json`. Each question is all or nothing; the
-message under a failed question says which check failed (without the answer).
+`otter run` needs the `-o` folder to exist, and no Docker: it runs the notebook here,
+then prints each question's score and writes `results/results.json`. Each question is
+all or nothing; the message under a failed question says which check failed (without
+the answer).
 `otter grade` grades a whole folder of submissions in Docker, if you have it.
 
 ## Grade on Gradescope
