@@ -29,8 +29,11 @@ ANSWERS = {
     ("slopes", "slope-1-7"): lambda n: n["slope_by_hand_at_1_7"],
     ("slopes", "bottom"): lambda n: n["bottom"],
     ("descent-1d", "first-step"): lambda n: n["start"] + n["first_step"],
-    ("penguins-2d", "dot"): lambda n: n["check_prediction"],
-    ("penguins-2d", "flat-start"): lambda n: n["start_loss"],
+    ("vectors", "dot"): lambda n: n["check_prediction"],
+    ("vectors", "flat-start"): lambda n: n["start_loss"],
+    ("penguins-2d", "grams"): lambda n: n["grams_at_zero_mm"] + 50 * n["grams_per_mm"],
+    ("penguins-2d", "halve"): lambda n: next(k for k in range(1, 10**6)
+                                             if round(n["shrink_per_epoch"], 4) ** k <= 0.5),
     ("learning-rates", "threshold"): lambda n: n["belt_threshold"],
     ("learning-rates", "headroom"): lambda n: n["threshold_over_lesson_rate"],
     ("mini-batches", "epoch-rows"): lambda n: n["rows_per_epoch"],

@@ -21,6 +21,7 @@ CHECKS = {
     "slopes": {"loss_1_7": "loss_at_1_7", "gradient_1_7": "slope_at_1_7",
                "gradient_3_5": "slope_at_3_5"},
     "descent-1d": {"multiplier": "final_multiplier", "final_loss": "final_loss"},
+    "vectors": {"start_loss": "start_loss", "prediction": "check_prediction"},
     "penguins-2d": {"start_loss": "start_loss", "params": ("final_intercept", "final_slope"),
                     "final_loss": "final_loss", "best": ("lstsq_intercept", "lstsq_slope")},
     "learning-rates": {"threshold": "belt_threshold"},

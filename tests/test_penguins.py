@@ -1,4 +1,4 @@
-"""Chapter 5, the penguins: the lesson's numbers, the loss surface, and the built media."""
+"""Chapters 5 and 6, the penguins: the lesson's numbers, the loss surface, and the built media."""
 from __future__ import annotations
 
 import json
@@ -123,9 +123,18 @@ def test_surface_bottom_is_the_closed_form(penguins):
 
 # -- the chapter's numbers, manifest and media -----------------------------------------
 
+def test_the_vectors_chapter_carries_its_numbers(manifest):
+    n = {k.split(".", 1)[1]: v for k, v in manifest["numbers"].items()
+         if k.startswith("vectors.")}
+    assert n["penguins"] == 333 and n["design_shape"] == [333, 2]
+    assert n["check_prediction"] == pytest.approx(-1.2911514669828215, abs=1e-12)
+    # The flat first guess: 2² from the offset plus the z-scored masses' variance, 1.
+    assert n["start_loss"] == pytest.approx(5.0, abs=1e-5)
+    assert n["start"] == [-2.0, 0.0]
+
+
 def test_manifest_carries_the_page_numbers(numbers):
     assert numbers["penguins"] == 333
-    assert numbers["check_prediction"] == pytest.approx(-1.2911514669828215, abs=1e-12)
     assert numbers["start_loss"] == pytest.approx(5.0, abs=1e-5)
     assert numbers["final_slope"] == pytest.approx(LESSON_FINAL[1], abs=1e-6)
     assert abs(numbers["final_intercept"]) < 1e-6
@@ -168,24 +177,30 @@ def test_frame_table_has_two_params_per_frame(built_site, manifest):
 
 def test_stills_are_written_with_alt_text(built_site, manifest, numbers):
     stills = {s["name"]: s for s in manifest["stills"] if s["scenario"] == SLUG}
-    # The chapter's two figures, and the explorer's three pictures.
-    assert set(stills) == {"surface", "fit", "explore-landscape", "explore-data", "explore-loss"}
+    # The chapter's figure, and the explorer's three pictures.
+    assert set(stills) == {"fit", "explore-landscape", "explore-data", "explore-loss"}
     for still in stills.values():
         assert (built_site / still["file"]).stat().st_size > 0
-    assert f"{numbers['lstsq_slope']:.3f}" in stills["surface"]["alt"]
+    # The 3-D bowl is the vectors chapter's (the loss of every guess, before descent).
+    bowl = next(s for s in manifest["stills"] if s["scenario"] == "vectors" and
+                s["name"] == "surface")
+    assert f"{numbers['lstsq_slope']:.3f}" in bowl["alt"]
     assert f"{numbers['grams_per_mm']:.1f} g" in stills["fit"]["alt"]
 
 
 def test_page_shows_computed_numbers(built_site, numbers):
+    vectors = (built_site / "vectors.html").read_text()
+    assert "−1.2911514669828215" in vectors         # the full-precision dot product
+    assert "intercept first" in vectors
+    assert "media/vectors/first-guess.webp" in vectors
     page = (built_site / f"{SLUG}.html").read_text()
-    assert "−1.2911514669828215" in page            # the full-precision dot product
     # The intercept is float32 noise around 0, and the page says so (not 4 digits of it).
     from gdanim.core import text
     assert text.about_zero(numbers["final_intercept"], text.NOISE) in page
     assert f"{numbers['final_intercept']:.3e}".replace("-", "\u2212") not in page
     assert f"{numbers['lstsq_slope']:.8f}" in page
-    assert "intercept first" in page
-    for name in ("descent.mp4", "surface.png", "fit.png"):
+    assert "media/vectors/surface.png" in vectors
+    for name in ("descent.mp4", "fit.png"):
         assert f"media/{SLUG}/{name}" in page
 
 

@@ -62,14 +62,14 @@ def test_learning_rate_panels_fit_their_own_runs():
 
 
 def test_the_column_of_ones_is_not_used_before_it_is_introduced(built_site):
-    assert "coming up below" not in page_text(built_site, "penguins-2d")
+    assert "coming up below" not in page_text(built_site, "vectors")
 
 
 def test_the_starting_line_is_lighter_than_every_bird(manifest):
     from gdanim.maths.data import load_penguins
 
     n = {k.split(".", 1)[1]: v for k, v in manifest["numbers"].items()
-         if k.startswith("penguins-2d.")}
+         if k.startswith("vectors.")}
     assert n["lightest_grams"] == load_penguins().mass_g.min()
     assert n["start_grams"] < n["lightest_grams"]
 

@@ -14,6 +14,7 @@ def numbers():
 
 def test_chapters_in_reading_order():
     assert list(SCENARIOS) == ["guess-and-check", "grid-search", "slopes", "descent-1d",
+                               "vectors",
                                "penguins-2d", "learning-rates", "mini-batches", "optimizers",
                                "bumpy"]
 

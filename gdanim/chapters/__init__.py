@@ -113,8 +113,8 @@ BUILT_IN: dict[str, Scenario]   # set below, after the chapters registered thems
 # Each chapter is a folder here: chapter.py (its numbers and figures, registered with
 # @scenario), scenes.py (figure code only it uses), lesson.py (the script its page
 # shows) and page.html (its page). This list is the reading order.
-READING_ORDER = ("guess_and_check", "grid_search", "slopes", "descent_1d", "penguins_2d",
-                 "learning_rates", "mini_batches", "optimizers", "bumpy")
+READING_ORDER = ("guess_and_check", "grid_search", "slopes", "descent_1d", "vectors",
+                 "penguins_2d", "learning_rates", "mini_batches", "optimizers", "bumpy")
 
 for _name in READING_ORDER:
     import_module(f"gdanim.chapters.{_name}.chapter")

@@ -25,6 +25,14 @@ def belt_loss():
                    cm=jnp.asarray(BELT_CM, jnp.float32))
 
 
+# The penguins' first guess, [intercept, slope]: the vectors chapter scores it and the
+# penguins chapter's descent starts from it.
+PENGUIN_START = (-2.0, 0.0)
+# The window over [intercept, slope] both chapters draw the loss in: centred near the
+# bottom (0, 0.59) and wide enough to hold the start with room to spare.
+PENGUIN_INTERCEPTS, PENGUIN_SLOPES, PENGUIN_GRID = (-2.6, 2.6), (-2.0, 3.2), 161
+
+
 def penguin_loss():
     """MSE of `X @ params` on the z-scored penguins, as a function of params alone."""
     from functools import partial

@@ -63,13 +63,13 @@ TERMS = (
          "step to the next: a fast loop.", "learning-rates"),
     Term("variance", "variance", "How spread out numbers are: the average of the squared "
          "distances from their mean. Its square root is the standard deviation.",
-         "penguins-2d"),
+         "vectors"),
     Term("standard-deviation", "standard deviation", "The typical distance of numbers from "
          "their mean: the square root of the variance, in the same units as the numbers.",
-         "penguins-2d"),
+         "vectors"),
     Term("z-score", "z-score", "A number's distance from the mean, counted in standard "
          "deviations: z = (x − mean) / standard deviation. Z-scored data have mean 0 and "
-         "standard deviation 1, whatever units they came in.", "penguins-2d"),
+         "standard deviation 1, whatever units they came in.", "vectors"),
     Term("correlation", "correlation", "How closely two quantities rise and fall together, "
          "from −1 (one falls exactly as the other rises) through 0 (no straight-line link) "
          "to 1. For z-scored data it is the slope of the best straight line.",

@@ -38,9 +38,10 @@ FIFTY = (
     Block(8, "learning-rates", "How big a step? Ask the “predict, then check” question before "
           "showing anything, then play the four rates and compute the threshold together.",
           (("question", "past-threshold"), ("animation", "belt"), ("exercise", "threshold"))),
-    Block(8, "penguins-2d", "Two parameters: z-scores, the column of ones, a prediction as a "
-          "dot product. Play the descent on the contour map.",
-          (("exercise", "dot"), ("animation", "descent"), ("explorer", ""))),
+    Block(4, "vectors", "Two parameters: z-scores, the column of ones, a prediction as a "
+          "dot product, done together on the board.", (("exercise", "dot"),)),
+    Block(4, "penguins-2d", "Play the descent on the contour map: a straight path down a "
+          "round bowl.", (("animation", "descent"), ("explorer", ""))),
     Block(4, "optimizers", "Beyond plain descent: play the race on the round bowl and ask "
           "whether Adam is always best.", (("animation", "race"), ("exercise", "beat-adam"))),
     Block(2, None, "Recap the loop (guess, measure, slope, step) and set the homework on "
@@ -68,10 +69,12 @@ SESSION_ONE = (
 SESSION_TWO = (
     Block(5, "descent-1d", "Warm-up: the explorer's question about the smallest rate, "
           "answered by show of hands, then checked.", (("question", "smallest-rate"),)),
-    Block(12, "penguins-2d", "Two parameters: z-scores, the dot product, the loss surface; "
-          "learners find the quickest rate with the explorer.",
-          (("exercise", "dot"), ("exercise", "flat-start"), ("animation", "descent"),
-           ("exercise", "fastest"))),
+    Block(6, "vectors", "Two parameters: z-scores, the column of ones, the dot product; "
+          "learners score the flat first guess without a computer.",
+          (("exercise", "dot"), ("exercise", "flat-start"))),
+    Block(6, "penguins-2d", "The loss surface and descent across it; learners find the "
+          "quickest rate with the explorer.",
+          (("animation", "descent"), ("exercise", "fastest"))),
     Block(10, "learning-rates", "Predict first, then the four regimes and the threshold; "
           "learners find the edge in the explorer.",
           (("question", "past-threshold"), ("animation", "belt"), ("exercise", "threshold"),

@@ -45,8 +45,10 @@ NOTES = {
     "grid-search": "Try 50 multipliers between 0 and 5 and keep the one with the lowest loss.",
     "slopes": "Let JAX find the gradient of the loss with `jax.grad`.",
     "descent-1d": "Gradient descent: step against the gradient, 1000 times.",
-    "penguins-2d": "Two parameters, real data: z-scored penguins, a design matrix with a "
-                   "column of ones, and the same loop.",
+    "vectors": "Two parameters, real data: z-scored penguins, a design matrix with a "
+               "column of ones, one prediction as a dot product, and the first guess's loss.",
+    "penguins-2d": "The same loop on two parameters: descent across the penguins' loss "
+                   "surface, checked against least squares.",
     "learning-rates": "The same descent at four learning rates, set from the divergence "
                       "threshold 2 / curvature.",
     "mini-batches": "Full batch against mini-batches of 32, each at its best rate, judged "

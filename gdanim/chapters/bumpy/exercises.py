@@ -1,4 +1,4 @@
-"""Your turn, chapter 8: the loss at the saddle, and steering into a valley."""
+"""Your turn, chapter 10: the loss at the saddle, and steering into a valley."""
 from __future__ import annotations
 
 from gdanim.core.exercises import (Check, Exercise, Exercises, Mistake, gridded, link,

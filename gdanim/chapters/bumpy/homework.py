@@ -1,4 +1,4 @@
-"""Homework for chapter 8: the tanh network's loss and gradient, then gradient descent
+"""Homework for chapter 10: the tanh network's loss and gradient, then gradient descent
 from the homework's own start, and which valley it ends in.
 
 The valley is asked only when the run ends within LANDED (1%) of a minimum in float64,

@@ -1,4 +1,4 @@
-"""Your turn, chapter 6: the threshold from the curvature, and the edge in the explorer."""
+"""Your turn, chapter 7: the threshold from the curvature, and the edge in the explorer."""
 from __future__ import annotations
 
 from gdanim.core.exercises import Exercise, Exercises, Mistake, diverge_task

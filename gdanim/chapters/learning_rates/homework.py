@@ -1,4 +1,4 @@
-"""Homework for chapter 6: the divergence threshold and a learning-rate sweep."""
+"""Homework for chapter 7: the divergence threshold and a learning-rate sweep."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Homework for chapter 7: an optimizer from its formula (momentum)."""
+"""Homework for chapter 9: an optimizer from its formula (momentum)."""
 from __future__ import annotations
 
 from gdanim.chapters.homework import (Question, belt_gradient, belt_setup, close_test,

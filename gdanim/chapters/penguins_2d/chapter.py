@@ -1,5 +1,6 @@
-"""Chapter 5: two parameters. Penguins' body mass from bill length (both z-scored), the
-loss as a surface over [intercept, slope], and gradient descent across it."""
+"""Chapter 6: descent on two parameters. Penguins' body mass from bill length (both
+z-scored, as the vectors chapter prepared them), the loss as a surface over [intercept,
+slope], and gradient descent across it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,18 +9,14 @@ from typing import Any
 import numpy as np
 
 from gdanim.core.config import Quality
-from gdanim.maths.problems import closed_form, loss_surface, penguin_loss
+from gdanim.maths.problems import (PENGUIN_GRID, PENGUIN_INTERCEPTS, PENGUIN_SLOPES,
+                                   PENGUIN_START, closed_form, loss_surface, penguin_loss)
 from gdanim.chapters import Setting, scenario
 from gdanim.core.values import Animation, Chapter, FrameTable, Still
 
-START = (-2.0, 0.0)              # [intercept, slope]
+START = PENGUIN_START            # [intercept, slope]
 LEARNING_RATE, EPOCHS = 0.01, 1000
-CHECK_PARAMS, CHECK_ROW = (2.0, 4.0), 1   # the dot-product example: second penguin
-# The parameter window drawn as the loss surface: centred near the bottom (0, 0.59)
-# and wide enough to hold the start with room to spare.
-INTERCEPTS = (-2.6, 2.6)
-SLOPES = (-2.0, 3.2)
-GRID_POINTS = 161
+INTERCEPTS, SLOPES, GRID_POINTS = PENGUIN_INTERCEPTS, PENGUIN_SLOPES, PENGUIN_GRID
 TICK_EVERY = 10                  # epochs between the dots on the animated path
 CLOSE_WITHIN = 1e-3              # "close to the bottom": this far from the closed form
 # What gdanim.toml may change ([chapters.penguins-2d]). The z-scored bowl's divergence
@@ -79,24 +76,6 @@ def compute(learning_rate: float = LEARNING_RATE, epochs: int = EPOCHS) -> Resul
                    loss_surface(intercepts, slopes), best, best_loss, learning_rate)
 
 
-def _rows_before_dropna() -> int:
-    import palmerpenguins
-
-    return len(palmerpenguins.load_penguins())
-
-
-def _missing_counts() -> dict:
-    """How the dropped rows lack data: rows kept when only the two columns we use must
-    be complete, and dropped rows whose only gap is `sex`."""
-    import palmerpenguins
-
-    frame = palmerpenguins.load_penguins()
-    gaps = frame.isna()
-    return {"penguins_two_columns": int(len(frame.dropna(subset=["bill_length_mm",
-                                                                 "body_mass_g"]))),
-            "dropped_only_sex": int((gaps["sex"] & (gaps.sum(axis=1) == 1)).sum())}
-
-
 def _sci(value: float) -> str:
     """Tiny values in scientific notation (the intercept ends as float noise)."""
     return f"{value:.3g}" if abs(value) >= 1e-4 else f"{value:.2e}"
@@ -106,23 +85,16 @@ def chapter_numbers(r: Results) -> dict:
     """Every number the page shows (they also go to the manifest)."""
     from gdanim.maths.milestones import first_true
 
-    p, X, final, distance = r.penguins, r.penguins.design, r.final, r.distance
-    start_grams, _ = p.to_grams_per_mm(*START)
+    p, final, distance = r.penguins, r.final, r.distance
     grams_at_zero, grams_per_mm = p.to_grams_per_mm(*final)
     # On this round bowl the distance to the bottom shrinks by one factor every epoch.
     shrink = float(distance[1] / distance[0])
     return {
-        "penguins": len(p.x), "penguins_before_dropna": _rows_before_dropna(),
-        **_missing_counts(),
-        "bill_mean_mm": float(p.bill_mm.mean()), "bill_std_mm": float(p.bill_mm.std()),
+        "penguins": len(p.x),
+        "bill_std_mm": float(p.bill_mm.std()),
         "bill_min_mm": float(p.bill_mm.min()), "bill_max_mm": float(p.bill_mm.max()),
-        "mass_mean_g": float(p.mass_g.mean()), "mass_std_g": float(p.mass_g.std()),
-        "design_shape": list(X.shape),
-        "check_params": list(CHECK_PARAMS), "check_row": CHECK_ROW,
-        "check_bill_z": float(X[CHECK_ROW, 1]),
-        "check_prediction": float(X[CHECK_ROW] @ np.asarray(CHECK_PARAMS)),
+        "mass_std_g": float(p.mass_g.std()),
         "start": list(START), "start_loss": float(r.trajectory.loss[0]),
-        "start_grams": start_grams, "lightest_grams": float(p.mass_g.min()),
         "learning_rate": r.learning_rate, "epochs": r.epochs,
         "final_intercept": float(final[0]), "final_slope": float(final[1]),
         "final_loss": float(r.trajectory.loss[-1]),
@@ -135,10 +107,7 @@ def chapter_numbers(r: Results) -> dict:
         "exact_distance_left": float(distance[0] * shrink ** r.epochs),  # exact arithmetic
         "close_epoch": first_true(distance < CLOSE_WITHIN), "close_within": CLOSE_WITHIN,
         "grams_per_mm": grams_per_mm, "grams_at_zero_mm": grams_at_zero,
-        "surface_grid": [GRID_POINTS, GRID_POINTS], "path_dot_every": TICK_EVERY,
-        "surface_intercepts": list(INTERCEPTS), "surface_slopes": list(SLOPES),
-        "surface_min_loss": float(r.surface.min()),
-        "surface_max_loss": float(r.surface.max()),
+        "path_dot_every": TICK_EVERY,
     }
 
 
@@ -171,24 +140,14 @@ def descent_animation(r: Results, quality: Quality) -> Animation:
         params={"start": list(START), "learning_rate": r.learning_rate, "epochs": r.epochs})
 
 
-def stills(r: Results) -> tuple[Still, Still]:
-    """The 3-D loss surface with the path, and the final fit in both unit systems."""
+def stills(r: Results) -> tuple[Still]:
+    """The final fit in both unit systems."""
     from functools import partial
 
-    from gdanim.chapters.penguins_2d.scenes import fit_figure, surface_figure
+    from gdanim.chapters.penguins_2d.scenes import fit_figure
 
-    p, final, loss = r.penguins, r.final, r.trajectory.loss
+    p, final = r.penguins, r.final
     grams = p.to_grams_per_mm(*final)
-    surface = Still(
-        "surface",
-        f"A 3-D bowl: the loss (up) over intercept and slope (across), for intercepts "
-        f"{INTERCEPTS[0]:g} to {INTERCEPTS[1]:g} and slopes {SLOPES[0]:g} to {SLOPES[1]:g}. "
-        f"It is round and smooth with a single lowest point, loss {r.best_loss:.3f} at "
-        f"intercept 0 and slope {r.best[1]:.3f}. The descent path runs straight down the "
-        f"wall from the start at [{START[0]:g}, {START[1]:g}], loss {loss[0]:.1f}.",
-        partial(surface_figure, intercepts=r.intercepts, slopes=r.slopes,
-                surface=r.surface, path=r.trajectory.params.astype(float),
-                path_loss=loss, best=r.best, best_loss=r.best_loss))
     fit = Still(
         "fit",
         f"The fitted line after {r.epochs} epochs, drawn twice. Left, in z-scores: "
@@ -197,25 +156,21 @@ def stills(r: Results) -> tuple[Still, Still]:
         f"data's units: body mass = {grams[0]:,.0f} g + {grams[1]:.1f} g per mm of bill "
         f"length, over bills from {p.bill_mm.min():.0f} to {p.bill_mm.max():.0f} mm.",
         partial(fit_figure, penguins=p, params=final, grams=grams))
-    return surface, fit
+    return (fit,)
 
 
 def page_tables(r: Results) -> dict:
-    """The first penguins (raw, z-scored, their row of X, a prediction) and snapshots
-    of the descent."""
-    p, X, params = r.penguins, r.penguins.design, r.trajectory.params
-    rows = [{"row": i, "bill_mm": float(p.bill_mm[i]), "mass_g": float(p.mass_g[i]),
-             "bill_z": float(p.x[i]), "mass_z": float(p.y[i]),
-             "prediction": float(X[i] @ np.asarray(CHECK_PARAMS))} for i in range(5)]
+    """Snapshots of the descent."""
+    params = r.trajectory.params
     snapshots = [{"epoch": e, "intercept": float(params[e, 0]),
                   "slope": float(params[e, 1]), "loss": float(r.trajectory.loss[e])}
                  for e in (0, 1, 2, 10, 100, r.epochs)]
-    return {"rows": rows, "first_epochs": snapshots}
+    return {"first_epochs": snapshots}
 
 
-@scenario("penguins-2d", "Two parameters: the penguins",
-          "Fit body mass from bill length: an intercept and a slope, a loss surface, "
-          "and descent across it.", SETTINGS)
+@scenario("penguins-2d", "Two parameters: descent on the penguins",
+          "Fit the penguins' body mass from bill length: the loss as a surface over "
+          "intercept and slope, and descent across it.", SETTINGS)
 def run(quality: Quality, learning_rate: float = LEARNING_RATE,
         epochs: int = EPOCHS) -> Chapter:
     from gdanim.chapters.explorers import equal_scale, line_explorer

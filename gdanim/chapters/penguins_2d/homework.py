@@ -1,4 +1,4 @@
-"""Homework for chapter 5: two parameters, a matrix gradient, on another column."""
+"""Homework for chapter 6: two parameters, a matrix gradient, on another column."""
 from __future__ import annotations
 
 import numpy as np

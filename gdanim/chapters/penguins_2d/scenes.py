@@ -1,14 +1,13 @@
-"""Figures for the penguins chapter: the loss surface over [intercept, slope] (contour
-and 3-D), the penguins with a fitted line, and descent across the surface."""
+"""Figures for the penguins chapter: the penguins with a fitted line, and descent across
+the loss surface over [intercept, slope] (seen from above)."""
 from __future__ import annotations
 
 import numpy as np
-from matplotlib import patheffects
 
 from gdanim.core.config import Quality
 from gdanim.maths.data import Penguins
 from gdanim.core.values import FrameTable, Scene
-from gdanim.figures.scenes import DATA, INK, SURFACE_CMAP, VERMILION, new_figure
+from gdanim.figures.scenes import DATA, VERMILION, new_figure
 
 
 def _penguin_axes(ax, penguins: Penguins, title: str, top: float = 3.0):
@@ -36,41 +35,6 @@ def descent_scene(quality: Quality, intercepts, slopes, surface, penguins: Pengu
     return descent_scene_2d(quality, intercepts, slopes, surface, penguin_panel(penguins),
                             frames, all_params, all_loss, best, best_loss, learning_rate,
                             tick_every, linear_step=0.5, lines=[1, 2, 3, 5, 8])
-
-
-def surface_figure(quality: Quality, intercepts, slopes, surface, path: np.ndarray,
-                   path_loss: np.ndarray, best: np.ndarray, best_loss: float):
-    """The loss as a 3-D bowl, with the descent path running down its wall."""
-    fig = new_figure(quality, readout_band=False)
-    ax = fig.add_subplot(projection="3d", computed_zorder=False)
-    b, m = np.meshgrid(intercepts, slopes)
-    step = max(1, len(intercepts) // 60)   # a lighter mesh draws as well and faster
-    ax.plot_surface(b[::step, ::step], m[::step, ::step], surface[::step, ::step],
-                    cmap=SURFACE_CMAP, linewidth=0, antialiased=False, alpha=0.92,
-                    zorder=1)
-    lift = 0.02 * surface.max()   # keep the path visibly on top of the skin
-    ax.plot(path[:, 0], path[:, 1], path_loss + lift, color=VERMILION, lw=3.5, zorder=3)
-    ax.plot([path[0, 0]], [path[0, 1]], [path_loss[0] + lift], "o", color=VERMILION,
-            ms=11, mec="white", mew=2, zorder=4)
-    ax.plot([best[0]], [best[1]], [best_loss + lift], "*", color="white", ms=20, mec=INK,
-            mew=1, zorder=5)
-    halo = [patheffects.withStroke(linewidth=4, foreground="white")]
-    ax.text(path[0, 0], path[0, 1], path_loss[0] + 3 * lift, "start  ", ha="right",
-            fontsize=15, weight="bold", color=INK, zorder=6, path_effects=halo)
-    ax.text(best[0], best[1], best_loss + 3 * lift, "  least squares", ha="left",
-            fontsize=15, weight="bold", color=INK, zorder=6, path_effects=halo)
-    ax.set_xlabel("intercept", labelpad=14)
-    ax.set_ylabel("slope", labelpad=14)
-    ax.set_zlabel("mean squared error", labelpad=10)
-    ax.set(
-           xlim=(intercepts[0], intercepts[-1]), ylim=(slopes[0], slopes[-1]),
-           zlim=(0, surface.max()))
-    ax.set_title("The loss over both parameters: one smooth bowl", loc="center", pad=0)
-    # Looking from the far side of the intercept axis, the wall the path runs down
-    # faces the camera, so nothing in front of it hides the path.
-    ax.view_init(elev=36, azim=24)
-    ax.set_box_aspect(None, zoom=1.12)
-    return fig
 
 
 def _equation(ax, text: str) -> None:

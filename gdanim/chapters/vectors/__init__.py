@@ -1,0 +1,1 @@
+"""The chapter 'vectors' (see gdanim/chapters/__init__.py)."""
