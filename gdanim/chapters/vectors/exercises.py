@@ -34,14 +34,14 @@ def exercises(n: dict, context: dict) -> Exercises:
                           "vector is [intercept, slope]: the column of ones comes first."),)),
         Exercise(
         "flat-start", "A loss without a computer",
-        f"The descent starts from intercept {fmt(b0, 'g')} and slope {fmt(m0, 'g')}: a flat "
+        f"The first guess is intercept {fmt(b0, 'g')} and slope {fmt(m0, 'g')}: a flat "
         f"line at {fmt(b0, 'g')}. The body masses are z-scored (mean 0, standard deviation "
         f"1). What is the MSE of this start?",
         "With slope 0 every prediction is the intercept. Expand the mean of (intercept − y)²"
         " and use what z-scoring tells you about the mean of y and the mean of y².",
         (f"mean((c − y)²) = c² − 2c × mean(y) + mean(y²), with c = {fmt(b0, 'g')}.",
          f"z-scored: mean(y) = 0 and mean(y²) = 1, so the MSE is {fmt(b0 * b0, 'g')} + 0 + 1 "
-         f"= {fmt(loss, 'g')}. The build's float32 run starts at exactly that."),
+         f"= {fmt(loss, 'g')}. The build's float32 computation gives exactly that."),
         "the line's height squared plus the masses' variance, which z-scoring made 1.",
         answer=loss, tolerance=0.001, digits="g",
         mistakes=(Mistake(b0 * b0, "That is the line's height squared, but the masses also "
