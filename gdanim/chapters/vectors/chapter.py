@@ -37,7 +37,7 @@ def _missing_counts() -> dict:
             "dropped_only_sex": int((gaps["sex"] & (gaps.sum(axis=1) == 1)).sum())}
 
 
-def start_loss(penguins) -> float:
+def start_loss() -> float:
     """The MSE of the flat first guess, in float32 as the lesson's JAX computes it."""
     from gdanim.maths.problems import penguin_loss
 
@@ -67,7 +67,7 @@ def chapter_numbers(p, bowl) -> dict:
         "check_bill_z": float(X[CHECK_ROW, 1]),
         "check_prediction": float(X[CHECK_ROW] @ np.asarray(CHECK_PARAMS)),
         "check_mass_z": float(p.y[CHECK_ROW]),
-        "start": list(START), "start_loss": start_loss(p),
+        "start": list(START), "start_loss": start_loss(),
         "start_grams": start_grams, "lightest_grams": float(p.mass_g.min()),
         "surface_grid": [PENGUIN_GRID, PENGUIN_GRID],
         "surface_intercepts": list(PENGUIN_INTERCEPTS), "surface_slopes": list(PENGUIN_SLOPES),
