@@ -31,7 +31,8 @@ ANSWERS = {
     ("descent-1d", "first-step"): lambda n: n["start"] + n["first_step"],
     ("vectors", "dot"): lambda n: n["check_prediction"],
     ("vectors", "flat-start"): lambda n: n["start_loss"],
-    ("penguins-2d", "grams"): lambda n: n["grams_at_zero_mm"] + 50 * n["grams_per_mm"],
+    ("penguins-2d", "grams"): lambda n: round(n["grams_at_zero_mm"])
+    + 50 * round(n["grams_per_mm"], 1),
     ("penguins-2d", "halve"): lambda n: next(k for k in range(1, 10**6)
                                              if round(n["shrink_per_epoch"], 4) ** k <= 0.5),
     ("learning-rates", "threshold"): lambda n: n["belt_threshold"],

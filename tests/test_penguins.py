@@ -164,6 +164,28 @@ def test_animation_decodes_with_every_frame(built_site, manifest):
     assert (built_site / entry["files"]["poster"]).stat().st_size > 0
 
 
+def test_the_vectors_animation_tries_guesses_from_the_first_to_the_bottom(built_site, manifest):
+    """Chapter 5's guesses: counted as guesses, from the first guess (loss 5) to a line
+    next to the best fit, each frame's loss the MSE of its line, held frames not counted."""
+    [entry] = [a for a in manifest["animations"] if a["scenario"] == "vectors"]
+    table = json.loads((built_site / entry["files"]["frames"]).read_text())
+    frames = table["frames"]
+    assert table["label"] == "guess"
+    assert probe(built_site / entry["files"]["mp4"])["frames"] == len(frames) == entry["frames"]
+    p = load_penguins()
+    params = np.array([f["params"] for f in frames])
+    losses = np.array([f["loss"] for f in frames])
+    np.testing.assert_allclose(losses, np.mean((params @ p.design.T - p.y) ** 2, axis=1),
+                               rtol=1e-9)
+    np.testing.assert_allclose(params[0], problems.PENGUIN_START)
+    assert losses[0] == pytest.approx(5.0, abs=1e-6)
+    best = problems.closed_form()
+    assert np.linalg.norm(params[-1] - best) < 0.05          # ends beside the star
+    assert losses[-1] < 1.01 * float(np.mean((p.design @ best - p.y) ** 2))
+    guesses = [f["epoch"] for f in frames]
+    assert guesses == sorted(guesses) and guesses[-1] == guesses[-2]   # held, not counted
+
+
 def test_frame_table_has_two_params_per_frame(built_site, manifest):
     entry = _animation(manifest)
     frames = json.loads((built_site / entry["files"]["frames"]).read_text())["frames"]

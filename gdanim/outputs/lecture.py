@@ -39,7 +39,8 @@ FIFTY = (
           "showing anything, then play the four rates and compute the threshold together.",
           (("question", "past-threshold"), ("animation", "belt"), ("exercise", "threshold"))),
     Block(4, "vectors", "Two parameters: z-scores, the column of ones, a prediction as a "
-          "dot product, done together on the board.", (("exercise", "dot"),)),
+          "dot product, done together on the board; play the guesses on the loss map.",
+          (("exercise", "dot"), ("animation", "guesses"))),
     Block(4, "penguins-2d", "Play the descent on the contour map: a straight path down a "
           "round bowl.", (("animation", "descent"), ("explorer", ""))),
     Block(4, "optimizers", "Beyond plain descent: play the race on the round bowl and ask "
@@ -70,8 +71,9 @@ SESSION_TWO = (
     Block(5, "descent-1d", "Warm-up: the explorer's question about the smallest rate, "
           "answered by show of hands, then checked.", (("question", "smallest-rate"),)),
     Block(6, "vectors", "Two parameters: z-scores, the column of ones, the dot product; "
-          "learners score the flat first guess without a computer.",
-          (("exercise", "dot"), ("exercise", "flat-start"))),
+          "learners score the flat first guess without a computer, then watch guesses "
+          "move across the loss map.",
+          (("exercise", "dot"), ("exercise", "flat-start"), ("animation", "guesses"))),
     Block(6, "penguins-2d", "The loss surface and descent across it; learners find the "
           "quickest rate with the explorer.",
           (("animation", "descent"), ("exercise", "fastest"))),

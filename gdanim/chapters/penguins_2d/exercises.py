@@ -22,7 +22,9 @@ BILL_MM = 50.0          # the bill length the grams exercise asks about
 
 
 def grams_task(n: dict) -> Exercise:
-    at_zero, per_mm = n["grams_at_zero_mm"], n["grams_per_mm"]
+    # The line as the page prints it (whole grams, and grams per mm to one decimal), so
+    # the worked solution's sum adds up from the numbers it shows.
+    at_zero, per_mm = round(n["grams_at_zero_mm"]), round(n["grams_per_mm"], 1)
     answer = at_zero + per_mm * BILL_MM
     return Exercise(
         "grams", "A prediction in grams",

@@ -10,13 +10,16 @@ import numpy as np
 
 from gdanim.core.config import Quality
 from gdanim.chapters import scenario
-from gdanim.core.values import Chapter, Still
+from gdanim.core.values import Animation, Chapter, FrameTable, Still
 from gdanim.maths.problems import (PENGUIN_GRID, PENGUIN_INTERCEPTS, PENGUIN_SLOPES,
                                    PENGUIN_START)
 
 START = PENGUIN_START            # [intercept, slope]: the descent starts here too
 CHECK_PARAMS, CHECK_ROW = (2.0, 4.0), 1   # the dot-product example: second penguin
 TABLE_ROWS = 5
+# The animation's guesses, tried by hand: raise the flat first guess to the middle of
+# the birds, tilt it past the best slope, then back.
+WAYPOINTS = ((-2.0, 0.0), (0.0, 0.0), (0.0, 1.4), (0.0, 0.6))
 
 
 def _rows_before_dropna() -> int:
@@ -116,6 +119,37 @@ def surface_still(p, bowl, numbers: dict) -> Still:
                 start=START, start_loss=numbers["start_loss"], best=best, best_loss=best_loss))
 
 
+def guesses_animation(p, bowl, quality: Quality) -> Animation:
+    """Guesses along WAYPOINTS, each with its MSE (float64, as NumPy gives it)."""
+    from gdanim.chapters.vectors.scenes import guesses_scene
+
+    intercepts, slopes, heights, best = bowl
+    per_leg = max(6, quality.frames // 5)
+    legs = [np.linspace(a, b, per_leg, endpoint=False)
+            for a, b in zip(WAYPOINTS[:-1], WAYPOINTS[1:])]
+    path = np.vstack(legs + [np.repeat([WAYPOINTS[-1]], max(1, quality.hold), axis=0)])
+    losses = np.mean((path @ p.design.T - p.y) ** 2, axis=1)
+    moving = len(legs) * per_leg            # the held frames repeat the last guess
+    frames = FrameTable(epoch=np.minimum(np.arange(len(path)), moving), loss=losses,
+                        params=path)
+    low = int(np.argmin(losses))
+    return Animation(
+        name="guesses", title="Two numbers, one loss: guesses on the penguins",
+        alt=(f"Two panels moving together. Left: the {len(p.x)} z-scored penguins with a "
+             f"guessed line and a thin grey line from every bird to it. The line starts flat "
+             f"at {WAYPOINTS[0][0]:g}, below every bird, rises to the middle of the cloud, "
+             f"tilts up too steeply and tilts back. Right: a map of the loss over intercept "
+             f"and slope, a round bowl with its bottom marked by a star; a dot marks the "
+             f"current guess and leaves a trail. The MSE starts at {losses[0]:.4f} and is "
+             f"lowest, {losses[low]:.4f}, at intercept {path[low][0]:.2f} and slope "
+             f"{path[low][1]:.2f}."),
+        make_scene=partial(guesses_scene, penguins=p, intercepts=intercepts, slopes=slopes,
+                           surface=heights, best=best, frames=frames),
+        frames=frames, poster_frame=len(path) - 1, frame_label="guess",
+        param_names=("intercept", "slope"),
+        params={"waypoints": [list(w) for w in WAYPOINTS], "frames_per_leg": per_leg})
+
+
 @scenario("vectors", "Two parameters: the penguins as vectors",
           "Z-score the penguins, write a prediction as a dot product and all of them as "
           "a matrix product, score a first guess, and see the loss of every guess.")
@@ -125,6 +159,7 @@ def run(quality: Quality) -> Chapter:
     penguins = load_penguins()
     bowl = surface()
     numbers = chapter_numbers(penguins, bowl)
-    return Chapter(numbers=numbers, stills=(guess_still(penguins, numbers),
+    return Chapter(numbers=numbers, animations=(guesses_animation(penguins, bowl, quality),),
+                   stills=(guess_still(penguins, numbers),
                                             surface_still(penguins, bowl, numbers)),
                    context={"rows": table_rows(penguins)})

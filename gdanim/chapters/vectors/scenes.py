@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib import patheffects
 
 from gdanim.core.config import Quality
+from gdanim.core.values import Scene
 from gdanim.maths.data import Penguins
 from gdanim.figures.scenes import DATA, INK, SURFACE_CMAP, VERMILION, new_figure
 
@@ -88,3 +89,43 @@ def surface_figure(quality: Quality, intercepts, slopes, surface, start, start_l
     ax.view_init(elev=36, azim=24)
     ax.set_box_aspect(None, zoom=1.12)
     return fig
+
+
+def guesses_scene(quality: Quality, penguins: Penguins, intercepts, slopes, surface,
+                  best: np.ndarray, frames) -> Scene:
+    """Guesses tried one after another. Left: the guess's line on the penguins, with
+    every bird's error. Right: where the guess sits on the map of every guess's loss,
+    and the trail of guesses so far."""
+    from matplotlib.collections import LineCollection
+
+    from gdanim.figures.scenes import freeze_layout, readout
+    from gdanim.figures.scenes.line_fit import contour_axes
+
+    fig = new_figure(quality)
+    left, right = fig.subplots(1, 2, width_ratios=[1, 1.2])
+    p, xs = penguins, np.array(XLIM)
+    params = np.asarray(frames.params, dtype=float)
+    _penguins(left, p, "A guess and its errors")
+    errors = LineCollection([], colors="#8a8a8a", linewidths=0.6, alpha=0.7, zorder=1)
+    left.add_collection(errors)
+    line, = left.plot(xs, xs * 0, color=VERMILION, lw=3, zorder=3)
+    star = contour_axes(right, intercepts, slopes, surface, best, params[0],
+                        "Every guess has a loss", linear_step=0.5, lines=[1, 2, 3, 5, 8],
+                        labels_on=False)
+    trail, = right.plot([], [], color="white", lw=2, zorder=6)
+    point, = right.plot([], [], "o", color=VERMILION, ms=15, mec="white", mew=2, zorder=7)
+    text = readout(fig)
+    freeze_layout(fig)
+
+    def update(i: int) -> None:
+        b, m = params[i]
+        guess = b + m * p.x
+        errors.set_segments(np.stack([np.column_stack([p.x, guess]),
+                                      np.column_stack([p.x, p.y])], axis=1))
+        line.set_ydata(b + m * xs)
+        trail.set_data(params[: i + 1, 0], params[: i + 1, 1])
+        point.set_data([b], [m])
+        text.set_text(f"guess {int(frames.epoch[i]):3d}   intercept {b:+.2f}   "
+                      f"slope {m:+.2f}   MSE {frames.loss[i]:.4f}".replace("-", "\u2212"))
+
+    return Scene(fig, [errors, line, trail, point, star, text], update, len(frames))
