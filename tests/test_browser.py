@@ -924,7 +924,12 @@ def test_a_link_sets_every_control_and_the_numbers_are_the_lessons(open_context,
         link = f"#lr={rate!r}&start={','.join(repr(v) for v in start)}&epoch={epoch}"
         visit = Visit(context, explorer_where(page_name) + link)
         page = visit.page
-        assert float(page.locator("#explore-rate-box").input_value()) == rate
+        # The explorer runs the rate as linked, every digit; its box shows what the reader
+        # linked, or, for the page's own rate, the readout's six digits.
+        state = page.evaluate("() => document.querySelector('section.explorer').explorer.state")
+        assert state["lr"] == rate
+        box = page.locator("#explore-rate-box").input_value()
+        assert float(box) == (float(f"{rate:.6g}") if rate == d["own"]["lr"] else rate)
         assert int(page.locator("#explore-epoch").input_value()) == epoch
         shown = [float(v) for v in page.locator("input[data-param]").evaluate_all(
             "els => els.map(e => e.value)")]
@@ -978,7 +983,10 @@ def test_answering_a_question_reveals_it_and_sets_the_explorer(open_context, sit
     assert not page.locator(f'details[data-question="{q["id"]}"] .answer').is_visible()
     details.get_by_role("button", name=q["choices"][q["right"]]).click()
     assert page.locator(f'details[data-question="{q["id"]}"] .answer').is_visible()
-    assert float(page.locator("#explore-rate-box").input_value()) == q["set"]["lr"]
+    state = page.evaluate("() => document.querySelector('section.explorer').explorer.state")
+    assert state["lr"] == q["set"]["lr"]
+    box = page.locator("#explore-rate-box").input_value()      # the readout's six digits
+    assert box == f'{q["set"]["lr"]:.6g}' and f"\u03b7 = {box}" in explorer_readout(page)
     verdict = ("diverges", "oscillates", "converges", "creeps")
     said = next(w for w in verdict if f"the run {w}" in q["answer"])
     assert f"the run {said}" in explorer_readout(page)

@@ -305,7 +305,7 @@
     on(this.rate, "change", function () { self.writeHash(); });
     on(this.rateBox, "change", function () {
       var v = parseFloat(self.rateBox.value);
-      if (isFinite(v) && v > 0) { self.state.lr = v; self.clearNote(); }
+      if (isFinite(v) && v > 0) { self.state.lr = self.written = v; self.clearNote(); }
       else self.say("The learning rate must be a number above 0; it stays " + exact(self.state.lr) + ".");
       self.changed();
     });
@@ -555,6 +555,7 @@
     this.leaveOwnData();
     this.state = this.own();
     this.apply(set, notes);
+    if (set.lr !== undefined && this.state.lr !== this.own().lr) this.written = this.state.lr;
     this.mapPanels();
     if (notes.length) this.say("From the link: " + notes.join("; ") + ".");
     else this.clearNote();
@@ -702,7 +703,9 @@
     var where = threshold === null ? "" : s.lr > threshold ? ", past the threshold" :
       s.lr === sig(threshold, 3) ? ", at the threshold" : "";
     this.rate.setAttribute("aria-valuetext", "\u03b7 = " + rateText(s.lr) + where);
-    if (active !== this.rateBox) this.rateBox.value = s.lr;
+    // The box says what the readout says (six digits), unless the reader wrote this very
+    // rate, in the box or in a link: then every digit they wrote.
+    if (active !== this.rateBox) this.rateBox.value = s.lr === this.written ? s.lr : sig(s.lr, 6);
     var mark = this.section.querySelector(".threshold-mark");
     if (mark) {
       mark.hidden = threshold === null;
