@@ -72,9 +72,6 @@ def test_a_touch_screen_is_told_about_taps_and_a_desktop_about_keys(phone, open_
     assert "space play/pause" in hint.inner_text() and "Tap" not in hint.inner_text()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 24, still open: optimizers (about 11,600 px) is "
-                   "over 10,000 px at 1280 px; it needs splitting into the round bowl and "
-                   "the narrow valley, as penguins-2d was split into vectors + penguins-2d")
 def test_no_page_is_taller_than_ten_thousand_pixels_at_1280(open_context, built_site, manifest):
     page = open_context(viewport=WIDE).new_page()
     heights = {}
