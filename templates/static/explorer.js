@@ -555,7 +555,7 @@
     this.leaveOwnData();
     this.state = this.own();
     this.apply(set, notes);
-    if (set.lr !== undefined && this.state.lr !== this.own().lr) this.written = this.state.lr;
+    if (set.lr !== undefined && this.state.lr !== this.data.own.lr) this.written = this.state.lr;
     this.mapPanels();
     if (notes.length) this.say("From the link: " + notes.join("; ") + ".");
     else this.clearNote();

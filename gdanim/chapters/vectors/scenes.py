@@ -110,8 +110,8 @@ def guesses_scene(quality: Quality, penguins: Penguins, intercepts, slopes, surf
     left.add_collection(errors)
     line, = left.plot(xs, xs * 0, color=VERMILION, lw=3, zorder=3)
     star = contour_axes(right, intercepts, slopes, surface, best, params[0],
-                        "Every guess has a loss", linear_step=0.5, lines=[1, 2, 3, 5, 8],
-                        labels_on=False)
+                        "Every guess has a loss", labels=("intercept", "slope"),
+                        linear_step=0.5, lines=[1, 2, 3, 5, 8], labels_on=False)
     trail, = right.plot([], [], color="white", lw=2, zorder=6)
     point, = right.plot([], [], "o", color=VERMILION, ms=15, mec="white", mew=2, zorder=7)
     text = readout(fig)
