@@ -72,6 +72,25 @@ def test_a_touch_screen_is_told_about_taps_and_a_desktop_about_keys(phone, open_
     assert "space play/pause" in hint.inner_text() and "Tap" not in hint.inner_text()
 
 
+def test_full_screen_on_a_phone_without_element_full_screen_uses_the_video_own(open_context,
+                                                                               built_site):
+    """iPhone Safari cannot put a page element full screen, only a video: the button is
+    still there, and opens the phone's own player (sideways, the frame's text is twice
+    the size it is in the column)."""
+    context = open_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.add_init_script("""
+        delete Element.prototype.requestFullscreen;
+        HTMLVideoElement.prototype.webkitEnterFullscreen = function () {
+            window.enteredFullscreen = this.currentSrc || this.getAttribute("poster"); };""")
+    page = context.new_page()
+    page.goto((built_site / "descent-1d.html").as_uri())
+    full = page.locator(".player").first.get_by_role("button", name="Full screen")
+    assert full.is_visible()
+    full.tap()
+    page.wait_for_function("() => window.enteredFullscreen")
+    assert "descent-1d" in page.evaluate("window.enteredFullscreen")
+
+
 def test_no_page_is_taller_than_ten_thousand_pixels_at_1280(open_context, built_site, manifest):
     page = open_context(viewport=WIDE).new_page()
     heights = {}

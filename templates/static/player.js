@@ -120,7 +120,8 @@
     }, this);
     this.speed.value = "1";
     this.full = button("fullscreen", "Full screen", "f");
-    if (!this.root.requestFullscreen) this.full.hidden = true;
+    // iPhone Safari has no full screen for a page element, only the video's own.
+    if (!this.root.requestFullscreen && !this.video.webkitEnterFullscreen) this.full.hidden = true;
     this.readout = document.createElement("output");
     this.readout.className = "player-readout";
     this.readout.setAttribute("aria-live", "polite");
@@ -164,6 +165,8 @@
     } else if (this.root.requestFullscreen) {
       var asked = this.root.requestFullscreen();
       if (asked && asked.catch) asked.catch(function () { /* refused: stay inline */ });
+    } else if (this.video.webkitEnterFullscreen) {
+      this.video.webkitEnterFullscreen();  // the phone's own player, sideways at full size
     }
   };
 
