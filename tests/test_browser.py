@@ -460,6 +460,27 @@ def test_serve_reloads_the_page_after_an_edit_and_survives_a_broken_one(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["preview", "templates"]
 
 
+def test_the_page_prints_every_number_as_python_does(built_site, open_context):
+    """The player's readout and the explorer's engine format numbers in the page; the
+    notes, handout and pages format them in Python (core/text.py). Same digits for the
+    same value, exact ties included (9,630.25 once printed 9,630.3 in the presenter view
+    and 9,630.2 in the notes)."""
+    import numpy as np
+    from gdanim.core import text
+
+    rng = np.random.default_rng(7)
+    values = [9630.25, 2.0405e10, 0.125, 1e-5, 10291.0, 0.0, -0.65255, 1234567.0, 5.0]
+    values += [float(np.float32(v)) for v in
+               rng.choice([-1, 1], 300) * 10.0 ** rng.uniform(-8, 12, 300)]
+    page = Visit(open_context(), (built_site / "descent-1d.html").resolve().as_uri()).page
+    page.wait_for_function("() => window.GDEngine && window.gdanimPlayers")
+    got = page.evaluate("""vs => vs.map(v => [window.GDEngine.number(v),
+                                              window.gdanimPlayers.number(v)])""", values)
+    wrong = [(v, text.number(v), e, p) for v, (e, p) in zip(values, got)
+             if not e == p == text.number(v)]
+    assert wrong == []
+
+
 def test_readout_shows_the_numbers_when_the_site_is_opened_from_disk(
         built_site, open_context, middle_animation):
     """file:// (a USB stick in a lecture hall): fetch() is refused there, so the frame

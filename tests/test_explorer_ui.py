@@ -251,6 +251,51 @@ def test_damaged_page_data_leaves_a_message_and_the_rest_working(open_context, s
     assert visit.problems == []
 
 
+@pytest.mark.parametrize("script", ["engine.js", "explorer-parts.js", "explorer-links.js",
+                                    "explorer-controls.js"])
+def test_a_script_that_did_not_load_is_named_and_the_rest_works(open_context, site_url,  # noqa: F811
+                                                                 script):
+    context = open_context()
+    context.route(f"**/static/{script}",
+                  lambda route: route.fulfill(body="", content_type="text/javascript"))
+    visit = Visit(context, site_url + "descent-1d.html")
+    message = visit.page.locator(".explorer-broken")
+    assert message.is_visible() and f"static/{script}) did not load" in \
+        message.inner_text().replace("static/" + script + " did", "static/" + script + ") did")
+    assert not visit.page.locator(".explorer-controls").is_visible()
+    assert visit.page.locator(".player-controls").count() > 0
+    assert visit.problems == []
+
+
+PATH = """() => {
+    const e = document.querySelector("section.explorer").explorer, run = e.run();
+    const land = e.panels.landscape, m = land.map, k = e.state.epoch;
+    const drawn = new Set([...land.g.querySelectorAll("polyline")]
+        .flatMap(p => p.getAttribute("points").split(" ")));
+    const missing = [];
+    for (let i = 1; i <= k; i++) {
+        const p = run.params[i], x = m.x(p[0]), y = m.y(p[1]), w = x.toFixed(1) + "," + y.toFixed(1);
+        const prev = run.params[i - 1], dx = x - m.x(prev[0]), dy = y - m.y(prev[1]);
+        if (Math.abs(dx) + Math.abs(dy) > 20 && !drawn.has(w)) missing.push(i);
+    }
+    return {epochs: k, points: drawn.size, missing: missing};
+}"""
+
+
+def test_the_path_keeps_every_jump_and_thins_a_crawl(open_context, site_url):  # noqa: F811
+    """Bumpy's first run (600 epochs) overshoots at its first step: every jump of more
+    than 20 px is on the drawn path (a stride of 2 once dropped the first step and hid
+    the bounce). The optimizers' valley crawl (3,000 epochs) is drawn with far fewer
+    points than epochs."""
+    page = Visit(open_context(), site_url + "bumpy.html").page
+    path = page.evaluate(PATH)
+    assert path["epochs"] > 300 and path["missing"] == []
+    page = Visit(open_context(), site_url + "optimizers.html#surface=valley&optimizer=gd"
+                 "&lr=0.0045&start=-2,0&epoch=3000").page
+    path = page.evaluate(PATH)
+    assert path["epochs"] == 3000 and path["missing"] == [] and path["points"] < 1000
+
+
 # --- the optimizers' narrow valley ---------------------------------------------------------
 
 def test_the_valley_race_can_be_run_with_each_optimizer(open_context, site_url, manifest):  # noqa: F811

@@ -64,7 +64,7 @@ def test_diverging_runs_are_labelled_and_render_finite(built_site, manifest):
     n = manifest["numbers"]
     assert n["learning-rates.belt_diverges_diverged_at"] is not None
     assert n["learning-rates.penguin_diverges_diverged_at"] is not None
-    assert n["learning-rates.belt_oscillates_diverged_at"] is None
+    assert n["learning-rates.belt_zigzags_diverged_at"] is None
     page = (built_site / "learning-rates.html").read_text()
     for tag in ("belt", "penguin"):
         k = f"learning-rates.{tag}_diverges"

@@ -93,7 +93,7 @@ def check_mini_batches(namespace: dict, numbers: dict) -> None:
 def check_learning_rates(final_losses: dict, numbers: dict) -> None:
     """Each rate the page lists is run; a converging run ends at the page's loss, a
     diverging one (frozen on the page where it left the plot) runs away."""
-    for regime in ("too_small", "about_right", "oscillates", "diverges"):
+    for regime in ("too_small", "about_right", "zigzags", "diverges"):
         rate = numbers[f"learning-rates.belt_{regime}_rate"]
         assert rate in final_losses, f"the lesson does not run learning rate {rate}"
         loss = float(final_losses[rate])

@@ -47,7 +47,7 @@ def test_each_learning_rate_run_reads_the_same_in_every_output(built_site, manif
         tag = "belt" if a["name"] == "belt" else "penguin"
         table = json.loads((built_site / a["files"]["frames"]).read_text())
         note = kit_notes.talking_points(built_site, Slide(a, "Choosing a learning rate")).text()
-        for i, regime in enumerate(("too_small", "about_right", "oscillates", "diverges")):
+        for i, regime in enumerate(("too_small", "about_right", "zigzags", "diverges")):
             shown = text.number(n[f"learning-rates.{tag}_{regime}_final_loss"])
             assert verdicts.number(table["frames"][-1]["loss"][i]) == shown, (tag, regime)
             for where, said in (("page", page), ("caption", a["alt"]), ("notes", note),

@@ -48,6 +48,9 @@ def test_pptx_has_one_autoplaying_looping_movie_per_animation(kit, kit_manifest)
         movie = movies[0]
         assert (movie.left, movie.top, movie.width, movie.height) == (
             0, 0, deck.slide_width, deck.slide_height)  # full-bleed
+        # Titled for the outline and a screen reader, the title just off the slide
+        title = slide.shapes.title
+        assert title.text == a["title"] and title.top + title.height <= 0
         poster = movie._element.find(".//{http://schemas.openxmlformats.org/drawingml/"
                                      "2006/main}blip")
         image = slide.part.related_part(poster.get(

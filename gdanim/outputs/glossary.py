@@ -51,8 +51,10 @@ TERMS = (
          "it.", "descent-1d"),
     Term("verdicts", "converges, oscillates, diverges, creeps", "This site's four words "
          "for how a run ends. It <em>converges</em> when it settles within 1% of the "
-         "answer; <em>oscillates</em> when it keeps jumping back and forth without "
-         "settling or getting closer; <em>diverges</em> when its loss grows past every "
+         "answer (a run that jumps back and forth over the bottom but lands closer "
+         "every time <em>zig-zags</em> in, and still converges); <em>oscillates</em> "
+         "when it keeps jumping back and forth without settling or getting closer; "
+         "<em>diverges</em> when its loss grows past every "
          "bound (or stops being a number); <em>creeps</em> when it is still far from the "
          "answer at the end: too slow, or stuck.", "descent-1d"),
     Term("jit", "jit (just-in-time compilation)", "<code>jax.jit(f)</code> turns a Python "
@@ -89,6 +91,9 @@ TERMS = (
          "gradient descent on a bowl still settles: 2 divided by the bowl's steepest "
          "curvature. Above it, each step overshoots further than the last and the run "
          "diverges.", "descent-1d"),
+    Term("matrix", "matrix", "A table of numbers in rows and columns. The vectors chapter's "
+         "X is one: a row per penguin, a column of ones beside a column of bill lengths.",
+         "vectors"),
     Term("eigenvalue", "eigenvalue", "A bowl over two parameters curves differently in "
          "different directions. Its curvatures along its steepest and its flattest "
          "direction are the two eigenvalues of its matrix of second derivatives (the "
@@ -116,6 +121,16 @@ TERMS = (
     Term("optax", "optax", "A library of optimizers for JAX (gradient descent, momentum, "
          "RMSProp, Adam and more); the site's runs use its standard implementations.",
          "optimizers"),
+    Term("optimizer", "optimizer", "The rule that turns gradients into steps. Plain "
+         "gradient descent (step = η × gradient) is the simplest; momentum, RMSProp and "
+         "Adam remember past gradients to shape each step.", "optimizers"),
+    Term("running-average", "running average", "An average kept up to date one value at a "
+         "time instead of recomputed: new average = β × old average + (1 − β) × new value. "
+         "With β = 0.9 it keeps 90% of the old average at every step, so recent values "
+         "count most and old ones fade.", "optimizers"),
+    Term("bias-correction", "bias correction", "Adam's fix for running averages that start "
+         "at zero and so are too small for the first few steps: at step t it divides them "
+         "by 1 − β<sup>t</sup>, which is small at first and soon close to 1.", "optimizers"),
     Term("momentum", "momentum", "An optimizer that keeps a running sum of past gradients "
          "(a velocity) and steps along it, like a ball rolling downhill that speeds up on "
          "long slopes.", "optimizers"),

@@ -20,10 +20,14 @@ MARGIN = 16 * MM
 INK, GREY, LINE = "#1d1f22", "#575c63", "#c9ccd1"
 
 
-def key_frames(count: int, poster: int) -> list[int]:
-    """Two frames from the middle of the story (a third and two thirds through), none
-    of them the poster's; the start and the end are frames 0 and the last otherwise."""
+def key_frames(count: int, poster: int, epochs=None) -> list[int]:
+    """Two frames from the middle of the story (a third and two thirds of the way to
+    the first frame of the end, so not the end held for the pause: `epochs` are the
+    frames' epochs), none of them the poster's; the start and the end are frames 0 and
+    the last otherwise."""
     last = count - 1
+    if epochs and len(epochs) == count:
+        last = max(1, next(i for i, e in enumerate(epochs) if e == epochs[-1]))
     picks = [i for i in dict.fromkeys([last // 3, 2 * last // 3, 0, last]) if i != poster]
     return sorted(picks[:2])
 
@@ -60,10 +64,23 @@ def _number(value) -> str:
     return text.number(value)
 
 
-def _values(values) -> str:
+def _values(values, rate: bool = False) -> str:
+    """Settings as the pages write them: learning rates to three significant digits
+    without an exponent (0.000013, 0.464), a long grid by its ends."""
     if isinstance(values, list):
-        return "[" + ", ".join(_values(v) for v in values) + "]"
+        if len(values) > 4 and all(isinstance(v, (int, float)) for v in values):
+            return (f"{len(values)} values from {_values(values[0], rate)} to "
+                    f"{_values(values[-1], rate)}")
+        return "[" + ", ".join(_values(v, rate) for v in values) + "]"
+    if rate and isinstance(values, float):
+        from gdanim.core import text
+        return text.decimal(float(f"{values:.3g}"))
     return _number(values)
+
+
+def _epoch(value) -> str:
+    from gdanim.core import text
+    return text.count(value) if float(value).is_integer() else text.number(value)
 
 
 def settings_lines(params: dict) -> list[str]:
@@ -72,11 +89,12 @@ def settings_lines(params: dict) -> list[str]:
     for key, value in params.items():
         if key == "optimizers" and isinstance(value, dict):
             for run in value.values():
-                extra = ", ".join(f"{k.replace('_', ' ')} {_number(v)}" for k, v in run.items()
-                                  if k not in ("name", "mini_batches"))
+                extra = ", ".join(f"{k.replace('_', ' ')} {_values(v, 'rate' in k)}"
+                                  for k, v in run.items()
+                                  if k not in ("name", "mini_batches") and v is not None)
                 lines.append(f"{run.get('name', '?')}: {extra}")
         else:
-            lines.append(f"{key.replace('_', ' ')}: {_values(value)}")
+            lines.append(f"{key.replace('_', ' ')}: {_values(value, 'rate' in key)}")
     return lines
 
 
@@ -87,15 +105,16 @@ def frame_line(table: dict, index: int) -> str:
     loss, params = frame.get("loss"), frame.get("params")
     if isinstance(loss, list):            # several runs side by side
         left = table.get("left") or [None] * len(loss)
-        return (f"{table.get('label', 'epoch')} {frame['epoch']}: loss "
-                + " / ".join(_number(v) + (" (off the plot)" if g is not None
-                                           and frame["epoch"] >= g else "")
-                             for v, g in zip(loss, left)))
+        runs = table.get("runs") or [f"run {i + 1}" for i in range(len(loss))]
+        return (f"{table.get('label', 'epoch')} {_epoch(frame['epoch'])}, loss: "
+                + "; ".join(f"{r} {_number(v)}" + (" (off the plot)" if g is not None
+                                                    and frame["epoch"] >= g else "")
+                            for r, v, g in zip(runs, loss, left)))
     shown = ""
     if isinstance(params, list) and names and len(params) == len(names):
         from gdanim.core import text
         shown = ", " + ", ".join(f"{n} {text.parameter(v, params)}" for n, v in zip(names, params))
-    return f"{table.get('label', 'epoch')} {frame['epoch']}: loss {_number(loss)}{shown}"
+    return f"{table.get('label', 'epoch')} {_epoch(frame['epoch'])}: loss {_number(loss)}{shown}"
 
 
 def key_frame_page(fig, site: Path, a, table, put, picture) -> None:
@@ -106,7 +125,8 @@ def key_frame_page(fig, site: Path, a, table, put, picture) -> None:
     put(MARGIN, y, "\n".join(textwrap.wrap(f"{a.title}: two moments", 70)), fontsize=12,
         weight="bold", va="top")
     y -= 0.5
-    wanted = key_frames(a.frames, a.poster_frame)
+    epochs = [f.get("epoch") for f in table.get("frames", [])] if table else None
+    wanted = key_frames(a.frames, a.poster_frame, epochs)
     frames = read_frames(site / a.files["mp4"], wanted)
     w = min(usable, (y - MARGIN - 0.4 - 0.6 * len(wanted)) / len(wanted) * a.width / a.height)
     for index in wanted:

@@ -137,10 +137,13 @@ def lesson(slug: str) -> Markup:
     """`{{ lesson("descent-1d") }}`: the chapter's whole lesson script, highlighted, with
     a caption saying how to run it and where the notebook is."""
     path = lesson_path(slug)
-    code = highlight(path.read_text(encoding="utf-8"), PythonLexer(), HtmlFormatter(nowrap=True))
+    source = path.read_text(encoding="utf-8")
+    code = highlight(source, PythonLexer(), HtmlFormatter(nowrap=True))
+    lines = len(source.rstrip("\n").split("\n"))
     return Markup(
         f'<figure class="listing lesson" data-lesson="{escape(slug)}">'
-        f'<figcaption>The whole program, <code>{escape(script_name(slug))}</code>: paste it into a '
+        f'<figcaption>The whole program, <code>{escape(script_name(slug))}</code>, {lines} '
+        f'lines (the box scrolls to show them all): paste it into a '
         f'Python file and run it, or run it in the <a href="lesson.ipynb" download>lesson '
         f'notebook</a>, which has every chapter\'s code in order.</figcaption>'
         f'<pre tabindex="0"><code>{code}</code></pre></figure>')

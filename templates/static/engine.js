@@ -220,11 +220,20 @@
     return "within " + percent(within) + " of " + answer + " " + parts.join(", ");
   }
 
+  // Rounded as Python rounds (gdanim/core/text.py): a tie goes to the even digit, so
+  // 9,630.25 prints 9,630.2 on the page as in the notes (Intl's default would give .3).
+  var FIXED = new Intl.NumberFormat("en-US", {maximumSignificantDigits: 5, useGrouping: true,
+                                              roundingMode: "halfEven"});
+  var SCIENTIFIC = new Intl.NumberFormat("en-US", {notation: "scientific", minimumFractionDigits: 3,
+                                                   maximumFractionDigits: 3, roundingMode: "halfEven"});
+  function exponent(x) {       // 2.040e+10 and 4.757e-16, as Python writes them
+    return SCIENTIFIC.format(x).replace(/E(-?)(\d+)$/, function (m, sign, digits) {
+      return "e" + (sign || "+") + (digits.length < 2 ? "0" : "") + digits;
+    });
+  }
   function number(x) {
     if (!finite(x)) return "too large for float32";
-    var text;
-    if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) text = x.toExponential(3).replace(/e([+-])(\d)$/, "e$10$2");  // e-04, as Python
-    else text = x.toLocaleString("en-US", {maximumSignificantDigits: 5, useGrouping: true});
+    var text = x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6) ? exponent(x) : FIXED.format(x);
     return text.replace(/-/g, "\u2212");
   }
 

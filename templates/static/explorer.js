@@ -8,134 +8,23 @@
    The view lives in the address's hash, so a link reproduces it exactly:
    #lr=0.0123&start=-2,0.5&epoch=40 (optimizers: &surface=valley&optimizer=adam&beta=0.9
    &beta2=0.999). A value the explorer cannot take is clamped or left out, and a note
-   names the key. Nothing moves by itself: Play is the reader's. Works from file://. */
+   names the key. Nothing moves by itself: Play is the reader's. Works from file://.
+
+   Four scripts, loaded in this order: explorer-parts.js (numbers, pixels, drawing, the
+   data's checks), explorer-links.js (settings in, the address out) and
+   explorer-controls.js (the reader's hands) hang their parts on window.GDExplorer; this
+   one is the explorer itself, and starts it. */
 (function () {
   "use strict";
 
-  var SVG = "http://www.w3.org/2000/svg";
-  var PATH_COLOUR = "#D55E00", POINT_EDGE = "#ffffff";
-  var SLIDER_STEPS = 200;                      // positions of the learning-rate slider
-  var OPTIMIZERS = ["gd", "momentum", "rmsprop", "adam"];
+  var X = window.GDExplorer || {};
+  var number = X.number, rateText = X.rateText, whole = X.whole, sig = X.sig, isNum = X.isNum;
+  var mapper = X.mapper, el = X.el, all = X.all, surfaces = X.surfaces, normalise = X.normalise;
+  var check = X.check, polyline = X.polyline, dot = X.dot, kept = X.kept, PATH_COLOUR = X.PATH_COLOUR;
+  var SCRIPTS = [["explorer-parts.js", X.check], ["explorer-links.js", X.links],
+                 ["explorer-controls.js", X.controls]];
   var reduceMotion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)")
                                        : {matches: false};
-
-  // Numbers as the pages print them: up to 5 significant digits, a true minus sign.
-  function number(x) {
-    if (x === null || x === undefined || !isFinite(x)) return "too large for float32";
-    var text;
-    if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) text = x.toExponential(3);
-    else text = x.toLocaleString("en-US", {maximumSignificantDigits: 5, useGrouping: true});
-    return text.replace(/-/g, "\u2212");
-  }
-
-  // A setting as the reader chose it: every digit (the address keeps them all).
-  function exact(x) { return String(x).replace(/-/g, "\u2212"); }
-
-  // A rate in words: six significant digits at most (a slider's 10^(-1/3) is
-  // 0.46415888336127775); the address keeps every digit.
-  function rateText(x) { return exact(sig(x, 6)); }
-
-  function whole(n) { return n.toLocaleString("en-US"); }
-
-  function sig(x, digits) { return x === 0 ? 0 : +x.toPrecision(digits); }
-
-  function decode(text) {
-    try { return decodeURIComponent(text.replace(/\+/g, " ")); } catch (e) { return null; }
-  }
-
-  function scale(kind, v) { return kind === "log" ? Math.log10(v) : v; }
-
-  // Data -> pixels in a picture of size w x h whose axes sit at `p.rect`.
-  function mapper(p, w, h) {
-    var x0 = scale(p.xscale, p.xlim[0]), x1 = scale(p.xscale, p.xlim[1]);
-    var y0 = scale(p.yscale, p.ylim[0]), y1 = scale(p.yscale, p.ylim[1]);
-    var r = p.rect;
-    return {
-      x: function (v) { return (r[0] + r[2] * (scale(p.xscale, v) - x0) / (x1 - x0)) * w; },
-      y: function (v) { return (1 - (r[1] + r[3] * (scale(p.yscale, v) - y0) / (y1 - y0))) * h; },
-      inverse: function (px, py) {
-        var tx = (px / w - r[0]) / r[2], ty = (1 - py / h - r[1]) / r[3];
-        var vx = x0 + tx * (x1 - x0), vy = y0 + ty * (y1 - y0);
-        return [p.xscale === "log" ? Math.pow(10, vx) : vx,
-                p.yscale === "log" ? Math.pow(10, vy) : vy];
-      },
-      box: [r[0] * w, (1 - r[1] - r[3]) * h, r[2] * w, r[3] * h]
-    };
-  }
-
-  function el(name, attrs, parent) {
-    var node = document.createElementNS(SVG, name);
-    for (var k in attrs) node.setAttribute(k, attrs[k]);
-    if (parent) parent.appendChild(node);
-    return node;
-  }
-
-  function all(root, selector) {
-    return Array.prototype.slice.call(root.querySelectorAll(selector));
-  }
-
-  // --- the page data: checked before use, so damage shows as a message ----------------
-
-  function isNum(v) { return typeof v === "number" && isFinite(v); }
-  function isNums(v, n) {
-    return Array.isArray(v) && (n === undefined || v.length === n) && v.every(isNum);
-  }
-
-  function checkPanel(p, name, problems) {
-    if (!p || !isNums(p.rect, 4) || !isNums(p.xlim, 2) || !isNums(p.ylim, 2) ||
-        p.xlim[0] === p.xlim[1] || p.ylim[0] === p.ylim[1]) {
-      problems.push("panels." + name);
-    }
-  }
-
-  // The surfaces a page offers (the optimizers page: a round bowl and a narrow valley;
-  // every other page: one), each with its problem, pictures' axes, threshold and view.
-  function surfaces(d) {
-    return Array.isArray(d.surfaces) ? d.surfaces : [d];
-  }
-
-  // The page data as the build writes it: older builds named the chapter's own setting
-  // by its place in a grid (own.rate, own.start), and kept a list of epochs.
-  function normalise(d) {
-    if (!d || typeof d !== "object") return;
-    if (Array.isArray(d.epochs)) { d.kept = d.epochs; d.epochs = d.epochs[d.epochs.length - 1]; }
-    d.own = d.own || {};
-    if (d.own.lr === undefined && Array.isArray(d.rates)) d.own.lr = d.rates[d.own.rate];
-    if (d.lr_range === undefined && Array.isArray(d.rates)) d.lr_range = [d.rates[0], d.rates[d.rates.length - 1]];
-    if (d.start === undefined && Array.isArray(d.starts)) d.start = d.starts[d.own.start] || d.starts[0];
-  }
-
-  function questionSet(d, set) {
-    if (set.rate !== undefined && Array.isArray(d.rates)) {
-      set.lr = d.rates[set.rate]; delete set.rate;
-      if (typeof set.start === "number" && Array.isArray(d.starts)) set.start = d.starts[set.start];
-      if (d.kept && set.epoch !== undefined) set.epoch = d.kept[set.epoch];
-      if (set.variant !== undefined && d.variants) {
-        var v = d.variants[set.variant];
-        set.optimizer = v.optimizer; if (v.beta !== null) set.beta = v.beta;
-        delete set.variant;
-      }
-    }
-    return set;
-  }
-
-  function check(d, problems) {
-    if (!d || typeof d !== "object") { problems.push("the whole"); return; }
-    if (!Array.isArray(d.params) || !d.params.length) problems.push("params");
-    if (!(isNum(d.epochs) && d.epochs >= 1 && d.epochs % 1 === 0)) problems.push("epochs");
-    if (!d.own || !isNum(d.own.lr) || d.own.lr <= 0) problems.push("own.lr");
-    if (!d.lr_range || !isNums(d.lr_range, 2) || !(d.lr_range[0] > 0 && d.lr_range[1] > d.lr_range[0])) {
-      problems.push("lr_range");
-    }
-    surfaces(d).forEach(function (s, i) {
-      var where = Array.isArray(d.surfaces) ? "surfaces[" + i + "]." : "";
-      if (!s.problem || typeof s.problem !== "object") problems.push(where + "problem");
-      if (!s.panels) { problems.push(where + "panels"); return; }
-      ["landscape", "data", "loss"].forEach(function (n) { checkPanel(s.panels[n], where + n, problems); });
-        if (!isNums(s.start, d.params.length)) problems.push(where + "start");
-      if (s.epochs !== undefined && !(isNum(s.epochs) && s.epochs >= 1 && s.epochs % 1 === 0)) problems.push(where + "epochs");
-    });
-  }
 
   // --- one explorer --------------------------------------------------------------------
 
@@ -144,6 +33,10 @@
     var problems = [], d = null;
     try { d = JSON.parse(section.querySelector("script.explorer-data").textContent); }
     catch (e) { problems.push("it is not readable JSON"); }
+    var missing = X.check ? SCRIPTS.filter(function (pair) { return !pair[1]; }) : SCRIPTS.slice(0, 1);
+    if (missing.length) {
+      throw new Broken(missing.map(function (pair) { return "the script static/" + pair[0] + " did not load"; }));
+    }
     if (d) { normalise(d); check(d, problems); }
     if (!window.GDEngine || typeof window.GDEngine.run !== "function") {
       problems.push("the engine script (static/engine.js) did not load");
@@ -192,6 +85,10 @@
   };
 
   function Broken(problems) { this.problems = problems; }
+
+  [X.links, X.controls].forEach(function (methods) {
+    for (var name in methods || {}) Explorer.prototype[name] = methods[name];
+  });
 
   Explorer.prototype.find = function () {
     var q = this.section.querySelector.bind(this.section);
@@ -270,315 +167,6 @@
     });
   };
 
-  // --- the learning rate: a log slider over the page's range, and a number box --------
-
-  Explorer.prototype.lrRange = function () {
-    return this.ownData ? this.ownData.lrRange : this.data.lr_range;
-  };
-
-  Explorer.prototype.rateAt = function (position) {
-    var r = this.lrRange(), lo = Math.log10(r[0]), hi = Math.log10(r[1]);
-    return sig(Math.pow(10, lo + (hi - lo) * position / SLIDER_STEPS), 3);
-  };
-
-  Explorer.prototype.positionOf = function (lr) {
-    var r = this.lrRange(), lo = Math.log10(r[0]), hi = Math.log10(r[1]);
-    var t = (Math.log10(lr) - lo) / (hi - lo) * SLIDER_STEPS;
-    return Math.max(0, Math.min(SLIDER_STEPS, Math.round(t)));
-  };
-
-  // --- wiring ----------------------------------------------------------------------------
-
-  Explorer.prototype.bind = function () {
-    var self = this;
-    function on(node, type, fn) {
-      if (node) node.addEventListener(type, function (event) { self.guard(fn, event); });
-    }
-    // While a slider moves ("input") only the drawing follows; the address is written
-    // once it stops ("change", which the keyboard fires at every step too). Writing the
-    // address makes the browser fetch the page's icon again, so writing it at every
-    // step of a drag costs more than the run and the drawing together.
-    this.rate.max = SLIDER_STEPS;
-    on(this.rate, "input", function () {
-      self.state.lr = self.rateAt(+self.rate.value); self.clearNote(); self.render();
-    });
-    on(this.rate, "change", function () { self.writeHash(); });
-    on(this.rateBox, "change", function () {
-      var v = parseFloat(self.rateBox.value);
-      if (isFinite(v) && v > 0) { self.state.lr = self.written = v; self.clearNote(); }
-      else self.say("The learning rate must be a number above 0; it stays " + exact(self.state.lr) + ".");
-      self.changed();
-    });
-    this.epoch.max = this.limit;
-    on(this.epoch, "input", function () {
-      self.halt(); self.state.epoch = +self.epoch.value; self.render();
-    });
-    on(this.epoch, "change", function () { self.writeHash(); });
-    this.startInputs.forEach(function (input) {
-      on(input, "change", function () {
-        var k = +input.getAttribute("data-param"), v = parseFloat(input.value);
-        var wanted = self.state.start.slice();
-        if (isFinite(v)) wanted[k] = v;
-        else self.say("The start's " + self.data.params[k] + " must be a number.");
-        self.setStart(wanted, true);
-      });
-    });
-    on(this.optimizer, "change", function () { self.state.optimizer = self.optimizer.value; self.changed(); });
-    [["beta", this.beta, 0.9999], ["beta2", this.beta2, 0.99999]].forEach(function (b) {
-      on(b[1], "change", function () {
-        var v = parseFloat(b[1].value);
-        if (isFinite(v) && v >= 0 && v <= b[2]) self.state[b[0]] = v;
-        else self.say("β must be a number from 0 to " + b[2] + "; it stays " + self.state[b[0]] + ".");
-        self.changed();
-      });
-    });
-    on(this.surfaceMenu, "change", function () {
-      self.state.surface = self.surfaceMenu.value;
-      self.state.start = self.surface().start.slice();
-      self.state.epoch = self.limit;
-      self.epoch.max = self.limit;
-      self.mapPanels();
-      self.changed();
-    });
-    on(this.playButton, "click", function () { if (self.timer) self.halt(); else self.play(); });
-    on(this.section.querySelector("[data-action=step]"), "click", function () {
-      self.halt();
-      if (self.state.epoch < self.limit) { self.state.epoch += 1; self.changed(); }
-    });
-    on(this.section.querySelector("[data-action=reset]"), "click", function () {
-      self.halt();
-      var surface = self.state.surface;
-      self.state = self.own();
-      if (self.ownData) self.state.start = self.ownData.surface.start.slice();
-      else if (surface && surfaces(self.data).length > 1) {
-        self.state.surface = surface; self.state.start = self.surface().start.slice();
-      }
-      self.clearNote();
-      self.changed();
-    });
-    this.bindDrag();
-    window.addEventListener("hashchange", function () {
-      self.guard(function () { self.fromHash(window.location.hash); self.render(); });
-    });
-    all(this.section, "details.question").forEach(function (q) { self.question(q); });
-  };
-
-  // Whatever goes wrong in a handler becomes a note, never a console error.
-  Explorer.prototype.guard = function (fn, event) {
-    try { fn(event); } catch (e) {
-      this.say("Something went wrong in the explorer (" + (e && e.message || e) + "). Reset puts it back.");
-    }
-  };
-
-  // The start: a tap or click on the landscape puts it there; the mouse (or a finger on
-  // the start point itself) drags it. The number boxes do the same from the keyboard.
-  Explorer.prototype.bindDrag = function () {
-    var self = this, land = this.panels.landscape, dragging = null, moved = false;
-    function at(event) {
-      var rect = land.svg.getBoundingClientRect();
-      var px = (event.clientX - rect.left) * land.width / rect.width;
-      var py = (event.clientY - rect.top) * land.height / rect.height;
-      var v = land.map.inverse(px, py);
-      return self.data.kind === "1d" ? [v[0]] : v;
-    }
-    land.div.addEventListener("pointerdown", function (event) {
-      var onHandle = event.target && event.target.getAttribute &&
-        event.target.getAttribute("data-handle") === "start";
-      if (event.pointerType !== "mouse" && !onHandle) return;   // a finger elsewhere scrolls
-      if (event.button !== 0) return;
-      event.preventDefault();
-      self.halt();
-      dragging = event.pointerId; moved = false;
-      try { land.div.setPointerCapture(event.pointerId); } catch (e) { /* not capturable */ }
-      self.guard(function () { self.setStart(at(event), false, true); });
-    });
-    land.div.addEventListener("pointermove", function (event) {
-      if (dragging !== event.pointerId) return;
-      moved = true;
-      self.guard(function () { self.setStart(at(event), false, true); });
-    });
-    function end(event) {
-      if (dragging !== event.pointerId) return;
-      dragging = null;
-      self.guard(function () { self.writeHash(); });
-    }
-    land.div.addEventListener("pointerup", end);
-    land.div.addEventListener("pointercancel", end);
-    land.div.addEventListener("click", function (event) {
-      if (event.pointerType === "mouse" || moved || dragging !== null) return;
-      if (event.detail === 0) return;
-      self.guard(function () { self.setStart(at(event), true, true); });
-    });
-  };
-
-  // A question becomes buttons: answering opens the answer and sets the explorer to it.
-  Explorer.prototype.question = function (details) {
-    var self = this, right = +details.getAttribute("data-right");
-    var answer = details.querySelector(".answer");
-    var items = all(details, ".choices li");
-    answer.hidden = true;
-    items.forEach(function (li, k) {
-      var b = document.createElement("button");
-      b.type = "button";
-      b.textContent = li.textContent;
-      li.textContent = "";
-      li.appendChild(b);
-      b.addEventListener("click", function () {
-        items.forEach(function (other, j) {
-          other.querySelector("button").setAttribute("aria-pressed", j === k ? "true" : "false");
-          other.className = j === right ? "right" : (j === k ? "wrong" : "");
-        });
-        answer.hidden = false;
-        self.guard(function () {
-          self.halt();
-          self.leaveOwnData();
-          self.state = self.own();
-          self.apply(questionSet(self.data, JSON.parse(details.getAttribute("data-set"))), []);
-          self.clearNote();
-          self.changed();
-        });
-      });
-    });
-  };
-
-  // --- settings in, with a note naming whatever had to change --------------------------
-
-  Explorer.prototype.view = function () {
-    var p = this.surface().panels.landscape;
-    return this.data.kind === "1d" ? [p.xlim] : [p.xlim, p.ylim];
-  };
-
-  // The start, kept inside the picture and rounded to what the picture can show.
-  Explorer.prototype.clampStart = function (wanted) {
-    var view = this.view(), clamped = false;
-    var start = wanted.map(function (v, k) {
-      var lo = Math.min(view[k][0], view[k][1]), hi = Math.max(view[k][0], view[k][1]);
-      var c = Math.max(lo, Math.min(hi, v));
-      if (c !== v) clamped = true;
-      return c;
-    });
-    return {start: start, clamped: clamped};
-  };
-
-  Explorer.prototype.setStart = function (wanted, write, round) {
-    var view = this.view(), got = this.clampStart(wanted);
-    this.state.start = got.start.map(function (v, k) {
-      if (!round) return v;
-      var step = Math.pow(10, Math.floor(Math.log10(Math.abs(view[k][1] - view[k][0]) / 500)));
-      return +(Math.round(v / step) * step).toFixed(12);
-    });
-    if (got.clamped) {
-      this.say("The start must lie in the picture (" + this.data.params.map(function (n, k) {
-        return n + " " + number(view[k][0]) + " to " + number(view[k][1]);
-      }).join(", ") + "); it is now " + this.state.start.map(number).join(", ") + ".");
-    }
-    if (write) this.changed(); else this.schedule();
-  };
-
-  // Values from a link or a question: each key checked; `notes` gets what was changed.
-  Explorer.prototype.apply = function (set, notes) {
-    var d = this.data, s = this.state, self = this, names = surfaces(d).map(function (x) { return x.name; });
-    function num(key, text) {
-      var v = typeof text === "number" ? text : (/^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(text) ? +text : NaN);
-      if (!isFinite(v)) { notes.push(key + " (\u201c" + text + "\u201d is not a number): left out"); return null; }
-      return v;
-    }
-    if (set.surface !== undefined) {
-      if (names.length > 1 && names.indexOf(set.surface) >= 0) {
-        s.surface = set.surface; s.start = this.surface().start.slice(); s.epoch = this.limit;
-      }
-      else notes.push("surface (\u201c" + set.surface + "\u201d is not one of " + (names.length > 1 ? names.join(", ") : "this page's") + "): left out");
-    }
-    if (set.optimizer !== undefined) {
-      if (this.optimizer && OPTIMIZERS.indexOf(set.optimizer) >= 0) s.optimizer = set.optimizer;
-      else notes.push("optimizer (\u201c" + set.optimizer + "\u201d " + (this.optimizer ?
-        "is not one of " + OPTIMIZERS.join(", ") : "has no choice on this page") + "): left out");
-    }
-    if (set.lr !== undefined) {
-      var lr = num("lr", set.lr);
-      if (lr !== null && lr <= 0) notes.push("lr (" + set.lr + " is not above 0): left out");
-      else if (lr !== null) s.lr = lr;
-    }
-    [["beta", 0.9999], ["beta2", 0.99999]].forEach(function (b) {
-      if (set[b[0]] === undefined) return;
-      if (!self.beta) { notes.push(b[0] + " (this page has no β): left out"); return; }
-      var v = num(b[0], set[b[0]]);
-      if (v === null) return;
-      var c = Math.max(0, Math.min(b[1], v));
-      if (c !== v) notes.push(b[0] + " (" + set[b[0]] + " is outside 0 to " + b[1] + "): set to " + c);
-      s[b[0]] = c;
-    });
-    if (set.start !== undefined) {
-      var parts = Array.isArray(set.start) ? set.start : String(set.start).split(",");
-      var values = parts.map(function (t) { return num("start", t); });
-      if (parts.length !== d.params.length) {
-        notes.push("start (" + parts.length + " value" + (parts.length === 1 ? "" : "s") + " for " +
-                   d.params.length + " parameter" + (d.params.length === 1 ? "" : "s") + "): left out");
-      } else if (values.every(function (v) { return v !== null; })) {
-        var got = this.clampStart(values);
-        if (got.clamped) notes.push("start (" + parts.join(", ") + " lies outside the picture): set to " +
-                                    got.start.map(exact).join(", "));
-        s.start = got.start;
-      }
-    }
-    if (set.epoch !== undefined) {
-      var e = num("epoch", set.epoch);
-      if (e !== null) {
-        var c = Math.max(0, Math.min(this.limit, Math.round(e)));
-        if (c !== e) notes.push("epoch (" + set.epoch + (e % 1 ? " is not a whole number" :
-          " is outside 0 to " + whole(this.limit)) + "): set to " + whole(c));
-        s.epoch = c;
-      }
-    }
-  };
-
-  var KEYS = ["surface", "optimizer", "lr", "beta", "beta2", "start", "epoch"];
-
-  // #key=value&...: a hash without any "=" is a plain anchor (#explore) and says nothing.
-  Explorer.prototype.fromHash = function (hash) {
-    var text = String(hash || "").replace(/^#/, "");
-    if (text.indexOf("=") < 0) {               // an anchor: said only when unreadable
-      if (decode(text) === null) this.say("From the link: the anchor after # is not readable text: left out.");
-      return;
-    }
-    var set = {}, notes = [];
-    text.split("&").forEach(function (part) {
-      if (!part) return;
-      var i = part.indexOf("="), rawKey = i < 0 ? part : part.slice(0, i);
-      var key = decode(rawKey), value = i < 0 ? "" : decode(part.slice(i + 1));
-      if (key === null) { notes.push("a key that is not readable text (" + rawKey.slice(0, 20) + "): left out"); return; }
-      if (KEYS.indexOf(key) < 0) { notes.push(key.slice(0, 20) + " (not a setting here): left out"); return; }
-      if (value === null) { notes.push(key + " (its value is not readable text): left out"); return; }
-      set[key] = value;
-    });
-    this.halt();
-    this.leaveOwnData();
-    this.state = this.own();
-    this.apply(set, notes);
-    if (set.lr !== undefined && this.state.lr !== this.data.own.lr) this.written = this.state.lr;
-    this.mapPanels();
-    if (notes.length) this.say("From the link: " + notes.join("; ") + ".");
-    else this.clearNote();
-    this.writeHash();
-  };
-
-  Explorer.prototype.writeHash = function () {
-    var s = this.state;
-    if (this.ownData) return;      // the reader's own data stays in the page
-    var parts = [];
-    if (this.surfaceMenu) parts.push("surface=" + s.surface);
-    if (this.optimizer) {
-      parts.push("optimizer=" + s.optimizer);
-      if (s.optimizer !== "gd") parts.push("beta=" + s.beta);
-      if (s.optimizer === "adam") parts.push("beta2=" + s.beta2);
-    }
-    parts.push("lr=" + s.lr, "start=" + s.start.join(","), "epoch=" + s.epoch);
-    var hash = "#" + parts.join("&");
-    if (window.location.hash !== hash && window.history && window.history.replaceState) {
-      try { window.history.replaceState(null, "", hash); } catch (e) { /* file:// in some browsers */ }
-    }
-  };
-
   Explorer.prototype.say = function (text) { this.note.textContent = text; };
   Explorer.prototype.clearNote = function () { this.note.textContent = ""; };
 
@@ -647,7 +235,7 @@
     var p = run.params[k], loss = run.loss[k];
     var parts = ["Epoch " + whole(k)];
     d.params.forEach(function (name, i) {
-      parts.push(name + " " + (p && isFinite(p[i]) ? number(p[i]) : "too large for float32"));
+      parts.push(name + " " + (p && isFinite(p[i]) ? X.parameter(p[i], p) : "too large for float32"));
     });
     parts.push("loss " + number(loss));
     var who = this.optimizer ? this.optimizerName() + ". " : "";
@@ -735,60 +323,24 @@
     if (this.surfaceMenu) this.surfaceMenu.value = s.surface;
   };
 
-  function polyline(points, map, attrs, parent) {
-    var chunks = [], current = [];
-    points.forEach(function (pt) {
-      var x = pt && isFinite(pt[0]) && isFinite(pt[1]) ? map.x(pt[0]) : NaN;
-      var y = pt && isFinite(pt[0]) && isFinite(pt[1]) ? map.y(pt[1]) : NaN;
-      if (!isFinite(x) || !isFinite(y)) {
-        if (current.length) chunks.push(current);
-        current = [];
-        return;
-      }
-      // Keep far-off points finite for the browser; the clip path hides them.
-      x = Math.max(-1e5, Math.min(1e5, x)); y = Math.max(-1e5, Math.min(1e5, y));
-      current.push(x.toFixed(1) + "," + y.toFixed(1));
-    });
-    if (current.length) chunks.push(current);
-    chunks.forEach(function (c) {
-      var a = {points: c.join(" "), fill: "none"};
-      for (var key in attrs) a[key] = attrs[key];
-      el("polyline", a, parent);
-    });
-  }
-
-  function dot(pt, map, r, fill, parent, extra) {
-    if (!pt || !isFinite(pt[0]) || !isFinite(pt[1])) return null;
-    var x = map.x(pt[0]), y = map.y(pt[1]);
-    if (!isFinite(x) || !isFinite(y) || Math.abs(x) > 1e5 || Math.abs(y) > 1e5) return null;
-    var a = {cx: x, cy: y, r: r, fill: fill, stroke: POINT_EDGE, "stroke-width": r / 3};
-    for (var key in extra) a[key] = extra[key];
-    return el("circle", a, parent);
-  }
-
-  // Points on the path: every epoch while they are few, else about 400 spread evenly
-  // with the last always in (an SVG of 3,000 points redraws slowly on a phone).
-  function kept(k) {
-    var every = Math.max(1, Math.ceil(k / 400)), list = [];
-    for (var i = 0; i <= k; i += every) list.push(i);
-    if (list[list.length - 1] !== k) list.push(k);
-    return list;
-  }
-
   Explorer.prototype.draw = function (run, k) {
     var d = this.data, P = this.panels, s = this.state;
     for (var name in P) { var g = P[name].g; while (g.firstChild) g.removeChild(g.firstChild); }
     var unit = P.landscape.width / 600;          // pictures are 600 px wide at web quality
-    var land = P.landscape, epochs = kept(k);
+    var land = P.landscape;
     function at(i) {
       var p = run.params[i];
       if (!p) return null;
       return d.kind === "1d" ? [p[0], run.loss[i]] : [p[0], p[1]];
     }
+    var epochs = kept(k, function (i) {
+      var pt = at(i), x = pt && land.map.x(pt[0]), y = pt && land.map.y(pt[1]);
+      return pt && isFinite(x) && isFinite(y) ? [x, y] : null;
+    });
     var pts = epochs.map(at);
     polyline(pts, land.map, {stroke: PATH_COLOUR, "stroke-width": 2.5 * unit,
                              "stroke-linejoin": "round"}, land.g);
-    if (epochs.length <= 60) pts.forEach(function (pt, i) { if (i < pts.length - 1) dot(pt, land.map, 2.6 * unit, PATH_COLOUR, land.g); });
+    if (k <= X.DOTTED) pts.forEach(function (pt, i) { if (i < pts.length - 1) dot(pt, land.map, 2.6 * unit, PATH_COLOUR, land.g); });
     dot(pts[pts.length - 1], land.map, 7 * unit, PATH_COLOUR, land.g);
     // The start: a ring the reader can grab.
     var first = d.kind === "1d" ? [s.start[0], run.loss[0]] : s.start;
@@ -868,19 +420,22 @@
     var p = document.createElement("p");
     p.className = "explorer-broken";
     p.setAttribute("role", "status");
-    p.textContent = "This explorer cannot run: its page data is damaged (" + problems.join(", ") +
-      "). The pictures and the rest of the page still work; rebuilding the site puts it right.";
+    var scripts = problems.filter(function (t) { return /did not load$/.test(t); });
+    p.textContent = "This explorer cannot run: " + (scripts.length ? scripts.join(", ") :
+      "its page data is damaged (" + problems.join(", ") + ")") +
+      ". The pictures and the rest of the page still work; rebuilding the site puts it right.";
     section.insertBefore(p, section.querySelector(".explorer-live") || null);
   }
 
   function init() {
     presentMode();
-    all(document, "section.explorer").forEach(function (s) {
+    // Plain DOM here: without explorer-parts.js there is no `all`, and each section still
+    // says what went wrong.
+    Array.prototype.forEach.call(document.querySelectorAll("section.explorer"), function (s) {
       try { s.explorer = new Explorer(s); }
       catch (e) { broken(s, e instanceof Broken ? e.problems : [String(e && e.message || e)]); }
     });
   }
-  window.GDExplorer = {number: number, mapper: mapper, el: el};
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

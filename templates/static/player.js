@@ -50,14 +50,20 @@
   // Numbers as the pages print them: grouped thousands, a true minus sign.
   // The one number format of every output (gdanim/core/text.py `number`): five
   // significant digits, thousands grouped, an exponent below 0.001 or from a million.
+  // Rounded as Python rounds (gdanim/core/text.py): a tie goes to the even digit, so
+  // 9,630.25 prints 9,630.2 on the page as in the notes (Intl's default would give .3).
+  var FIXED = new Intl.NumberFormat("en-US", {maximumSignificantDigits: 5, useGrouping: true,
+                                              roundingMode: "halfEven"});
+  var SCIENTIFIC = new Intl.NumberFormat("en-US", {notation: "scientific", minimumFractionDigits: 3,
+                                                   maximumFractionDigits: 3, roundingMode: "halfEven"});
+  function exponent(x) {       // 2.040e+10 and 4.757e-16, as Python writes them
+    return SCIENTIFIC.format(x).replace(/E(-?)(\d+)$/, function (m, sign, digits) {
+      return "e" + (sign || "+") + (digits.length < 2 ? "0" : "") + digits;
+    });
+  }
   function number(x) {
-    var text;
     if (x === null || !isFinite(x)) return "too large for float32";
-    if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) {
-      text = x.toExponential(3).replace(/e([+-])(\d)$/, "e$10$2");
-    } else {
-      text = x.toLocaleString("en-US", {maximumSignificantDigits: 5});
-    }
+    var text = x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6) ? exponent(x) : FIXED.format(x);
     return text.replace(/-/g, "\u2212");
   }
 
@@ -444,6 +450,7 @@
 
   players.forEach(function (p) { p.root.gdanimPlayer = p; });
   window.gdanimPlayers = players;
+  window.gdanimPlayers.number = number;    // for tests: the readout's number format
 
   if ("IntersectionObserver" in window) {
     var watcher = new IntersectionObserver(function (entries) {

@@ -9,6 +9,7 @@ import numpy as np
 
 from gdanim.chapters import scenario
 from gdanim.core.config import Quality
+from gdanim.core.text import fmt
 from gdanim.core.values import Animation, Chapter, FrameTable, Still, Trajectory
 
 STARTS = ((-2.0, -2.5), (2.5, -1.0), (-1.0, 2.0), (0.8, -1.5), (0.001, 0.0005))
@@ -210,7 +211,7 @@ def run(quality: Quality) -> Chapter:
                            frames=frames, best_loss=min_loss, labels=("w1", "w2"),
                            background=partial(landscape, view=VIEW, minima=minima,
                                               starts=dict(zip(START_NAMES, STARTS))),
-                           title="Paths on the loss landscape",
+                           title="Paths on the loss landscape", start_label=None,
                            readout_text=partial(_readout, epochs=EPOCHS)),
         frames=frames, poster_frame=len(frames) - 1, frame_label="epoch",
         param_names=("w1", "w2"), run_names=tuple(f"start {n}" for n in START_NAMES),
@@ -252,8 +253,8 @@ def run(quality: Quality) -> Chapter:
         (f"The loss above the minimum, log scale, by epoch, for mini-batch SGD from w1 "
          f"{SCHEDULE_START[0]:g}, w2 {SCHEDULE_START[1]:g}: with a constant learning rate "
          f"it bobs (over the second half typically "
-         f"{numbers['schedule_constant_late_median']:.1e} above); with a decaying one it "
-         f"settles (typically {numbers['schedule_decaying_late_median']:.1e})."),
+         f"{fmt(numbers['schedule_constant_late_median'], '.1e')} above); with a shrinking "
+         f"one it settles (typically {fmt(numbers['schedule_decaying_late_median'], '.1e')})."),
         partial(schedule_figure, steps_per_epoch=per_epoch, constant=sched["constant"].loss,
                 decaying=sched["decaying"].loss, best_loss=min_loss, labels=labels))
     from gdanim.chapters.explorers import bumpy_explorer

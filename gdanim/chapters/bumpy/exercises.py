@@ -50,7 +50,7 @@ def other_valley(x: dict) -> Exercise | None:
     found = []
     for j in mixed:
         final = x["path"][rate][j][-1]
-        if final and all(v < 0 for v in final) and x["verdict"][rate][j] != "diverges":
+        if final and all(v < 0 for v in final) and x["verdict"][rate][j] in ("converges", "oscillates"):
             found.append(j)
     if not found:
         return None
@@ -60,7 +60,7 @@ def other_valley(x: dict) -> Exercise | None:
         "mixed-start", "Which valley?",
         "Find a start where w1 is positive and w2 negative, from which "
         "the run still ends in the valley where both weights are negative. Type the start "
-        "into the boxes or click the contour plot, then press Check.",
+        "into the boxes or tap the contour plot, then press Check.",
         "A start with mixed signs has to cross one of the two axes first. Which axis it "
         "reaches first decides the valley: try starts near each axis.",
         (f"From w1, w2 = {start_text(x, j)} at η = {rate_text(r['rate'])} the run "
@@ -73,6 +73,9 @@ def other_valley(x: dict) -> Exercise | None:
                       low=(0.0, None), high=(None, 0.0)),
                 Check("verdict", "This run blows up: pick a smaller learning rate.",
                       one_of=("converges", "oscillates", "creeps")),
+                Check("verdict", "This run still creeps: it has not reached a valley in "
+                      "the epochs shown. Try a larger learning rate.",
+                      one_of=("converges", "oscillates")),
                 Check("final", "This run ends with a weight above zero, not in the "
                       "valley where both are negative.", high=0)),
         show=link(x, rate, j))

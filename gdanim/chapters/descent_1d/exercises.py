@@ -8,7 +8,7 @@ from gdanim.chapters.explorer_tasks import task_view
 
 # What a learner can do after this chapter, as a syllabus says it (the lecturer's guide).
 OBJECTIVES = (
-    'state the gradient descent update: new guess = old guess − learning rate × slope',
+    'state the gradient descent update: new guess = old guess − learning rate × gradient',
     'carry out a step by hand and explain why steps shrink near the bottom',
     "use an automatic-differentiation tool (JAX's grad) to get the slope",
 )

@@ -25,7 +25,8 @@ def grid_sweep_scene(quality: Quality, grid: np.ndarray, losses: np.ndarray,
     current, = right.plot([], [], "o", color=BLUE, ms=12, mec="white", mew=2)
     star, = right.plot([], [], "*", color=VERMILION, ms=22, mec="white", mew=1,
                        label="best so far")
-    right.legend(loc="upper center")
+    # A framed key, so its star does not read as a point of the curve.
+    right.legend(loc="upper center", frameon=True, edgecolor="#cccccc", framealpha=1)
     text = readout(fig)
     freeze_layout(fig)
 

@@ -15,7 +15,9 @@ from gdanim.maths import verdicts
 
 EPOCHS = 40
 # Learning rate as a fraction of the threshold 2/λmax, and what that fraction does.
-REGIMES = (("too small", 0.02), ("about right", 0.25), ("oscillates", 0.9),
+# "zig-zags", not "oscillates": that is the verdict for a run that never settles (the
+# glossary), and this one does, landing closer at every jump.
+REGIMES = (("too small", 0.02), ("about right", 0.25), ("zig-zags", 0.9),
            ("diverges", 1.1))
 BELT_START, PENGUIN_START = 0.0, (-2.0, 0.0)
 BELT_VIEW = (-4.0, 9.0)                         # multiplier range on the plot
@@ -107,7 +109,7 @@ def run(quality: Quality, epochs: int = EPOCHS) -> Chapter:
                "epochs": epochs}
     for tag, runs in (("belt", belt_runs), ("penguin", penguin_runs)):
         for r in runs:
-            key = f"{tag}_{r.regime.replace(' ', '_')}"
+            key = f"{tag}_{r.regime.replace(' ', '_').replace('-', '')}"
             numbers[f"{key}_rate"] = r.learning_rate
             numbers[f"{key}_final_loss"] = r.final_loss
             numbers[f"{key}_diverged_at"] = r.diverged_at

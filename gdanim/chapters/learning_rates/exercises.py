@@ -8,7 +8,7 @@ from gdanim.chapters.explorer_tasks import task_view
 
 # What a learner can do after this chapter, as a syllabus says it (the lecturer's guide).
 OBJECTIVES = (
-    'tell apart the four regimes of the learning rate: crawling, settling, oscillating, diverging',
+    'tell apart the four regimes of the learning rate: crawling, settling, zig-zagging, diverging',
     'compute the largest safe learning rate, 2 ÷ curvature, for a squared-error loss',
 )
 

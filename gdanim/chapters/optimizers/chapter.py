@@ -50,7 +50,8 @@ TOLERANCE = verdicts.SLACK
 
 
 
-def _race_animation(name, title, entries, epochs, quality, best_loss, view, note, **scene):
+def _race_animation(name, title, where, entries, epochs, quality, best_loss, view, note,
+                    **scene):
     from functools import partial
 
     from gdanim.figures.schedule import frame_epochs
@@ -66,7 +67,7 @@ def _race_animation(name, title, entries, epochs, quality, best_loss, view, note
                f"within 1% of the least-squares answer, for good): {summary}.")
     return Animation(
         name=name, title=title,
-        alt=(f"Left: the loss contour with {len(order)} paths from intercept {START[0]:g}, "
+        alt=(f"{where} Left: the loss contour with {len(order)} paths from intercept {START[0]:g}, "
              f"slope {START[1]:g}. Right, top: each run's loss above the best; bottom: its "
              f"distance from the least-squares answer, both on log scales by epoch. "
              f"{caption}"),
@@ -129,10 +130,13 @@ def run(quality: Quality) -> Chapter:
 
     # The two races, and how touchy each optimizer is.
     race_anim, caption = _race_animation(
-        "race", f"{len(bowl)} optimizers on the round bowl, each at its best rate", bowl,
+        "race", f"{len(bowl)} optimizers on the round bowl, each at its best rate",
+        "On the z-scored penguins the loss is a round bowl.", bowl,
         BOWL_EPOCHS, quality, best_loss, VIEW, "z-scored; each at its own best η")
     valley_anim, valley_caption = _race_animation(
-        "valley", "The same four in raw units: a long narrow valley", valley, VALLEY_EPOCHS,
+        "valley", "The same four in raw units: a long narrow valley",
+        f"With the penguins in raw units ({RAW_BILL_UNIT} and {RAW_MASS_UNIT}) the loss is a "
+        f"long narrow valley, steep across and almost flat along.", valley, VALLEY_EPOCHS,
         quality, v_best, VALLEY_VIEW, "raw units; each at its own best η",
         problem="raw", surface_width=1.5, start_label=((-12, 0), "right"),
         labels=(f"intercept ({RAW_MASS_UNIT})", f"slope ({RAW_MASS_UNIT} per {RAW_BILL_UNIT})"))
@@ -146,6 +150,7 @@ def run(quality: Quality) -> Chapter:
     mm_design = np.column_stack([np.ones(rows), penguins.bill_mm])
     bowl_curvature = float(np.linalg.eigvalsh(hessian(X)).max())
     numbers = {"rates": [float(r) for r in RATES], "momentum_beta": BETAS["momentum"],
+               "rmsprop_decay": BETAS["rmsprop"],
                "adam_b2": recheck.ADAM_B2, "rate_low": float(RATES[0]),
                "rate_high": float(RATES[-1]), "rate_count": len(RATES),
                "rates_per_decade": int(round((len(RATES) - 1) / np.log10(RATES[-1] / RATES[0]))),

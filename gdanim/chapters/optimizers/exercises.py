@@ -86,18 +86,24 @@ def beat_adam(x: dict) -> Exercise | None:
     steps.append("Adam rescales every step to about the size of its learning rate, which "
                  "helps on badly scaled valleys; on this round bowl it only slows the end. "
                  "No optimizer wins everywhere: compare each at its own best rate.")
+    betas = sorted(v2["beta"] for v2 in x["variants"] if v2["optimizer"] == "momentum")
+    on_surface = ((Check("surface", "The explorer shows another surface: this race is on "
+                         "the round bowl. Pick it under Surface.", one_of=(x["surface"],)),)
+                  if x.get("surface") else ())
+    lead = "On the round bowl: of" if on_surface else "Of"
     return Exercise(
         "beat-adam", "Make Adam lose",
-        f"Of the {len(runs(x, 0, adam))} learning rates we tried Adam at (a finer grid "
+        f"{lead} the {len(runs(x, 0, adam))} learning rates we tried Adam at (a finer grid "
         f"than the race's), its best, η = {rate_text(adam_best['rate'])}, stays within 1% "
         f"of the answer from epoch {adam_best['arrived']} on. Pick Momentum in the "
         f"explorer and find a β and a learning rate with which it gets there sooner. "
         f"Then press Check.",
-        "Try the smaller β first, and move the rate up notch by notch, reading the epoch "
-        "in the readout each time.",
+        f"Try β = {fmt(betas[0], 'g')} first, and move the rate up notch by notch, reading "
+        "the epoch in the readout each time.",
         tuple(steps),
         "momentum gets there before Adam does at any rate on the grid.",
-        checks=(Check("optimizer", "The explorer shows another optimizer: pick Momentum.",
+        checks=(*on_surface,
+                Check("optimizer", "The explorer shows another optimizer: pick Momentum.",
                       one_of=("momentum",)),
                 Check("arrived_at", "This run never gets within 1% in the epochs shown.",
                       low=0),

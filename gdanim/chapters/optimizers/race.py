@@ -171,7 +171,10 @@ def finish_line(e: Entry, epochs: int) -> str:
         return f"{e.name} not within {text.count(epochs)} epochs"
     if a.kind == "arrives":
         return f"{e.name} from epoch {text.count(a.epoch)}"
-    return f"{e.name} {a.text(answer='the answer')}"
+    if a.epoch is not None:       # in for good at the end, after going in and out
+        return (f"{e.name} from epoch {text.count(a.epoch)}, after going in and out "
+                f"({a.text(answer='the answer')})")
+    return f"{e.name} never for good ({a.text(answer='the answer')})"
 
 
 def arrival_cell(e: Entry, epochs: int) -> str:
@@ -188,7 +191,7 @@ def check_cell(e: Entry) -> str:
     """The table's "in 64-bit" cell: the same, a range within the slack, or rounding."""
     c = e.check()
     if not c.settled:
-        return "decided by rounding (see below)"
+        return "decided by rounding"
     epochs = {a.epoch for a in c.ways.values()}
     if len(epochs) == 1:
         return "the same"

@@ -70,7 +70,7 @@ def run(quality: Quality) -> Chapter:
         name="tangent", title="The tangent sliding along the valley",
         alt=("A tangent line slides along the loss curve from multiplier 0 to 5: steep and "
              "pointing down on the left, flat at the bottom, steep and pointing up on the "
-             "right, with the slope's value shown."),
+             "right, with the gradient's value shown."),
         make_scene=partial(tangent_sweep_scene, grid=grid, losses=losses, slopes=slopes,
                            frames=frames),
         frames=frames, poster_frame=len(frames) // 4, frame_label="step",

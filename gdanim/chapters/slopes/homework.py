@@ -8,7 +8,7 @@ from gdanim.chapters.homework import (Question, belt_gradient, belt_setup, close
 def questions(values: dict, scenario) -> list[Question]:
     at = values["slope_at"]
     return [Question(
-        name="q_gradient", chapter=scenario.slug, title="The slope of the loss",
+        name="q_gradient", chapter=scenario.slug, title="The gradient of the loss",
         text=("Write `gradient(multiplier)`: the derivative of the MSE with respect to the "
               "multiplier, from the formula below (no JAX needed). Then set `slope_at` to "
               f"the gradient at the multiplier {number(at)}. Its sign says which way the loss "

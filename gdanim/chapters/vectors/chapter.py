@@ -8,6 +8,7 @@ from functools import partial
 
 import numpy as np
 
+from gdanim.core import text
 from gdanim.core.config import Quality
 from gdanim.chapters import scenario
 from gdanim.core.values import Animation, Chapter, FrameTable, Still
@@ -133,6 +134,7 @@ def guesses_animation(p, bowl, quality: Quality) -> Animation:
     frames = FrameTable(epoch=np.minimum(np.arange(len(path)), moving), loss=losses,
                         params=path)
     low = int(np.argmin(losses))
+    best_loss = float(np.mean((p.design @ best - p.y) ** 2))
     return Animation(
         name="guesses", title="Two numbers, one loss: guesses on the penguins",
         alt=(f"Two panels moving together. Left: the {len(p.x)} z-scored penguins with a "
@@ -140,9 +142,10 @@ def guesses_animation(p, bowl, quality: Quality) -> Animation:
              f"at {WAYPOINTS[0][0]:g}, below every bird, rises to the middle of the cloud, "
              f"tilts up too steeply and tilts back. Right: a map of the loss over intercept "
              f"and slope, a round bowl with its bottom marked by a star; a dot marks the "
-             f"current guess and leaves a trail. The MSE starts at {losses[0]:.4f} and is "
-             f"lowest, {losses[low]:.4f}, at intercept {path[low][0]:.2f} and slope "
-             f"{path[low][1]:.2f}."),
+             f"current guess and leaves a trail. The MSE starts at {text.number(losses[0])}; "
+             f"the best guess on the path, intercept {text.number(path[low][0], 2)} and slope "
+             f"{text.number(path[low][1], 2)}, scores {text.number(losses[low])}, beside the "
+             f"star's {text.number(best_loss)}, the lowest any line can score."),
         make_scene=partial(guesses_scene, penguins=p, intercepts=intercepts, slopes=slopes,
                            surface=heights, best=best, frames=frames),
         frames=frames, poster_frame=len(path) - 1, frame_label="guess",

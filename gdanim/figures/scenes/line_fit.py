@@ -86,7 +86,7 @@ def contour_levels(surface: np.ndarray, linear_step: float | None = None) -> np.
 
 
 def contour_axes(ax, intercepts, slopes, surface, best, start, title: str,
-                 labels=("intercept  (params[0])", "slope  (params[1])"),
+                 labels=("intercept", "slope"),
                  linear_step: float | None = None, lines=None, equal: bool = True,
                  colour_bar: bool = True, labels_on: bool = True):
     """Filled contours of the loss with labelled lines, the start and the bottom
@@ -230,7 +230,7 @@ def descent_scene_1d(quality: Quality, grid: np.ndarray, grid_losses: np.ndarray
     fig, valley, data, curve = three_panels(quality, 1.25)
     valley.plot(grid, grid_losses, color=DATA, lw=2.2)
     valley.set(xlim=(grid.min(), grid.max()), ylim=(0, grid_losses.max() * 1.05),
-               xlabel="slope  (params[0])", ylabel="mean squared error",
+               xlabel="slope", ylabel="mean squared error",
                title=f"Descending at learning rate {learning_rate:g}")
     star, = valley.plot([best[0]], [best_loss], "*", ms=22, color=GREEN, mec="white", mew=1.2,
                         zorder=8)

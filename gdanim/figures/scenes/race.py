@@ -83,7 +83,9 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
     `background(ax)` draws the landscape instead of the contour of `problem` over `view`;
     `xy(run)` gives a run's plotted (xs, ys) per row instead of intercept and slope.
     With `best_params` a third panel, under the loss, shows each run's distance from
-    them (relative, log scale): a run has arrived only when both are small."""
+    them (relative, log scale): a run has arrived only when both are small.
+    `start_label` (an offset in points and an alignment) writes "start" by the first
+    run's start; None leaves it out, for a landscape that names every start itself."""
     if entries is not None:
         keys = keys or [e.key for e in entries]
         legend = legend or [f"{e.short}\n{e.settings}" for e in entries]
@@ -132,15 +134,21 @@ def race_scene(quality: Quality, runs, frames: FrameTable, best_loss: float, vie
                     va="center", fontsize=12, color="#444444", clip_on=False)
     if min(g.min() for g in gaps) <= FLOOR:
         loss_ax.axhline(FLOOR, color=GREY, lw=1.2, ls=":")
-        # Curves stop at the floor, so the band below it is free for the label.
-        loss_ax.text(0.99, FLOOR * 0.8, "floor: 32-bit rounding",
+        # Curves stop at the floor, so the band below it is free for the label; thick
+        # curves lying on the floor still reach into it, so it sits on a white patch,
+        # over them (they are flat there: nothing is hidden).
+        loss_ax.text(0.99, FLOOR * 0.7, "floor: 32-bit rounding",
                      transform=loss_ax.get_yaxis_transform(), ha="right", va="top",
-                     fontsize=12, color="#444444")
+                     fontsize=11, color="#444444", zorder=20,
+                     bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
+                           "alpha": 0.9})
     points = [xy(r) if xy else (r.params[:, 0], r.params[:, 1]) for r in runs]
-    offset, align = start_label
-    surface_ax.annotate("start", (points[0][0][0], points[0][1][0]), xytext=offset,
-                        textcoords="offset points", ha=align, va="center", color="white",
-                        weight="bold", path_effects=[withStroke(linewidth=3, foreground=INK)])
+    if start_label is not None:     # None: the landscape names each start itself
+        offset, align = start_label
+        surface_ax.annotate("start", (points[0][0][0], points[0][1][0]), xytext=offset,
+                            textcoords="offset points", ha=align, va="center", color="white",
+                            weight="bold",
+                            path_effects=[withStroke(linewidth=3, foreground=INK)])
     moving, paths, heads, curves, fars = [], [], [], [], []
     for k, (key, name) in enumerate(zip(keys, legend)):
         colour, style, marker = LOOKS[key]

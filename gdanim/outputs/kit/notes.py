@@ -106,9 +106,11 @@ def _run_points(table: dict) -> tuple[list[str], list[str]]:
     low = min(range(len(frames)), key=losses.__getitem__)
     fall = losses[0] - losses[-1]
     point = []
-    if fall > 0 and losses[-1] - losses[low] <= 1e-3 * fall:
-        # A descent: it ends at the bottom (to within a hair). Most of the fall comes
-        # early, in big steps: say when.
+    rises = any(b > a + 1e-6 * abs(a) for a, b in zip(losses, losses[1:]))
+    if fall > 0 and losses[-1] - losses[low] <= 1e-3 * fall and not rises:
+        # A descent: the loss only falls, and it ends at the bottom (to within a hair).
+        # Most of the fall comes early, in big steps: say when. (Guesses picked by hand
+        # go up and down, and no such thing can be said of them.)
         k = next(i for i, loss in enumerate(losses) if loss <= losses[-1] + 0.1 * fall)
         point.append(f"By {label} {_count_of(frames[k]['epoch'])} the loss has made 90% of "
                      f"its fall (to {number(losses[k])}); the steps after that are small.")
@@ -118,6 +120,33 @@ def _run_points(table: dict) -> tuple[list[str], list[str]]:
     if not _finite(last["loss"]) or last["loss"] > first["loss"]:
         point.append("The loss ends higher than it started: the run diverged.")
     return numbers, point
+
+
+def _same_loss_elsewhere(table: dict, finals: list, best: int) -> list[str]:
+    """Runs that end within 1% of the lowest loss but more than 1% away from the best
+    run's parameters: a low loss alone does not pin down the parameters (the valley's
+    plain descent; the bumpy landscape's two valleys)."""
+    runs, names, last = table["runs"], table.get("names", []), table["frames"][-1]
+    params = last.get("params")
+    if not isinstance(params, list) or len(params) != len(runs) or not names:
+        return []
+    ref = params[best]
+    if not all(_finite(v) for v in ref):
+        return []
+    size = max(sum(v * v for v in ref) ** 0.5, 1e-12)
+
+    def where(p):
+        return ", ".join(f"{n} {text.parameter(v, p)}" for n, v in zip(names, p))
+    away = [i for i, (v, p) in enumerate(zip(finals, params))
+            if i != best and _finite(v) and v <= finals[best] + 0.01 * abs(finals[best])
+            and all(_finite(x) for x in p)
+            and sum((a - b) ** 2 for a, b in zip(p, ref)) ** 0.5 > 0.01 * size]
+    if not away:
+        return []
+    return [f"Nearly the same loss, other parameters: " + "; ".join(
+        f"{runs[i]} ends at {where(params[i])}" for i in away)
+        + f", against {runs[best]}'s {where(ref)}. A low loss alone does not pin down "
+        "the parameters."]
 
 
 def _race_points(table: dict) -> tuple[list[str], list[str]]:
@@ -142,6 +171,7 @@ def _race_points(table: dict) -> tuple[list[str], list[str]]:
     # Runs that end level with the best, as printed, share it: name them all.
     level = [r for r, v in zip(runs, finals) if number(v) == number(finals[best])]
     point = [f"Lowest final loss: {number(finals[best])}, reached by " + _and(level) + "."]
+    point += _same_loss_elsewhere(table, finals, best)
     diverged = [r for r, v0, v, g in zip(runs, first["loss"], last["loss"], left)
                 if not _finite(v) or v > v0 or g is not None]
     if diverged:

@@ -40,7 +40,7 @@ def write_pptx(kit: Path, slides: list[Slide], title: str = TITLE, author: str =
     deck = Presentation()
     deck.slide_width, deck.slide_height = Emu(SLIDE_WIDTH), Emu(SLIDE_HEIGHT)
     deck.part._element.find(_qn("p:sldSz")).set("type", SLIDE_TYPE)
-    blank = deck.slide_layouts[6]
+    blank, titled = deck.slide_layouts[6], deck.slide_layouts[5]   # blank, title only
 
     first = deck.slides.add_slide(blank)
     # Room for a two-line title, and the author's name below it.
@@ -58,7 +58,12 @@ def write_pptx(kit: Path, slides: list[Slide], title: str = TITLE, author: str =
         "and what to point at."))
 
     for s in slides:
-        slide = deck.slides.add_slide(blank)
+        slide = deck.slides.add_slide(titled)
+        # The title names the slide in the outline, the navigator and to a screen reader;
+        # it sits just above the slide, off screen, so the movie keeps the whole slide.
+        heading = slide.shapes.title
+        heading.text = s.entry["title"]
+        heading.top = Emu(-int(heading.height) - Emu(SLIDE_HEIGHT // 20))
         poster = kit / s.file("poster") if s.file("poster") else None
         movie = slide.shapes.add_movie(str(kit / s.file("mp4")), 0, 0, deck.slide_width,
                                        deck.slide_height, poster_frame_image=(

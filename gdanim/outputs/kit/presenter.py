@@ -9,6 +9,24 @@ from gdanim.outputs.kit.slide import DECK, Slide
 
 NOTES_PAGE = "notes.html"
 
+# What to ask the room before touching each chapter's explorer: a prediction, then the
+# run that settles it. (Any other chapter, such as a CSV chapter, gets ASK_ANY.)
+ASK = {
+    "descent-1d": "Ask first: what will a learning rate ten times larger do to the guess? "
+                  "Then type it into the box and play.",
+    "learning-rates": "Ask first: with a learning rate just past the threshold (the mark "
+                      "under the slider), what will the guess do? Then slide the rate "
+                      "there and play.",
+    "penguins-2d": "Ask first: from a start far off in a corner, where will the line end "
+                   "up, and how soon? Tap the contour plot there, then play.",
+    "optimizers": "Ask first: in the narrow valley, which optimizer gets there first? Pick "
+                  "the valley, run each one, and compare the epochs in the readout.",
+    "bumpy": "Ask first: from a start with w1 positive and w2 negative, which valley will "
+             "the run end in? Tap the contour plot there, then play.",
+}
+ASK_ANY = ("Ask first: what will a learning rate ten times larger do? Then type it into "
+           "the box and play.")
+
 
 @dataclass(frozen=True)
 class TryIt:
@@ -29,9 +47,9 @@ class TryIt:
 
     def notes(self) -> Notes:
         return Notes(f"{self.chapter}: try it live.",
-                     "The chapter's explorer: every run it shows was computed by the build.",
-                     (), ("Ask first: with a learning rate just past the threshold, what "
-                          "will the guess do? Then slide the rate there and play.",
+                     "The chapter's explorer: it runs any setting right in the page, by "
+                     "the same rules as the lesson's code.",
+                     (), (ASK.get(self.scenario, ASK_ANY),
                           "Click in the explorer to use its controls; Esc gives the keys "
                           "back to the presenter view."))
 
