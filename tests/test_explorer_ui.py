@@ -296,6 +296,28 @@ def test_the_path_keeps_every_jump_and_thins_a_crawl(open_context, site_url):  #
     assert path["epochs"] == 3000 and path["missing"] == [] and path["points"] < 1000
 
 
+@pytest.mark.parametrize("page_name", ALL_PAGES)
+def test_the_explorer_alone_fits_a_projector_screen(open_context, site_url, page_name):  # noqa: F811
+    """?present, the presenter view's "try it live" slide: at 1920x1080 the page does not
+    scroll, and the three pictures and Play are whole in view (the questions are asked
+    aloud: the speaker notes carry them)."""
+    page = Visit(open_context(viewport={"width": 1920, "height": 1080}),
+                 site_url + page_name + "?present#explore").page
+    size = page.evaluate("[document.documentElement.scrollHeight, innerHeight,"
+                         " document.documentElement.scrollWidth, innerWidth]")
+    assert size[0] <= size[1] and size[2] <= size[3], size
+    for selector in ('.explorer-panel[data-panel="landscape"]', '.explorer-panel[data-panel="data"]',
+                     '.explorer-panel[data-panel="loss"]', "[data-action=play]"):
+        box = page.locator(selector).first.bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= 1080, selector
+    assert not page.locator(".site-header").is_visible()
+    # Every picture, shown or waiting under the shown one (another surface), keeps to
+    # its panel (a waiting one once kept its natural 600 px and stretched the page).
+    assert page.evaluate("""[...document.querySelectorAll('.explorer-panel img')].every(i => {
+        const p = i.parentElement.getBoundingClientRect(), r = i.getBoundingClientRect();
+        return r.right <= p.right + 1 && r.bottom <= p.bottom + 1; })""")
+
+
 # --- the optimizers' narrow valley ---------------------------------------------------------
 
 def test_the_valley_race_can_be_run_with_each_optimizer(open_context, site_url, manifest):  # noqa: F811
