@@ -50,7 +50,8 @@ def other_valley(x: dict) -> Exercise | None:
     found = []
     for j in mixed:
         final = x["path"][rate][j][-1]
-        if final and all(v < 0 for v in final) and x["verdict"][rate][j] in ("converges", "oscillates"):
+        settles = x["verdict"][rate][j] in ("converges", "oscillates")
+        if final and all(v < 0 for v in final) and settles:
             found.append(j)
     if not found:
         return None

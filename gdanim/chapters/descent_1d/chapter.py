@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gdanim.core import text
 from gdanim.core.config import Quality
 from gdanim.maths.problems import BELT_LESSON_RATE, belt_loss
 from gdanim.chapters import Setting, scenario
@@ -58,7 +59,8 @@ def run(quality: Quality, learning_rate: float = LEARNING_RATE, epochs: int = EP
     animation = Animation(
         name="descent", title="Gradient descent on the belt data",
         alt=(f"Three panels moving together. Left: a dot starts at multiplier {start:g} high "
-             f"on the loss valley and slides down to {final:.3f}, in big steps at first and "
+             f"on the loss valley and slides down to {text.number(final)}, in big steps at "
+             f"first and "
              f"tiny ones later, with its tangent flattening. Top right: the fitted line "
              f"rises onto the belt data. Bottom right: the loss falls by epoch."),
         make_scene=partial(descent_scene, grid=grid, grid_losses=grid_losses, frames=frames,

@@ -109,7 +109,7 @@ def run(quality: Quality, epochs: int = EPOCHS) -> Chapter:
                "epochs": epochs}
     for tag, runs in (("belt", belt_runs), ("penguin", penguin_runs)):
         for r in runs:
-            key = f"{tag}_{r.regime.replace(' ', '_').replace('-', '')}"
+            key = tag + "_" + r.regime.replace(" ", "_").replace("-", "")
             numbers[f"{key}_rate"] = r.learning_rate
             numbers[f"{key}_final_loss"] = r.final_loss
             numbers[f"{key}_diverged_at"] = r.diverged_at

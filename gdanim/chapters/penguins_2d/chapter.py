@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from gdanim.core import text
 from gdanim.core.config import Quality
 from gdanim.maths.problems import (PENGUIN_GRID, PENGUIN_INTERCEPTS, PENGUIN_SLOPES,
                                    PENGUIN_START, closed_form, loss_surface, penguin_loss)
@@ -124,12 +125,12 @@ def descent_animation(r: Results, quality: Quality) -> Animation:
         name="descent", title="Gradient descent on the penguins",
         alt=(f"Three panels moving together. Left: a filled contour map of the loss over "
              f"intercept and slope, a round bowl with its bottom at intercept 0, slope "
-             f"{r.best[1]:.3f}; a dot starts at [{START[0]:g}, {START[1]:g}] and travels "
+             f"{text.number(r.best[1])}; a dot starts at [{START[0]:g}, {START[1]:g}] and travels "
              f"in a straight line to the bottom, in long strides at first and short ones "
              f"later. Top right: {len(r.penguins.x)} penguins (bill length against body "
              f"mass, both z-scored) with a line that starts flat below them and tilts up "
-             f"through the cloud. Bottom right: the loss falls from {loss[0]:.1f} to "
-             f"{loss[-1]:.3f} by epoch."),
+             f"through the cloud. Bottom right: the loss falls from {text.number(loss[0])} to "
+             f"{text.number(loss[-1])} by epoch."),
         make_scene=partial(descent_scene, intercepts=r.intercepts, slopes=r.slopes,
                            surface=r.surface, penguins=r.penguins, frames=frames,
                            all_params=params, all_loss=loss, best=r.best,
