@@ -50,7 +50,9 @@ def test_pptx_has_one_autoplaying_looping_movie_per_animation(kit, kit_manifest)
             0, 0, deck.slide_width, deck.slide_height)  # full-bleed
         # Titled for the outline and a screen reader, the title just off the slide
         title = slide.shapes.title
-        assert title.text == a["title"] and title.top + title.height <= 0
+        ext = title._element.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}ext")
+        assert title.text == a["title"] and ext is not None and int(ext.get("cy")) > 0
+        assert title.top + title.height <= 0
         poster = movie._element.find(".//{http://schemas.openxmlformats.org/drawingml/"
                                      "2006/main}blip")
         image = slide.part.related_part(poster.get(

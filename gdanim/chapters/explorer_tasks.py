@@ -36,7 +36,9 @@ def _judged(problem: dict, settings: list[dict]) -> list[dict]:
         out.append({"verdict": v.kind, "arrived": -1 if v.arrival.epoch is None
                     else int(v.arrival.epoch),
                     "diverged": int(v.epoch) if v.kind == "diverges" else -1,
-                    "says": v.text(problem["answer"]), "final": final})
+                    "says": v.text(problem["answer"]), "final": final,
+                    # jumps across the bottom, settling (a zig-zag) or not (oscillates)
+                    "back_and_forth": v.kind == "oscillates" or bool(v.zigzag)})
     return out
 
 
@@ -52,6 +54,7 @@ def _fill(into: dict, problem: dict, rates, starts, epochs: int, optimizer="gd",
                 for i in range(shape[0])]
     into.update(verdict=grid("verdict"), arrived_at=grid("arrived"),
                 diverged_at=grid("diverged"), says=grid("says"),
+                back_and_forth=grid("back_and_forth"),
                 path=[[[f] for f in row] for row in grid("final")])
     return into
 

@@ -149,7 +149,9 @@ def runs(x: dict, start: int | None = None, variant: int | None = None) -> list[
     s = x["own"]["start"] if start is None else start
     return [{"index": i, "rate": r, "verdict": d["verdict"][i][s],
              "arrived": d["arrived_at"][i][s], "diverged": d["diverged_at"][i][s],
-             "says": d["says"][i][s]} for i, r in enumerate(x["rates"])]
+             "says": d["says"][i][s],
+             "back_and_forth": bool(d["back_and_forth"][i][s]) if "back_and_forth" in d
+             else d["verdict"][i][s] == "oscillates"} for i, r in enumerate(x["rates"])]
 
 
 def link(x: dict, rate: int, start: int | None = None, variant: int | None = None) -> str:
@@ -186,10 +188,10 @@ def overshoot_task(x: dict, id: str = "overshoot") -> Exercise | None:
     still settles within 1%: None if no rate of the grid does that from the own start."""
     if not gridded(x):
         return None
-    good = [r for r in runs(x) if r["verdict"] == "oscillates" and r["arrived"] >= 0]
+    good = [r for r in runs(x) if r["back_and_forth"] and r["arrived"] >= 0]
     if not good:
         return None
-    r = good[0]
+    r = good[len(good) // 2]     # the middle one: the ends border on "no jump" and "never in"
     return Exercise(
         id, "Overshoot, but settle",
         f"Using the explorer, from the start {start_text(x)}, find a learning rate at which "
@@ -204,8 +206,8 @@ def overshoot_task(x: dict, id: str = "overshoot") -> Exercise | None:
         "the guess overshoots the bottom and still settles: the learning rate is above half "
         "the threshold and below the threshold itself.",
         checks=(own_start(x),
-                Check("verdict", "This run does not jump back and forth across the valley "
-                      "while settling: it has to overshoot.", one_of=("oscillates",)),
+                Check("back_and_forth", "This run does not jump back and forth across the "
+                      "valley: it has to overshoot.", one_of=("true",)),
                 Check("arrived_at", "It overshoots, but never gets within 1% in the "
                       "epochs shown: try a slightly smaller rate.", low=0)),
         show=link(x, r["index"]))

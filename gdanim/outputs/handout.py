@@ -27,7 +27,7 @@ def key_frames(count: int, poster: int, epochs=None) -> list[int]:
     the last otherwise."""
     last = count - 1
     if epochs and len(epochs) == count:
-        last = max(1, next(i for i, e in enumerate(epochs) if e == epochs[-1]))
+        last = min(last, max(1, next(i for i, e in enumerate(epochs) if e == epochs[-1])))
     picks = [i for i in dict.fromkeys([last // 3, 2 * last // 3, 0, last]) if i != poster]
     return sorted(picks[:2])
 

@@ -251,7 +251,8 @@
 
   // The run on show, for the page's exercises (static/exercises.js) and for tests: the
   // section carries data-state-* attributes (rate, start, epoch, optimizer, beta, beta2,
-  // surface, verdict, arrived-at, diverged-at, final, says; lists joined by commas, none
+  // surface, verdict, arrived-at, diverged-at, final, says, back-and-forth (true when it
+  // jumps across the bottom, settling or not); lists joined by commas, none
   // as "", never as -1) and fires "gdanim:explorer-state" with the same fields
   // (underscores) in event.detail. Every value is the engine's, as the readout shows it.
   Explorer.prototype.publish = function (run, k) {
@@ -262,7 +263,8 @@
       surface: this.surface().name || "", verdict: v.kind || "",
       arrived_at: isNum(v.arrived) ? v.arrived : -1,
       diverged_at: v.kind === "diverges" && isNum(v.epoch) ? v.epoch : -1,
-      final: run.params[run.params.length - 1], says: v.text || ""
+      final: run.params[run.params.length - 1], says: v.text || "",
+      back_and_forth: v.kind === "oscillates" || !!v.zigzag
     };
     for (var key in state) {
       var value = state[key];

@@ -143,7 +143,7 @@ def _same_loss_elsewhere(table: dict, finals: list, best: int) -> list[str]:
             and sum((a - b) ** 2 for a, b in zip(p, ref)) ** 0.5 > 0.01 * size]
     if not away:
         return []
-    return [f"Nearly the same loss, other parameters: " + "; ".join(
+    return ["Nearly the same loss, other parameters: " + "; ".join(
         f"{runs[i]} ends at {where(params[i])}" for i in away)
         + f", against {runs[best]}'s {where(ref)}. A low loss alone does not pin down "
         "the parameters."]

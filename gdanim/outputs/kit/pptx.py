@@ -63,7 +63,10 @@ def write_pptx(kit: Path, slides: list[Slide], title: str = TITLE, author: str =
         # it sits just above the slide, off screen, so the movie keeps the whole slide.
         heading = slide.shapes.title
         heading.text = s.entry["title"]
-        heading.top = Emu(-int(heading.height) - Emu(SLIDE_HEIGHT // 20))
+        # All four written: a placeholder given only its top loses its inherited size.
+        height = SLIDE_HEIGHT // 8
+        heading.left, heading.width, heading.height = Emu(0), Emu(SLIDE_WIDTH), Emu(height)
+        heading.top = Emu(-height - SLIDE_HEIGHT // 20)
         poster = kit / s.file("poster") if s.file("poster") else None
         movie = slide.shapes.add_movie(str(kit / s.file("mp4")), 0, 0, deck.slide_width,
                                        deck.slide_height, poster_frame_image=(
