@@ -52,7 +52,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("GDANIM_CHROMIUM", "/usr/bin/chromium")
 DATA_OPEN = b'<script type="application/json" class="explorer-data">'
-SCRIPTS = ("engine.js", "explorer-parts.js", "explorer-links.js", "explorer-controls.js",
+SCRIPTS = ("numbers.js", "engine.js", "explorer-parts.js", "explorer-links.js", "explorer-controls.js",
            "explorer.js")
 SCRIPTS_BUDGET, DATA_BUDGET, REDRAW_BUDGET = 40_000, 30_000, 50.0
 EXPLORER_PAGES = ("descent-1d.html", "learning-rates.html", "penguins-2d.html",

@@ -251,8 +251,8 @@ def test_damaged_page_data_leaves_a_message_and_the_rest_working(open_context, s
     assert visit.problems == []
 
 
-@pytest.mark.parametrize("script", ["engine.js", "explorer-parts.js", "explorer-links.js",
-                                    "explorer-controls.js"])
+@pytest.mark.parametrize("script", ["numbers.js", "engine.js", "explorer-parts.js",
+                                    "explorer-links.js", "explorer-controls.js"])
 def test_a_script_that_did_not_load_is_named_and_the_rest_works(open_context, site_url,  # noqa: F811
                                                                  script):
     context = open_context()

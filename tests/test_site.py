@@ -150,6 +150,13 @@ def test_videos_never_autoplay_from_markup_and_only_the_first_preloads(pages, bu
         assert preloads[:1] in ([], ["auto"]), name
         # The player script comes with the videos, and only with them.
         assert ("static/player.js" in page.scripts) == bool(page.videos), name
+        # The number format comes with the scripts that print numbers, and only with
+        # them: before the player (the engine is deferred, so it runs after both).
+        users = [s for s in ("static/player.js", "static/engine.js") if s in page.scripts]
+        assert ("static/numbers.js" in page.scripts) == bool(users), name
+        if "static/player.js" in users:
+            assert page.scripts.index("static/numbers.js") < \
+                page.scripts.index("static/player.js"), name
 
 
 def test_each_player_has_its_frame_table(built_site):

@@ -139,7 +139,7 @@ def gridded(x: dict | None) -> bool:
 
 def rate_text(rate: float) -> str:
     """A learning rate as the explorer prints it: three significant figures, no exponent."""
-    return text.decimal(float(f"{rate:.3g}"))
+    return text.rate_decimal(rate)
 
 
 def runs(x: dict, start: int | None = None, variant: int | None = None) -> list[dict]:

@@ -25,6 +25,12 @@ def decimal(value: float) -> str:
     return minus(f"{float(value):.12f}".rstrip("0").rstrip("."))
 
 
+def rate_decimal(value: float) -> str:
+    """A learning rate as the explorer's box, exercises, notes and handout write it:
+    three significant figures, no exponent (0.000013, 0.464)."""
+    return decimal(float(f"{float(value):.3g}"))
+
+
 def file_size(size: int) -> str:
     """Bytes as a reader reads them: 812 kB, 1.4 MB (decimal units, as file browsers)."""
     if size < 1000:

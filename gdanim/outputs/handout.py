@@ -74,7 +74,7 @@ def _values(values, rate: bool = False) -> str:
         return "[" + ", ".join(_values(v, rate) for v in values) + "]"
     if rate and isinstance(values, float):
         from gdanim.core import text
-        return text.decimal(float(f"{values:.3g}"))
+        return text.rate_decimal(values)
     return _number(values)
 
 

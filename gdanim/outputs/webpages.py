@@ -31,11 +31,18 @@ fmt = text.fmt      # `{{ x | fmt('.4f') }}`: the one way a number is printed
 
 
 class PageMedia:
-    """The videos placed so far on the page being rendered. Only the first one
-    preloads; a page without videos does not load the player script."""
+    """The videos and explorers placed so far on the page being rendered. Only the
+    first video preloads; a page without videos does not load the player script, and
+    one without either does not load the number format (static/numbers.js)."""
 
     def __init__(self) -> None:
         self.videos = 0
+        self.explorers = 0
+
+    def explorer(self) -> str:
+        """Count an explorer placed (the template calls this where it places one)."""
+        self.explorers += 1
+        return ""
 
     def preload(self) -> str:
         """The `preload` value for the next <video> on the page. "auto" rather than

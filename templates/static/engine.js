@@ -200,7 +200,10 @@
     return {stays: stays, last: last, epoch: epoch};
   }
 
-  function count(n) { return Math.round(n).toLocaleString("en-US"); }
+  // Numbers as every output prints them: static/numbers.js (loaded before this script).
+  var numbers = root ? root.GDNumber : require("./numbers.js");
+  function number(x) { return numbers.number(x); }
+  function count(n) { return numbers.count(n); }
 
   function arrivalText(ar, within, answer) {
     if (!ar.stays.length) return "";
@@ -218,23 +221,6 @@
       parts.push(parts.length ? "again " + stay(s[0], s[1]).replace(" epoch ", " ") : stay(s[0], s[1]));
     });
     return "within " + percent(within) + " of " + answer + " " + parts.join(", ");
-  }
-
-  // Rounded as Python rounds (gdanim/core/text.py): a tie goes to the even digit, so
-  // 9,630.25 prints 9,630.2 on the page as in the notes (Intl's default would give .3).
-  var FIXED = new Intl.NumberFormat("en-US", {maximumSignificantDigits: 5, useGrouping: true,
-                                              roundingMode: "halfEven"});
-  var SCIENTIFIC = new Intl.NumberFormat("en-US", {notation: "scientific", minimumFractionDigits: 3,
-                                                   maximumFractionDigits: 3, roundingMode: "halfEven"});
-  function exponent(x) {       // 2.040e+10 and 4.757e-16, as Python writes them
-    return SCIENTIFIC.format(x).replace(/E(-?)(\d+)$/, function (m, sign, digits) {
-      return "e" + (sign || "+") + (digits.length < 2 ? "0" : "") + digits;
-    });
-  }
-  function number(x) {
-    if (!finite(x)) return "too large for float32";
-    var text = x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6) ? exponent(x) : FIXED.format(x);
-    return text.replace(/-/g, "\u2212");
   }
 
   function percent(fraction) {

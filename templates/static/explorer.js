@@ -40,6 +40,8 @@
     if (d) { normalise(d); check(d, problems); }
     if (!window.GDEngine || typeof window.GDEngine.run !== "function") {
       problems.push("the engine script (static/engine.js) did not load");
+    } else if (!window.GDNumber) {
+      problems.push("the script static/numbers.js did not load");
     }
     if (problems.length) throw new Broken(problems);
     this.data = d;

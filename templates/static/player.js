@@ -47,29 +47,10 @@
     return b;
   }
 
-  // Numbers as the pages print them: grouped thousands, a true minus sign.
-  // The one number format of every output (gdanim/core/text.py `number`): five
-  // significant digits, thousands grouped, an exponent below 0.001 or from a million.
-  // Rounded as Python rounds (gdanim/core/text.py): a tie goes to the even digit, so
-  // 9,630.25 prints 9,630.2 on the page as in the notes (Intl's default would give .3).
-  var FIXED = new Intl.NumberFormat("en-US", {maximumSignificantDigits: 5, useGrouping: true,
-                                              roundingMode: "halfEven"});
-  var SCIENTIFIC = new Intl.NumberFormat("en-US", {notation: "scientific", minimumFractionDigits: 3,
-                                                   maximumFractionDigits: 3, roundingMode: "halfEven"});
-  function exponent(x) {       // 2.040e+10 and 4.757e-16, as Python writes them
-    return SCIENTIFIC.format(x).replace(/E(-?)(\d+)$/, function (m, sign, digits) {
-      return "e" + (sign || "+") + (digits.length < 2 ? "0" : "") + digits;
-    });
-  }
-  function number(x) {
-    if (x === null || !isFinite(x)) return "too large for float32";
-    var text = x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6) ? exponent(x) : FIXED.format(x);
-    return text.replace(/-/g, "\u2212");
-  }
-
-  function count(n) {
-    return Math.round(n).toLocaleString("en-US");
-  }
+  // Numbers as every output prints them (static/numbers.js, loaded before this script);
+  // without it, plain digits rather than a readout that throws.
+  function number(x) { return window.GDNumber ? window.GDNumber.number(x) : String(x); }
+  function count(n) { return window.GDNumber ? window.GDNumber.count(n) : String(Math.round(n)); }
 
   function Player(root) {
     this.root = root;

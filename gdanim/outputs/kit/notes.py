@@ -77,7 +77,7 @@ def _setting(value, rate: bool = False) -> str | None:
     """A run's setting as a short text, or None for one too big to say (a dict)."""
     if isinstance(value, bool) or isinstance(value, str):
         return str(value).lower() if isinstance(value, bool) else value
-    say = text.decimal if rate else number
+    say = text.rate_decimal if rate else number
     if isinstance(value, (int, float)):
         return _count_of(value) if isinstance(value, int) else say(value)
     if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):

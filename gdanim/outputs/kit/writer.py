@@ -17,7 +17,7 @@ from gdanim.outputs.kit.slide import DECK, Slide, downloads, snippets
 
 
 # What the presenter view and its notes window load: the kit carries nothing else.
-STATIC = ("favicon.svg", "player.js", "style.css", "presenter.js", "presenter.css")
+STATIC = ("favicon.svg", "numbers.js", "player.js", "style.css", "presenter.js", "presenter.css")
 
 
 def write_kit(kit: Path, manifest: dict, say: Callable[[str], None] = lambda m: None,
